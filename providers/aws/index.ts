@@ -1,0 +1,17 @@
+import type { Adapter } from '../../src/core/adapter.js';
+import { SlsxError } from '../../src/errors/slsx-error.js';
+
+const pending = (): never => {
+  throw new SlsxError('TARGET_NOT_AVAILABLE', 'The aws target is not yet available.');
+};
+
+/** Placeholder until the aws adapter lands. */
+export const adapter: Adapter = {
+  target: 'aws',
+  validate: () => [],
+  scope: async () => pending(),
+  observe: async () => pending(),
+  desired: () => pending(),
+  apply: async () => pending(),
+  outputs: async () => pending(),
+};

@@ -1,0 +1,160 @@
+import type { CommandDef } from '../context.js';
+
+/**
+ * Every command as data. Runs are imported only when their command is used, so `--help`
+ * and `--version` load nothing heavy (no SDKs, esbuild, React or ink).
+ */
+export const commands: CommandDef[] = [
+  {
+    name: 'init',
+    description: 'create a new sls-x project from a template',
+    arguments: [{ name: '[dir]', description: 'folder to create (default: the current folder)' }],
+    options: [
+      { flags: '--template <name>', description: 'project template', default: 'http-api', choices: ['http-api', 'queue-worker', 'cron'] },
+      { flags: '--name <service>', description: 'service name (default: the folder name)' },
+      { flags: '--force', description: 'write into a non-empty folder' },
+    ],
+    common: false,
+    load: () => import('./init.js'),
+  },
+  {
+    name: 'validate',
+    description: 'check faas.yaml: every problem at once, with file:line:col and a fix',
+    load: () => import('./validate.js'),
+  },
+  {
+    name: 'package',
+    description: 'bundle every function with esbuild into deterministic zips under .sls-x/build/<target>/',
+    options: [{ flags: '--sourcemap', description: 'include source maps' }],
+    load: () => import('./package.js'),
+  },
+  {
+    name: 'plan',
+    description: 'show what deploy would change, without changing anything',
+    options: [{ flags: '--out <file>', description: 'save the plan as JSON for `sls-x deploy <file>`' }],
+    load: () => import('./plan.js'),
+  },
+  {
+    name: 'deploy',
+    description: 'package, plan and apply the service to a target (default: local)',
+    arguments: [{ name: '[plan]', description: 'a plan file saved by `sls-x plan --out` to apply exactly' }],
+    options: [
+      { flags: '--plan', description: 'stop after planning (same as `sls-x plan`)' },
+      { flags: '--out <file>', description: 'with --plan: save the plan as JSON' },
+    ],
+    load: () => import('./deploy.js'),
+  },
+  {
+    name: 'invoke',
+    description: 'invoke one function and print its result and figures',
+    arguments: [{ name: '<fn>', description: 'function name from faas.yaml' }],
+    options: [
+      { flags: '--data <json>', description: 'event payload as JSON' },
+      { flags: '--file <path>', description: 'read the event payload from a file' },
+    ],
+    load: () => import('./invoke.js'),
+  },
+  {
+    name: 'logs',
+    description: 'show structured logs of a function, per invocation',
+    arguments: [{ name: '<fn>', description: 'function name from faas.yaml' }],
+    options: [
+      { flags: '-f, --follow', description: 'keep printing new logs' },
+      { flags: '--since <duration>', description: 'only logs newer than this, e.g. 10m, 1h' },
+    ],
+    load: () => import('./logs.js'),
+  },
+  {
+    name: 'remove',
+    description: 'delete everything this service and stage deployed to a target',
+    load: () => import('./remove.js'),
+  },
+  {
+    name: 'dev',
+    description: 'run the local cloud in the foreground, rebuilding on change',
+    load: () => import('./dev.js'),
+  },
+  {
+    name: 'cost',
+    description: 'monthly cost across AWS, Azure and GCP',
+    subcommands: [
+      {
+        name: 'estimate',
+        description: 'estimate monthly cost per function and target for a traffic profile',
+        options: [
+          { flags: '--requests <n>', description: 'requests per period, e.g. 10M, 250k' },
+          { flags: '--duration <time>', description: 'average duration, e.g. 120ms, 1.5s' },
+          { flags: '--memory <mb>', description: 'memory in MB' },
+          { flags: '--arch <arch>', description: 'arm64 or x86_64 (default: both for AWS)' },
+          { flags: '--per <period>', description: 'month | day | hour: the period --requests counts', default: 'month' },
+          { flags: '--from-metrics', description: 'use measured figures from invocation records' },
+          { flags: '--no-free-tier', description: 'list prices without free grants' },
+          { flags: '--rates <file>', description: 'JSON file overriding catalog rates' },
+          { flags: '--compare-vm <price|size>', description: 'break-even against an always-on VM (hourly USD or a catalog size)' },
+          { flags: '--format <format>', description: 'table | json | markdown', default: 'table' },
+        ],
+        load: () => import('./cost-estimate.js'),
+      },
+    ],
+  },
+  {
+    name: 'metrics',
+    description: 'per-function invocations, cold starts, latency percentiles, errors and throttles',
+    options: [
+      { flags: '--compare', description: 'cold-start comparison across targets with data' },
+      { flags: '--since <duration>', description: 'only invocations newer than this, e.g. 1h' },
+    ],
+    load: () => import('./metrics.js'),
+  },
+  {
+    name: 'queue',
+    description: 'send to a queue and inspect its dead-letter queue (local target)',
+    subcommands: [
+      {
+        name: 'send',
+        description: 'send a message to a queue',
+        arguments: [
+          { name: '<queue>', description: 'queue name from faas.yaml' },
+          { name: '<body>', description: 'message body' },
+        ],
+        load: () => import('./queue-send.js'),
+      },
+      {
+        name: 'dlq',
+        description: "list a queue's dead-lettered messages",
+        arguments: [{ name: '<queue>', description: 'queue name from faas.yaml' }],
+        options: [{ flags: '--redrive', description: 'move them back to the queue' }],
+        load: () => import('./queue-dlq.js'),
+      },
+    ],
+  },
+  {
+    name: 'bucket',
+    description: 'work with storage buckets (local target)',
+    subcommands: [
+      {
+        name: 'put',
+        description: 'put a file into a bucket (fires storage events)',
+        arguments: [
+          { name: '<bucket>', description: 'bucket name from faas.yaml' },
+          { name: '<file>', description: 'file to upload' },
+        ],
+        options: [{ flags: '--key <key>', description: 'object key (default: the file name)' }],
+        load: () => import('./bucket-put.js'),
+      },
+    ],
+  },
+  {
+    name: 'bench',
+    description: 'measure a deployed service',
+    subcommands: [
+      {
+        name: 'coldstart',
+        description: 'force cold starts of a function and measure them',
+        arguments: [{ name: '<fn>', description: 'function name' }],
+        options: [{ flags: '-n <count>', description: 'number of cold starts', default: '20' }],
+        load: () => import('./bench-coldstart.js'),
+      },
+    ],
+  },
+];

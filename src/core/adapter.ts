@@ -1,0 +1,66 @@
+import type { Artifact } from '../model/artifact.js';
+import type { Diagnostic } from '../model/diagnostic.js';
+import type { Service, TargetName } from '../model/service.js';
+import type { Change, DesiredResource, ObservedResource, Scope } from './resources.js';
+import type { EventSink } from './events.js';
+import type { InvocationRecord, LogLine } from '../model/invocation.js';
+
+/** What every command hands an adapter: environment, clock, events. Clients come from the adapter's own clients.ts. */
+export interface AdapterContext {
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  events: EventSink;
+  now: () => Date;
+  /** Adapter-specific injected SDK clients (tests pass fakes). */
+  clients?: unknown;
+}
+
+/** Endpoints and names printed after a deploy. */
+export interface Outputs {
+  endpoints: Array<{ method: string; url: string; function: string }>;
+  functions: Array<{ name: string; physicalName: string }>;
+  [key: string]: unknown;
+}
+
+/**
+ * The contract every target implements (providers/<target>/index.ts exports one).
+ * `validate` and `desired` are pure; `observe` and `scope` only read; `apply` is the only
+ * place with side effects, and each change it executes is idempotent.
+ */
+export interface TargetAdapter {
+  readonly target: TargetName;
+  /** Limits and capabilities for this target: errors block deploy, warnings are shown. Pure. */
+  validate(service: Service): Diagnostic[];
+  /** Who and where we deploy to (reads credentials / account). */
+  scope(service: Service, ctx: AdapterContext): Promise<Scope>;
+  /** What exists for this service and stage (found by tags). Read-only. */
+  observe(scope: Scope, ctx: AdapterContext): Promise<ObservedResource[]>;
+  /** What the config wants. Pure; naming lives here. */
+  desired(service: Service, artifacts: Artifact[]): DesiredResource[];
+  /** Execute one change. Idempotent. */
+  apply(change: Change, ctx: AdapterContext): Promise<void>;
+  /** Endpoints and names after deploy. Read-only. */
+  outputs(service: Service, scope: Scope, ctx: AdapterContext): Promise<Outputs>;
+  /** Optional: take a per-stage deploy lock; returns a release function. */
+  lock?(scope: Scope, ctx: AdapterContext): Promise<() => Promise<void>>;
+}
+
+/** What `sls-x invoke` prints. */
+export interface InvokeResult {
+  /** The handler's result (HTTP response, queue outcome, ...). */
+  result: unknown;
+  record: InvocationRecord;
+  logs: LogLine[];
+}
+
+/**
+ * Optional runtime operations a target offers. Commands check for them and answer
+ * TARGET_NOT_AVAILABLE (exit 2) where a target lacks one.
+ */
+export interface TargetOperations {
+  invoke?(service: Service, fn: string, payload: unknown, ctx: AdapterContext): Promise<InvokeResult>;
+  logs?(service: Service, fn: string, options: { follow: boolean; sinceMs?: number; signal?: AbortSignal }, ctx: AdapterContext): AsyncIterable<LogLine>;
+  invocations?(service: Service, options: { sinceMs?: number; fn?: string }, ctx: AdapterContext): Promise<InvocationRecord[]>;
+}
+
+export type Adapter = TargetAdapter & TargetOperations;
