@@ -61,6 +61,8 @@ export interface TargetOperations {
   invoke?(service: Service, fn: string, payload: unknown, ctx: AdapterContext): Promise<InvokeResult>;
   logs?(service: Service, fn: string, options: { follow: boolean; sinceMs?: number; signal?: AbortSignal }, ctx: AdapterContext): AsyncIterable<LogLine>;
   invocations?(service: Service, options: { sinceMs?: number; fn?: string }, ctx: AdapterContext): Promise<InvocationRecord[]>;
+  /** After `sls-x remove` deleted every resource: stop local processes, delete state. */
+  teardown?(service: Service, scope: Scope, ctx: AdapterContext): Promise<void>;
 }
 
 export type Adapter = TargetAdapter & TargetOperations;
