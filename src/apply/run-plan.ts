@@ -21,7 +21,6 @@ export async function runPlan(changes: Change[], execute: (change: Change) => Pr
   const emit = options.events ?? (() => {});
   const now = options.now ?? (() => performance.now());
   const work = changes.filter((c) => c.action !== 'noop');
-  const ids = new Set(work.map((c) => c.id));
 
   // waitFor[i] = indexes of changes that must finish before change i starts.
   const waitFor = work.map((change) => {
@@ -37,7 +36,6 @@ export async function runPlan(changes: Change[], execute: (change: Change) => Pr
     });
     return deps;
   });
-  void ids;
 
   const state: Array<'waiting' | 'running' | 'done' | 'failed' | 'skipped'> = work.map(() => 'waiting');
   const failures: Array<{ change: Change; error: unknown }> = [];
