@@ -17,6 +17,11 @@ export interface DesiredResource {
   security?: boolean;
   /** Ids that must exist before this one (and be deleted after it). */
   dependsOn?: string[];
+  /**
+   * What apply needs but the diff must not compare (e.g. the local zip path of the code whose
+   * sha256 is in props): carried into create/update/replace changes, never diffed.
+   */
+  inputs?: Props;
 }
 
 /** A resource that exists, found by the service and stage tags. Props normalized to the desired shape. */
@@ -43,6 +48,8 @@ export interface Change {
   physicalId?: string;
   dependsOn: string[];
   security: boolean;
+  /** The desired resource's `inputs` (create/update/replace only). */
+  inputs?: Props;
 }
 
 /** Where a plan was made: account/subscription/project and region. Checked before a saved plan applies. */

@@ -46,7 +46,7 @@ export function diff(desired: DesiredResource[], observed: ObservedResource[]): 
   const changes: Change[] = [];
   for (const want of desired) {
     const have = seen.get(want.id);
-    const base = { id: want.id, type: want.type, dependsOn: want.dependsOn ?? [], security: want.security ?? false };
+    const base = { id: want.id, type: want.type, dependsOn: want.dependsOn ?? [], security: want.security ?? false, ...(want.inputs ? { inputs: want.inputs } : {}) };
     if (!have) {
       changes.push({ ...base, action: 'create', reasons: ['not deployed yet'], after: want.props });
       continue;
