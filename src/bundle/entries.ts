@@ -1,0 +1,51 @@
+import type { ShimMeta } from '../model/shim.js';
+import type { TargetName } from '../model/service.js';
+import { TARGET_PROFILES } from './target-profile.js';
+
+/** A handler to wire into a generated entry: absolute source path, export name, meta. */
+export interface EntryHandler {
+  file: string;
+  exportName: string;
+  meta: ShimMeta;
+}
+
+const q = (s: string): string => JSON.stringify(s);
+
+// JSON is a valid JS expression; U+2028/2029 are escaped for older parsers' sake.
+const literal = (v: unknown): string => JSON.stringify(v).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+
+/**
+ * Source of the generated per-function entry: imports the user's export and the target's
+ * shim factory, bakes the ShimMeta in. Export names are checked to be identifiers before.
+ */
+export function functionEntrySource(target: TargetName, shimFile: string, h: EntryHandler): string {
+  const factory = TARGET_PROFILES[target].factory;
+  const lines = [
+    `import { ${h.exportName} as user } from ${q(h.file)};`,
+    `import { ${factory} } from ${q(shimFile)};`,
+    `const meta = ${literal(h.meta)};`,
+  ];
+  switch (target) {
+    case 'aws':
+      lines.push(`export const handler = ${factory}(user, meta);`);
+      break;
+    case 'gcp':
+      lines.push(`${factory}(user, meta);`);
+      break;
+    case 'local':
+      lines.push(`export default ${factory}(user, meta);`);
+      break;
+    case 'azure':
+      throw new Error('azure is packaged per service: use azureEntrySource');
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Source of the azure Function App entry: every handler registered with the v4 programming model. */
+export function azureEntrySource(shimFile: string, handlers: EntryHandler[]): string {
+  const factory = TARGET_PROFILES.azure.factory;
+  const lines = [`import { ${factory} } from ${q(shimFile)};`];
+  handlers.forEach((h, i) => lines.push(`import { ${h.exportName} as f${i} } from ${q(h.file)};`));
+  handlers.forEach((h, i) => lines.push(`${factory}(f${i}, ${literal(h.meta)});`));
+  return `${lines.join('\n')}\n`;
+}

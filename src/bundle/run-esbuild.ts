@@ -1,0 +1,78 @@
+import { existsSync } from 'node:fs';
+import type { BuildOptions, BuildResult, Message, Plugin } from 'esbuild';
+import { SlsxError } from '../errors/slsx-error.js';
+import type { Diagnostic } from '../model/diagnostic.js';
+import { messageToDiagnostic, type PathContext } from './esbuild-diagnostics.js';
+
+export const ENTRY_NAMESPACE = 'slsx-entry';
+
+/**
+ * ESM bundles still meet CommonJS dependencies that call `require` (of node: builtins, or of
+ * modules a platform provides at run time); esbuild's `__require` shim finds this one.
+ */
+export const CREATE_REQUIRE_BANNER =
+  "import { createRequire as __slsxCreateRequire } from 'node:module'; const require = __slsxCreateRequire(import.meta.url);";
+
+export interface BuildInput {
+  /** Generated entry sources, by virtual id; built as `{ in: 'slsx-entry:<id>', out }`. */
+  virtualEntries?: Array<{ id: string; source: string; out: string }>;
+  /** Real files as entries (absolute path -> out name). */
+  fileEntries?: Array<{ file: string; out: string }>;
+  /** Absolute path `sls-x/runtime` resolves to (when it exists). */
+  runtimeFile?: string;
+  options: BuildOptions;
+  paths: PathContext;
+}
+
+/** The two things sls-x asks of esbuild: generated entries as virtual modules, and `sls-x/runtime`. */
+function slsxPlugin(input: BuildInput): Plugin {
+  const sources = new Map((input.virtualEntries ?? []).map((e) => [e.id, e.source]));
+  return {
+    name: 'sls-x',
+    setup(build) {
+      build.onResolve({ filter: new RegExp(`^${ENTRY_NAMESPACE}:`) }, (args) => ({ path: args.path.slice(ENTRY_NAMESPACE.length + 1), namespace: ENTRY_NAMESPACE }));
+      build.onLoad({ filter: /.*/, namespace: ENTRY_NAMESPACE }, (args) => ({ contents: sources.get(args.path) ?? '', loader: 'js', resolveDir: input.paths.root }));
+      if (input.runtimeFile && existsSync(input.runtimeFile)) {
+        const runtimeFile = input.runtimeFile;
+        build.onResolve({ filter: /^sls-x\/runtime$/ }, () => ({ path: runtimeFile }));
+      }
+    },
+  };
+}
+
+export type BuildOutput = BuildResult<BuildOptions & { metafile: true; write: false }>;
+
+/**
+ * Run one esbuild build in memory. esbuild is imported here, lazily, so `--help` never loads it.
+ * Failures become BUNDLE_FAILED with every message as a Diagnostic (file:line:col).
+ */
+export async function runEsbuild(input: BuildInput): Promise<{ result: BuildOutput; warnings: Diagnostic[] }> {
+  const esbuild = await import('esbuild');
+  const entryPoints = [
+    ...(input.virtualEntries ?? []).map((e) => ({ in: `${ENTRY_NAMESPACE}:${e.id}`, out: e.out })),
+    ...(input.fileEntries ?? []).map((e) => ({ in: e.file, out: e.out })),
+  ];
+  try {
+    const result = (await esbuild.build({
+      ...input.options,
+      entryPoints,
+      absWorkingDir: input.paths.root,
+      bundle: true,
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+      plugins: [slsxPlugin(input)],
+    })) as BuildOutput;
+    return { result, warnings: result.warnings.map((m) => messageToDiagnostic(m, 'warning', input.paths)) };
+  } catch (err) {
+    const errors = (err as { errors?: Message[] }).errors;
+    if (!Array.isArray(errors)) throw err;
+    const diagnostics = errors.map((m) => messageToDiagnostic(m, 'error', input.paths));
+    const first = diagnostics[0];
+    const where = first?.file ? ` in ${first.file}${first.line ? `:${first.line}:${first.col}` : ''}` : '';
+    throw new SlsxError('BUNDLE_FAILED', `esbuild could not bundle the handlers: ${errors.length} error${errors.length === 1 ? '' : 's'}${where}.`, {
+      hint: 'Fix the errors above, then run `sls-x package` again.',
+      diagnostics,
+    });
+  }
+}

@@ -1,0 +1,95 @@
+import { crc32, deflateRawSync } from 'node:zlib';
+
+/** One file in a zip: a POSIX path relative to the zip root, and its bytes. */
+export interface ZipEntry {
+  path: string;
+  data: Buffer;
+}
+
+// 1980-01-01 00:00:00, the earliest MS-DOS date: the same for every build, so the same
+// inputs give the same bytes (and therefore the same sha256) on every machine.
+const DOS_TIME = 0;
+const DOS_DATE = (0 << 9) | (1 << 5) | 1;
+// Regular file, rw-r--r--: readable by the cloud runtime's user whatever the build umask was.
+const EXTERNAL_ATTRS = (0o100644 << 16) >>> 0;
+// "Made by" UNIX (3) with zip spec 2.0, so unzippers honour the permission bits above.
+const VERSION_MADE_BY = (3 << 8) | 20;
+const VERSION_NEEDED = 20;
+const UTF8_FLAG = 0x0800;
+const MAX_32 = 0xffffffff;
+
+/**
+ * Build a deterministic zip in memory: entries sorted by path, fixed timestamps and
+ * permissions, no extra fields, no comment. Deflate is used only when it saves bytes.
+ * No zip64: artifacts past 4 GB are far beyond any function size limit, so they throw.
+ */
+export function writeZip(entries: ZipEntry[]): Buffer {
+  const sorted = [...entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  const seen = new Set<string>();
+  for (const entry of sorted) {
+    if (seen.has(entry.path)) throw new Error(`duplicate zip entry ${entry.path}`);
+    seen.add(entry.path);
+    if (!entry.path || entry.path.startsWith('/') || entry.path.includes('\\') || entry.path.split('/').includes('..')) {
+      throw new Error(`invalid zip entry path ${JSON.stringify(entry.path)}`);
+    }
+    const name = Buffer.from(entry.path, 'utf8');
+    const flags = /^[\x20-\x7e]*$/.test(entry.path) ? 0 : UTF8_FLAG;
+    const crc = crc32(entry.data) >>> 0;
+    const deflated = deflateRawSync(entry.data, { level: 9 });
+    const useDeflate = deflated.length < entry.data.length;
+    const body = useDeflate ? deflated : entry.data;
+    const method = useDeflate ? 8 : 0;
+    if (entry.data.length > MAX_32 || offset > MAX_32) throw new Error('zip too large (zip64 is not supported)');
+
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(VERSION_NEEDED, 4);
+    local.writeUInt16LE(flags, 6);
+    local.writeUInt16LE(method, 8);
+    local.writeUInt16LE(DOS_TIME, 10);
+    local.writeUInt16LE(DOS_DATE, 12);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(body.length, 18);
+    local.writeUInt32LE(entry.data.length, 22);
+    local.writeUInt16LE(name.length, 26);
+    local.writeUInt16LE(0, 28);
+    locals.push(local, name, body);
+
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(VERSION_MADE_BY, 4);
+    central.writeUInt16LE(VERSION_NEEDED, 6);
+    central.writeUInt16LE(flags, 8);
+    central.writeUInt16LE(method, 10);
+    central.writeUInt16LE(DOS_TIME, 12);
+    central.writeUInt16LE(DOS_DATE, 14);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(body.length, 20);
+    central.writeUInt32LE(entry.data.length, 24);
+    central.writeUInt16LE(name.length, 28);
+    central.writeUInt16LE(0, 30); // extra field length
+    central.writeUInt16LE(0, 32); // comment length
+    central.writeUInt16LE(0, 34); // disk number
+    central.writeUInt16LE(0, 36); // internal attributes
+    central.writeUInt32LE(EXTERNAL_ATTRS, 38);
+    central.writeUInt32LE(offset, 42);
+    centrals.push(central, name);
+
+    offset += local.length + name.length + body.length;
+  }
+  const centralSize = centrals.reduce((n, b) => n + b.length, 0);
+  if (sorted.length > 0xffff || offset > MAX_32) throw new Error('zip too large (zip64 is not supported)');
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(0, 4);
+  end.writeUInt16LE(0, 6);
+  end.writeUInt16LE(sorted.length, 8);
+  end.writeUInt16LE(sorted.length, 10);
+  end.writeUInt32LE(centralSize, 12);
+  end.writeUInt32LE(offset, 16);
+  end.writeUInt16LE(0, 20);
+  return Buffer.concat([...locals, ...centrals, end]);
+}
