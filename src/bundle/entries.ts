@@ -2,7 +2,7 @@ import type { ShimMeta } from '../model/shim.js';
 import type { TargetName } from '../model/service.js';
 import { TARGET_PROFILES } from './target-profile.js';
 
-/** A handler to wire into a generated entry: absolute source path, export name, meta. */
+/** A handler to wire into a generated entry: project-relative POSIX path, export name, meta. */
 export interface EntryHandler {
   file: string;
   exportName: string;
@@ -11,6 +11,14 @@ export interface EntryHandler {
 
 const q = (s: string): string => JSON.stringify(s);
 
+/**
+ * The specifier the generated entries import a target's shim by; the bundler resolves it to
+ * templates/shims/<target>.ts. Neither this nor the `./`-relative handler paths say anything
+ * about the build machine, and the entries' text does end up in source maps.
+ */
+export const shimSpecifier = (target: TargetName): string => `sls-x/shims/${target}`;
+const userSpecifier = (file: string): string => q(`./${file}`);
+
 // JSON is a valid JS expression; U+2028/2029 are escaped for older parsers' sake.
 const literal = (v: unknown): string => JSON.stringify(v).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 
@@ -18,11 +26,11 @@ const literal = (v: unknown): string => JSON.stringify(v).replace(/\u2028/g, '\\
  * Source of the generated per-function entry: imports the user's export and the target's
  * shim factory, bakes the ShimMeta in. Export names are checked to be identifiers before.
  */
-export function functionEntrySource(target: TargetName, shimFile: string, h: EntryHandler): string {
+export function functionEntrySource(target: TargetName, h: EntryHandler): string {
   const factory = TARGET_PROFILES[target].factory;
   const lines = [
-    `import { ${h.exportName} as user } from ${q(h.file)};`,
-    `import { ${factory} } from ${q(shimFile)};`,
+    `import { ${h.exportName} as user } from ${userSpecifier(h.file)};`,
+    `import { ${factory} } from ${q(shimSpecifier(target))};`,
     `const meta = ${literal(h.meta)};`,
   ];
   switch (target) {
@@ -42,10 +50,10 @@ export function functionEntrySource(target: TargetName, shimFile: string, h: Ent
 }
 
 /** Source of the azure Function App entry: every handler registered with the v4 programming model. */
-export function azureEntrySource(shimFile: string, handlers: EntryHandler[]): string {
+export function azureEntrySource(handlers: EntryHandler[]): string {
   const factory = TARGET_PROFILES.azure.factory;
-  const lines = [`import { ${factory} } from ${q(shimFile)};`];
-  handlers.forEach((h, i) => lines.push(`import { ${h.exportName} as f${i} } from ${q(h.file)};`));
+  const lines = [`import { ${factory} } from ${q(shimSpecifier('azure'))};`];
+  handlers.forEach((h, i) => lines.push(`import { ${h.exportName} as f${i} } from ${userSpecifier(h.file)};`));
   handlers.forEach((h, i) => lines.push(`${factory}(f${i}, ${literal(h.meta)});`));
   return `${lines.join('\n')}\n`;
 }

@@ -77,7 +77,7 @@ export async function packageService(service: Service, target: TargetName, opts:
   await checkHandlers(handlers, { paths, runtimeFile: rtFile, configFile: service.configFile, probe: opts.probe ?? true, events });
 
   const outdir = buildDir(service.root, target);
-  const entryOf = (h: ResolvedHandler): EntryHandler => ({ file: h.file, exportName: h.exportName, meta: shimMeta(service, h.fn, target) });
+  const entryOf = (h: ResolvedHandler): EntryHandler => ({ file: relative(service.root, h.file).split(sep).join('/'), exportName: h.exportName, meta: shimMeta(service, h.fn, target) });
   const profile = TARGET_PROFILES[target];
   const pending: PendingArtifact[] = [];
 
@@ -87,14 +87,14 @@ export async function packageService(service: Service, target: TargetName, opts:
     if (handlers.length > 0) {
       groups.push({
         runtime: oldestRuntime(handlers.map((h) => h.fn.runtime)),
-        entries: [{ id: AZURE_APP_NAME, source: azureEntrySource(shim, handlers.map(entryOf)), out: `${AZURE_APP_NAME}/index`, functions: handlers.map((h) => h.fn.name) }],
+        entries: [{ id: AZURE_APP_NAME, source: azureEntrySource(handlers.map(entryOf)), out: `${AZURE_APP_NAME}/index`, functions: handlers.map((h) => h.fn.name) }],
       });
     }
   } else {
     for (const runtime of [...new Set(handlers.map((h) => h.fn.runtime))].sort()) {
       groups.push({
         runtime,
-        entries: handlers.filter((h) => h.fn.runtime === runtime).map((h) => ({ id: h.fn.name, source: functionEntrySource(target, shim, entryOf(h)), out: `${h.fn.name}/index`, functions: [h.fn.name] })),
+        entries: handlers.filter((h) => h.fn.runtime === runtime).map((h) => ({ id: h.fn.name, source: functionEntrySource(target, entryOf(h)), out: `${h.fn.name}/index`, functions: [h.fn.name] })),
       });
     }
   }
@@ -103,6 +103,7 @@ export async function packageService(service: Service, target: TargetName, opts:
     const { result, warnings } = await runEsbuild({
       virtualEntries: group.entries,
       runtimeFile: rtFile,
+      shimFile: shim,
       paths,
       options: {
         platform: 'node',

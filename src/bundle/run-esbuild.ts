@@ -20,6 +20,8 @@ export interface BuildInput {
   fileEntries?: Array<{ file: string; out: string }>;
   /** Absolute path `sls-x/runtime` resolves to (when it exists). */
   runtimeFile?: string;
+  /** Absolute path `sls-x/shims/<target>` resolves to. */
+  shimFile?: string;
   options: BuildOptions;
   paths: PathContext;
 }
@@ -32,6 +34,10 @@ function slsxPlugin(input: BuildInput): Plugin {
     setup(build) {
       build.onResolve({ filter: new RegExp(`^${ENTRY_NAMESPACE}:`) }, (args) => ({ path: args.path.slice(ENTRY_NAMESPACE.length + 1), namespace: ENTRY_NAMESPACE }));
       build.onLoad({ filter: /.*/, namespace: ENTRY_NAMESPACE }, (args) => ({ contents: sources.get(args.path) ?? '', loader: 'js', resolveDir: input.paths.root }));
+      if (input.shimFile) {
+        const shimFile = input.shimFile;
+        build.onResolve({ filter: /^sls-x\/shims\/[a-z]+$/ }, () => ({ path: shimFile }));
+      }
       if (input.runtimeFile && existsSync(input.runtimeFile)) {
         const runtimeFile = input.runtimeFile;
         build.onResolve({ filter: /^sls-x\/runtime$/ }, () => ({ path: runtimeFile }));

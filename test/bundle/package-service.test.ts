@@ -1,0 +1,180 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { packageService } from '../../src/bundle/package-service.js';
+import type { SlsxEvent } from '../../src/core/events.js';
+import { packageRoot } from '../../src/paths.js';
+import { FIXTURE_SHIMS, fn, makeProject, service } from './helpers.js';
+
+const API_TS = `
+import { greet } from './lib/greet';
+import { hostname } from 'node:os';
+export interface Out { msg: string }
+export const handler = async (input: unknown): Promise<Out> => ({ msg: greet('world'), input, host: typeof hostname() } as Out);
+export const unused = () => 'this string should be tree-shaken away';
+`;
+const GREET_TS = `export const greet = (n: string): string => 'hello ' + n;\n`;
+const WORKER_JS = `export async function work(input) { return { worked: input }; }\n`;
+// A CommonJS dependency that requires a builtin: needs the createRequire banner in ESM output.
+const CJS_DEP = `const path = require('path'); module.exports.joinAll = (...p) => path.posix.join(...p);\n`;
+const JOBS_TS = `import { joinAll } from 'cjs-dep';\nexport const nightly = async () => joinAll('a', 'b');\n`;
+
+let cleanup: (() => void) | undefined;
+afterEach(() => cleanup?.());
+
+function project() {
+  const p = makeProject({
+    'src/api.ts': API_TS,
+    'src/lib/greet.ts': GREET_TS,
+    'src/worker.js': WORKER_JS,
+    'src/jobs.ts': JOBS_TS,
+    'node_modules/cjs-dep/package.json': '{"name":"cjs-dep","version":"1.0.0","main":"index.js"}',
+    'node_modules/cjs-dep/index.js': CJS_DEP,
+  });
+  cleanup = p.cleanup;
+  const svc = service(p.root, [fn('api', 'src/api.ts#handler'), fn('worker', 'src/worker.js#work'), fn('nightly', 'src/jobs.ts#nightly', { runtime: 'node20' })]);
+  return { ...p, svc };
+}
+
+const opts = { shimDir: FIXTURE_SHIMS };
+
+describe('packageService for aws', () => {
+  it('writes one zip and unpacked folder per function, a manifest, and runnable ESM entries', async () => {
+    const { root, svc } = project();
+    const events: SlsxEvent[] = [];
+    const artifacts = await packageService(svc, 'aws', { ...opts, events: (e) => events.push(e) });
+    expect(artifacts.map((a) => a.name)).toEqual(['api', 'nightly', 'worker']);
+    const dir = join(root, '.sls-x', 'build', 'aws');
+    expect(readdirSync(dir).sort()).toEqual(['api', 'api.zip', 'manifest.json', 'nightly', 'nightly.zip', 'worker', 'worker.zip']);
+    for (const a of artifacts) {
+      expect(a.zipPath).toBe(join(dir, `${a.name}.zip`));
+      expect(a.entry).toBe('index.mjs');
+      expect(a.size).toBe(readFileSync(a.zipPath).length);
+      expect(a.sha256).toMatch(/^[0-9a-f]{64}$/);
+      expect(execFileSync('unzip', ['-Z1', a.zipPath], { encoding: 'utf8' }).trim().split('\n')).toEqual(['index.mjs']);
+    }
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+    expect(manifest.artifacts.map((a: { name: string; sha256: string; size: number }) => [a.name, a.sha256, a.size])).toEqual(artifacts.map((a) => [a.name, a.sha256, a.size]));
+    expect(events.filter((e) => e.type === 'artifact').map((e) => e.type === 'artifact' && e.artifact.name)).toEqual(['api', 'nightly', 'worker']);
+
+    const api = await import(pathToFileURL(join(dir, 'api', 'index.mjs')).href);
+    const out = await api.handler({ raw: 1 }, {});
+    expect(out.msg).toBe('hello world');
+    expect(out.input.meta).toEqual({ service: 'demo', stage: 'dev', functionName: 'api', target: 'aws', region: 'eu-west-1', timeoutMs: 10000, memory: 512, events: [{ kind: 'http', method: 'GET', path: '/api', cors: false }] });
+    const nightly = await import(pathToFileURL(join(dir, 'nightly', 'index.mjs')).href);
+    expect(await nightly.handler({}, {})).toBe('a/b');
+    const worker = await import(pathToFileURL(join(dir, 'worker', 'index.mjs')).href);
+    expect((await worker.handler(7, {})).worked.event).toBe(7);
+
+    const code = readFileSync(join(dir, 'api', 'index.mjs'), 'utf8');
+    expect(code).not.toContain('tree-shaken away'); // tree-shaken
+    expect(code.split('\n').length).toBeLessThan(5); // minified
+  });
+
+  it('gives byte-identical zips for the same input, and changes only the edited function', async () => {
+    const { root, svc, write } = project();
+    const first = await packageService(svc, 'aws', opts);
+    const firstBytes = first.map((a) => readFileSync(a.zipPath));
+    const events: SlsxEvent[] = [];
+    const second = await packageService(svc, 'aws', { ...opts, events: (e) => events.push(e) });
+    second.forEach((a, i) => expect(readFileSync(a.zipPath).equals(firstBytes[i])).toBe(true));
+    expect(events.filter((e) => e.type === 'artifact').every((e) => e.type === 'artifact' && e.cached)).toBe(true);
+
+    write('src/worker.js', WORKER_JS.replace('worked', 'done'));
+    const third = await packageService(svc, 'aws', opts);
+    const sha = (list: typeof first) => Object.fromEntries(list.map((a) => [a.name, a.sha256]));
+    expect(sha(third).api).toBe(sha(first).api);
+    expect(sha(third).nightly).toBe(sha(first).nightly);
+    expect(sha(third).worker).not.toBe(sha(first).worker);
+    expect(existsSync(join(root, '.sls-x', 'build', 'aws', 'worker', 'index.mjs'))).toBe(true);
+  });
+
+  it('leaves no absolute path of the build machine in the output, source maps included', async () => {
+    const { root, svc } = project();
+    const artifacts = await packageService(svc, 'aws', { ...opts, sourcemap: true });
+    const dir = join(root, '.sls-x', 'build', 'aws', 'api');
+    expect(readdirSync(dir).sort()).toEqual(['index.mjs', 'index.mjs.map']);
+    const map = JSON.parse(readFileSync(join(dir, 'index.mjs.map'), 'utf8'));
+    expect(map.sources).toContain('src/api.ts');
+    expect(map.sources).toContain('src/lib/greet.ts');
+    for (const a of artifacts) {
+      const text = execFileSync('unzip', ['-p', a.zipPath], { encoding: 'latin1', maxBuffer: 64 * 1024 * 1024 });
+      for (const p of [root, packageRoot(), homedir(), FIXTURE_SHIMS]) expect(text).not.toContain(p);
+    }
+    expect(readFileSync(join(dir, 'index.mjs'), 'utf8')).toMatch(/\/\/# sourceMappingURL=index\.mjs\.map\s*$/);
+  });
+
+  it('bakes no env values or secret names into the bundle', async () => {
+    const p = makeProject({ 'src/api.ts': 'export const handler = async () => 1;\n' });
+    cleanup = p.cleanup;
+    const svc = service(p.root, [fn('api', 'src/api.ts#handler', { env: { TABLE_NAME: 'orders-plain-value' }, secrets: ['STRIPE_SECRET_KEY'] })]);
+    const [a] = await packageService(svc, 'aws', opts);
+    const text = execFileSync('unzip', ['-p', a.zipPath], { encoding: 'utf8' });
+    expect(text).not.toContain('orders-plain-value');
+    expect(text).not.toContain('STRIPE_SECRET_KEY');
+    expect(text).toContain('functionName:"api"');
+  });
+});
+
+describe('packageService for gcp, local and azure', () => {
+  it('gcp: index.mjs plus a package.json with main and the functions-framework dependency, left external', async () => {
+    const { root, svc } = project();
+    await packageService(svc, 'gcp', opts);
+    const dir = join(root, '.sls-x', 'build', 'gcp', 'api');
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    expect(pkg.main).toBe('index.mjs');
+    expect(pkg.dependencies['@google-cloud/functions-framework']).toMatch(/^\^4/);
+    expect(readFileSync(join(dir, 'index.mjs'), 'utf8')).toMatch(/from"@google-cloud\/functions-framework"/);
+    expect(execFileSync('unzip', ['-Z1', join(root, '.sls-x', 'build', 'gcp', 'api.zip')], { encoding: 'utf8' }).trim().split('\n')).toEqual(['index.mjs', 'package.json']);
+  });
+
+  it('local: the entry default-exports createLocalHandler(user, meta)', async () => {
+    const { root, svc } = project();
+    await packageService(svc, 'local', opts);
+    const mod = await import(pathToFileURL(join(root, '.sls-x', 'build', 'local', 'api', 'index.mjs')).href);
+    expect(mod.default.meta.target).toBe('local');
+    expect((await mod.default.invoke('x')).msg).toBe('hello world');
+  });
+
+  it('azure: one Function App package registering every function, with host.json queue settings', async () => {
+    const { root, svc } = project();
+    svc.queues = [{ name: 'orders', visibilityTimeoutMs: 60_000, maxRetries: 3, deadLetter: true, retentionMs: 86_400_000 }];
+    svc.functions[1].events = [{ kind: 'queue', queue: 'orders', batchSize: 10, batchWindowMs: 0 }];
+    svc.functions[2].timeoutMs = 300_000;
+    const events: SlsxEvent[] = [];
+    const artifacts = await packageService(svc, 'azure', { ...opts, events: (e) => events.push(e) });
+    expect(artifacts).toHaveLength(1);
+    expect(artifacts[0]).toMatchObject({ name: 'app', functions: ['api', 'worker', 'nightly'], entry: 'index.mjs' });
+    const dir = join(root, '.sls-x', 'build', 'azure', 'app');
+    const host = JSON.parse(readFileSync(join(dir, 'host.json'), 'utf8'));
+    expect(host).toMatchObject({
+      version: '2.0',
+      extensionBundle: { id: 'Microsoft.Azure.Functions.ExtensionBundle' },
+      functionTimeout: '00:05:00',
+      extensions: { queues: { maxDequeueCount: 4, batchSize: 10, visibilityTimeout: '00:01:00' } },
+    });
+    expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).main).toBe('index.mjs');
+    expect(events.some((e) => e.type === 'warn')).toBe(false);
+    // @azure/functions is bundled; its worker-provided core stays external (so it runs in test mode here).
+    await import(pathToFileURL(join(dir, 'index.mjs')).href);
+    const registered = (globalThis as { __registered?: Array<{ meta: { functionName: string; target: string } }> }).__registered ?? [];
+    expect(registered.map((r) => r.meta.functionName)).toEqual(['api', 'worker', 'nightly']);
+    expect(registered.every((r) => r.meta.target === 'azure')).toBe(true);
+  });
+
+  it('azure: says so when queues ask for settings one Function App cannot give each of them', async () => {
+    const { svc } = project();
+    svc.queues = [
+      { name: 'a', visibilityTimeoutMs: 30_000, maxRetries: 2, deadLetter: true, retentionMs: 1 },
+      { name: 'b', visibilityTimeoutMs: 30_000, maxRetries: 5, deadLetter: true, retentionMs: 1 },
+    ];
+    svc.functions[0].events = [{ kind: 'queue', queue: 'a', batchSize: 10, batchWindowMs: 0 }];
+    svc.functions[1].events = [{ kind: 'queue', queue: 'b', batchSize: 10, batchWindowMs: 0 }];
+    const warnings: string[] = [];
+    await packageService(svc, 'azure', { ...opts, events: (e) => e.type === 'warn' && warnings.push(e.message) });
+    expect(warnings).toEqual([expect.stringMatching(/maxDequeueCount \(6\)/)]);
+  });
+});
