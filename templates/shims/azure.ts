@@ -1,0 +1,206 @@
+/**
+ * Azure Functions shim (v4 Node programming model): registers one Azure function per trigger
+ * of the neutral function with `app` from @azure/functions (see common/azure-triggers.ts for the
+ * names, routes and schedules). The per-trigger adapters are exported pure functions taking the
+ * library's own `HttpRequest` / `InvocationContext` / `Timer` objects.
+ *
+ * Queue semantics: a storage queue trigger delivers ONE message per invocation; a failure (throw
+ * or `{ failed: [id] }`) throws, so the runtime makes the message visible again and moves it to
+ * `<queue>-poison` after `maxDequeueCount` (host.json).
+ */
+import azureFunctions from '@azure/functions';
+import type { HttpRequest as AzHttpRequest, HttpResponseInit, InvocationContext, Timer } from '@azure/functions';
+import type { ShimMeta } from '../../src/model/shim.js';
+import type { ScheduleEventSpec } from '../../src/model/service.js';
+import type { Context, HttpHandler, QueueHandler, ScheduleHandler, StorageHandler, StorageEvent } from '../../src/runtime/index.js';
+import {
+  assertHandler,
+  contextFor,
+  createColdStartFlag,
+  createHttpRequest,
+  createQueueMessage,
+  createScheduleEvent,
+  createStorageEvent,
+  matchRoute,
+  runHttp,
+  runQueue,
+  type LineWriter,
+  type NormalizedResponse,
+  type ShimOptions,
+} from '../../src/runtime/shim-kit.js';
+import { AZURE_STORAGE_CONNECTION, planAzureTriggers } from './common/azure-triggers.js';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type AnyHandler = Function; // eslint-disable-line @typescript-eslint/no-unsafe-function-type
+
+/** Shared by all adapters of one function: the cold-start flag and the seams. */
+export interface AzureAdapterEnv {
+  meta: ShimMeta;
+  opts: ShimOptions;
+  isCold: () => boolean;
+}
+
+// The worker forwards console output to the host (Application Insights); raw stdout writes are
+// not collected the same way, so on Azure the JSON lines go through console.log.
+const consoleWriter: LineWriter = (line) => console.log(line);
+
+/** The environment for the adapters of one function (one cold-start flag for all its triggers). */
+export function azureAdapterEnv(meta: ShimMeta, opts: ShimOptions = {}): AzureAdapterEnv {
+  return { meta, opts: { write: consoleWriter, ...opts }, isCold: createColdStartFlag() };
+}
+
+function contextOf(env: AzureAdapterEnv, ictx: InvocationContext): Context {
+  return contextFor(env.meta, env.opts, { requestId: ictx.invocationId, coldStart: env.isCold() });
+}
+
+/**
+ * Registers every trigger of the function with `app`. Outside the Functions host the library
+ * runs in "test mode" and only warns that it skips the registration.
+ */
+export function registerAzureFunction(handler: AnyHandler, meta: ShimMeta, opts: ShimOptions = {}): void {
+  assertHandler(handler, meta);
+  const { app } = azureFunctions;
+  const env = azureAdapterEnv(meta, opts);
+  for (const t of planAzureTriggers(meta.functionName, meta.events)) {
+    switch (t.kind) {
+      case 'http':
+        app.http(t.name, {
+          route: t.route,
+          methods: t.methods as never,
+          authLevel: 'anonymous',
+          handler: azureHttpAdapter(handler as HttpHandler, env, '/' + t.events[0].path.replace(/^\/+/, '')),
+        });
+        break;
+      case 'queue':
+        app.storageQueue(t.name, { queueName: t.queueName, connection: AZURE_STORAGE_CONNECTION, handler: azureQueueAdapter(handler as QueueHandler, env) });
+        break;
+      case 'schedule':
+        app.timer(t.name, { schedule: t.schedule, handler: azureTimerAdapter(handler as ScheduleHandler, env, t.event) });
+        break;
+      case 'storage':
+        app.eventGrid(t.name, { handler: azureEventGridAdapter(handler as StorageHandler, env) });
+        break;
+    }
+  }
+}
+
+/**
+ * `app.http` handler. The neutral path is the part of the URL the route matched (so the host's
+ * `routePrefix`, `api` by default, is not part of it); params come from the host's routing.
+ */
+export function azureHttpAdapter(handler: HttpHandler, env: AzureAdapterEnv, routePath: string) {
+  return async (request: AzHttpRequest, ictx: InvocationContext): Promise<HttpResponseInit> => {
+    const ctx = contextOf(env, ictx);
+    const url = new URL(request.url);
+    const { path, params } = routedPath(routePath, url.pathname);
+    const bytes = new Uint8Array(await request.arrayBuffer());
+    const req = createHttpRequest({
+      method: request.method,
+      path,
+      // Decoded once from the raw URL, like the other clouds; the host's params fill any gap.
+      pathParams: { ...request.params, ...params },
+      query: url.searchParams,
+      headers: request.headers,
+      body: bytes.length ? bytes : undefined,
+      requestId: ictx.invocationId,
+      sourceIp: clientIp(request.headers.get('x-forwarded-for') ?? request.headers.get('client-ip') ?? ''),
+    });
+    return toAzureResponse(await runHttp(handler, req, ctx));
+  };
+}
+
+/** The suffix of `pathname` the route template matches (drops any route prefix). */
+function routedPath(template: string, pathname: string): { path: string; params: Record<string, string> } {
+  const segs = pathname.split('/').filter((s, i) => i > 0 || s !== '');
+  for (let i = 0; i <= segs.length; i++) {
+    const candidate = '/' + segs.slice(i).join('/');
+    const params = matchRoute(template, candidate);
+    if (params) return { path: candidate, params };
+  }
+  return { path: pathname, params: {} };
+}
+
+/** `x-forwarded-for` may hold a chain and a port (`1.2.3.4:5678`); keep the client address. */
+function clientIp(forwarded: string): string {
+  const first = forwarded.split(',')[0]?.trim() ?? '';
+  const v4port = /^(\d{1,3}(?:\.\d{1,3}){3}):\d+$/.exec(first);
+  return v4port ? v4port[1] : first;
+}
+
+/** A normalized response as the library's `HttpResponseInit` (repeated `set-cookie` kept). */
+export function toAzureResponse(res: NormalizedResponse): HttpResponseInit {
+  const headers: [string, string][] = Object.entries(res.headers);
+  for (const c of res.cookies) headers.push(['set-cookie', c]);
+  const out: HttpResponseInit = { status: res.status, headers };
+  if (res.body !== undefined) out.body = res.body;
+  return out;
+}
+
+/** `app.storageQueue` handler: one message per invocation; any failure throws so it is retried. */
+export function azureQueueAdapter(handler: QueueHandler, env: AzureAdapterEnv) {
+  return async (item: unknown, ictx: InvocationContext): Promise<void> => {
+    const ctx = contextOf(env, ictx);
+    const md = (ictx.triggerMetadata ?? {}) as Json;
+    const msg = createQueueMessage({
+      id: String(md.id ?? ictx.invocationId),
+      // The library parses JSON messages into objects; hand the handler text, as on every cloud.
+      body: typeof item === 'string' ? item : item instanceof Uint8Array ? item : JSON.stringify(item),
+      attempt: Number(md.dequeueCount ?? 1),
+      enqueuedAt: md.insertionTime,
+    });
+    const outcome = await runQueue(handler, [msg], ctx);
+    if (outcome.error !== undefined) throw outcome.error;
+    if (outcome.failed.length) throw new Error(`queue message ${msg.id} failed; it will be retried, then moved to the poison queue`);
+  };
+}
+
+/** `app.timer` handler for one schedule event. */
+export function azureTimerAdapter(handler: ScheduleHandler, env: AzureAdapterEnv, spec: Pick<ScheduleEventSpec, 'expression' | 'input'>) {
+  return async (timer: Timer, ictx: InvocationContext): Promise<void> => {
+    const ctx = contextOf(env, ictx);
+    if (timer?.isPastDue) ctx.log.warn('timer is past due: this run is late');
+    const ev = createScheduleEvent({ id: ictx.invocationId, expression: spec.expression, input: spec.input, now: env.opts.now });
+    await handler(ev, ctx);
+  };
+}
+
+/**
+ * `app.eventGrid` handler for Blob Storage events (Event Grid or CloudEvents schema):
+ * `Microsoft.Storage.BlobCreated` -> created, `BlobDeleted` -> deleted; others are acknowledged.
+ */
+export function azureEventGridAdapter(handler: StorageHandler, env: AzureAdapterEnv) {
+  return async (event: unknown, ictx: InvocationContext): Promise<void> => {
+    const ctx = contextOf(env, ictx);
+    const ev = blobEvent(event as Json);
+    if (!ev) {
+      ctx.log.warn('event type not handled by this function; acknowledged', { type: (event as Json)?.eventType ?? (event as Json)?.type });
+      return;
+    }
+    await handler([ev], ctx);
+  };
+}
+
+/** A Blob Storage Event Grid event as a neutral storage event (undefined for other types). */
+export function blobEvent(e: Json): StorageEvent | undefined {
+  const type = String(e?.eventType ?? e?.type ?? '');
+  const kind = type === 'Microsoft.Storage.BlobCreated' ? 'created' : type === 'Microsoft.Storage.BlobDeleted' ? 'deleted' : undefined;
+  if (!kind) return undefined;
+  // subject: /blobServices/default/containers/<container>/blobs/<name> (the name is not URL-encoded)
+  const m = /^\/blobServices\/default\/containers\/([^/]+)\/blobs\/(.+)$/.exec(String(e.subject ?? ''));
+  let bucket = m?.[1];
+  let key = m?.[2];
+  if (!m && typeof e.data?.url === 'string') {
+    const u = new URL(e.data.url);
+    const [, container, ...rest] = u.pathname.split('/');
+    bucket = container;
+    key = decodeURIComponent(rest.join('/'));
+  }
+  return createStorageEvent({
+    bucket: bucket ?? '',
+    key: key ?? '',
+    type: kind,
+    size: kind === 'created' ? e.data?.contentLength : undefined,
+    etag: e.data?.eTag,
+    time: e.eventTime ?? e.time,
+  });
+}
