@@ -1,0 +1,27 @@
+import type { QueueHandler, QueueMessage } from 'sls-x/runtime';
+
+interface Job {
+  task: string;
+}
+
+async function runJob(job: Job): Promise<void> {
+  if (!job.task) throw new Error('empty task');
+  // ... do the work here
+}
+
+/**
+ * Handles a batch of messages. Returning `{ failed: [ids] }` retries only those messages;
+ * after `maxRetries` they land in the dead-letter queue. Throwing retries the whole batch.
+ */
+export const handler: QueueHandler = async (messages: QueueMessage[], ctx) => {
+  const failed: string[] = [];
+  for (const msg of messages) {
+    try {
+      await runJob(msg.json<Job>());
+    } catch (err) {
+      ctx.log.warn('job failed', { id: msg.id, attempt: msg.attempt, err });
+      failed.push(msg.id);
+    }
+  }
+  return { failed };
+};

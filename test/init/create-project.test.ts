@@ -1,0 +1,89 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createProject, listTemplates } from '../../src/init/create-project.js';
+import { nameFromFolder } from '../../src/init/project-name.js';
+import { packageVersion } from '../../src/paths.js';
+import { cli, scratch } from './helpers.js';
+
+let cleanup: (() => void) | undefined;
+afterEach(() => cleanup?.());
+
+describe('sls-x init', () => {
+  it('ships the three templates', () => {
+    expect(listTemplates()).toEqual(['cron', 'http-api', 'queue-worker']);
+  });
+
+  it.each(['http-api', 'queue-worker', 'cron'])('%s: writes a complete project with the name filled in', async (template) => {
+    const s = scratch();
+    cleanup = s.cleanup;
+    const created = await createProject({ dir: 'my-app', cwd: s.dir, template });
+    const dir = join(s.dir, 'my-app');
+    expect(created).toMatchObject({ dir, name: 'my-app', template });
+    expect(created.files).toEqual(expect.arrayContaining(['.gitignore', 'README.md', 'faas.yaml', 'package.json', 'tsconfig.json']));
+    expect(created.files.some((f) => f.startsWith('src/') && f.endsWith('.ts'))).toBe(true);
+    const yaml = readFileSync(join(dir, 'faas.yaml'), 'utf8');
+    expect(yaml.split('\n')[0]).toBe('# yaml-language-server: $schema=./node_modules/sls-x/schema/faas.schema.json');
+    expect(yaml).toMatch(/^service: my-app$/m);
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    expect(pkg.name).toBe('my-app');
+    expect(pkg.devDependencies['sls-x']).toBe(`^${packageVersion()}`);
+    for (const f of created.files) expect(readFileSync(join(dir, f), 'utf8')).not.toMatch(/__SERVICE__|__SLSX_VERSION__/);
+    for (const f of created.files.filter((x) => x.endsWith('.ts'))) expect(readFileSync(join(dir, f), 'utf8')).toContain("from 'sls-x/runtime'");
+    expect(readFileSync(join(dir, '.gitignore'), 'utf8')).toContain('.sls-x/');
+    expect(existsSync(join(dir, 'gitignore'))).toBe(false);
+  });
+
+  it('refuses a non-empty folder without --force (exit 2, nothing written), and writes into it with --force', async () => {
+    const s = scratch();
+    cleanup = s.cleanup;
+    mkdirSync(join(s.dir, 'app'));
+    writeFileSync(join(s.dir, 'app', 'notes.txt'), 'mine');
+    const refused = await cli(['init', 'app'], s.dir);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('error INIT_TARGET_EXISTS: Folder app is not empty (1 entry).');
+    expect(refused.stderr).toContain('--force');
+    expect(existsSync(join(s.dir, 'app', 'faas.yaml'))).toBe(false);
+
+    const forced = await cli(['init', 'app', '--force', '--name', 'orders'], s.dir);
+    expect(forced.code).toBe(0);
+    expect(readFileSync(join(s.dir, 'app', 'faas.yaml'), 'utf8')).toMatch(/^service: orders$/m);
+    expect(readFileSync(join(s.dir, 'app', 'notes.txt'), 'utf8')).toBe('mine');
+  });
+
+  it('prints next steps', async () => {
+    const s = scratch();
+    cleanup = s.cleanup;
+    const out = await cli(['init', 'shop', '--template', 'queue-worker'], s.dir);
+    expect(out.code).toBe(0);
+    expect(out.stdout).toContain('Created shop from the queue-worker template in shop/');
+    expect(out.stdout).toContain('  cd shop\n  npm install\n');
+  });
+
+  it('an unknown template: exit 2, listing the templates', async () => {
+    const s = scratch();
+    cleanup = s.cleanup;
+    const out = await cli(['init', 'x', '--template', 'graphql'], s.dir);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toMatch(/http-api, queue-worker, cron/);
+    expect(existsSync(join(s.dir, 'x'))).toBe(false);
+    await expect(createProject({ dir: 'x', cwd: s.dir, template: 'graphql' })).rejects.toMatchObject({ code: 'USAGE', hint: 'Use one of: cron, http-api, queue-worker.' });
+  });
+
+  it('an invalid --name: exit 2 with a suggestion', async () => {
+    const s = scratch();
+    cleanup = s.cleanup;
+    const out = await cli(['init', 'x', '--name', 'My_Shop'], s.dir);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain('error USAGE: `My_Shop` is not a valid service name.');
+    expect(out.stderr).toContain('`my-shop`');
+    expect(existsSync(join(s.dir, 'x'))).toBe(false);
+  });
+
+  it('makes a valid service name from any folder name', () => {
+    expect(nameFromFolder('/a/My Shop!')).toBe('my-shop');
+    expect(nameFromFolder('/a/2024_reports')).toBe('svc-2024-reports');
+    expect(nameFromFolder('/a/___')).toBe('my-service');
+    expect(nameFromFolder('/a/a-very-long-folder-name-that-goes-on-and-on')).toMatch(/^[a-z][a-z0-9-]{0,22}[a-z0-9]$/);
+  });
+});
