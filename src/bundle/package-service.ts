@@ -104,6 +104,7 @@ export async function packageService(service: Service, target: TargetName, opts:
       virtualEntries: group.entries,
       runtimeFile: rtFile,
       shimFile: shim,
+      shimTarget: target,
       paths,
       options: {
         platform: 'node',

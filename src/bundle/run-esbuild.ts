@@ -20,13 +20,14 @@ export interface BuildInput {
   fileEntries?: Array<{ file: string; out: string }>;
   /** Absolute path `sls-x/runtime` resolves to (when it exists). */
   runtimeFile?: string;
-  /** Absolute path `sls-x/shims/<target>` resolves to. */
+  /** Absolute path `sls-x/shims/<shimTarget>` resolves to. */
   shimFile?: string;
+  shimTarget?: string;
   options: BuildOptions;
   paths: PathContext;
 }
 
-/** The two things sls-x asks of esbuild: generated entries as virtual modules, and `sls-x/runtime`. */
+/** Generated entries as virtual modules, resolved against the project root. */
 function slsxPlugin(input: BuildInput): Plugin {
   const sources = new Map((input.virtualEntries ?? []).map((e) => [e.id, e.source]));
   return {
@@ -34,14 +35,6 @@ function slsxPlugin(input: BuildInput): Plugin {
     setup(build) {
       build.onResolve({ filter: new RegExp(`^${ENTRY_NAMESPACE}:`) }, (args) => ({ path: args.path.slice(ENTRY_NAMESPACE.length + 1), namespace: ENTRY_NAMESPACE }));
       build.onLoad({ filter: /.*/, namespace: ENTRY_NAMESPACE }, (args) => ({ contents: sources.get(args.path) ?? '', loader: 'js', resolveDir: input.paths.root }));
-      if (input.shimFile) {
-        const shimFile = input.shimFile;
-        build.onResolve({ filter: /^sls-x\/shims\/[a-z]+$/ }, () => ({ path: shimFile }));
-      }
-      if (input.runtimeFile && existsSync(input.runtimeFile)) {
-        const runtimeFile = input.runtimeFile;
-        build.onResolve({ filter: /^sls-x\/runtime$/ }, () => ({ path: runtimeFile }));
-      }
     },
   };
 }
@@ -54,6 +47,12 @@ export type BuildOutput = BuildResult<BuildOptions & { metafile: true; write: fa
  */
 export async function runEsbuild(input: BuildInput): Promise<{ result: BuildOutput; warnings: Diagnostic[] }> {
   const esbuild = await import('esbuild');
+  // esbuild's `alias`, not an onResolve hook: a path a plugin returns skips esbuild's reading of
+  // the file's package.json `type`, and without it a default import of a CommonJS package
+  // (`import az from '@azure/functions'` in a shim) gets Babel interop and comes out undefined.
+  const alias: Record<string, string> = {};
+  if (input.shimFile) alias[`sls-x/shims/${input.shimTarget}`] = input.shimFile;
+  if (input.runtimeFile && existsSync(input.runtimeFile)) alias['sls-x/runtime'] = input.runtimeFile;
   const entryPoints = [
     ...(input.virtualEntries ?? []).map((e) => ({ in: `${ENTRY_NAMESPACE}:${e.id}`, out: e.out })),
     ...(input.fileEntries ?? []).map((e) => ({ in: e.file, out: e.out })),
@@ -67,6 +66,7 @@ export async function runEsbuild(input: BuildInput): Promise<{ result: BuildOutp
       write: false,
       metafile: true,
       logLevel: 'silent',
+      alias,
       plugins: [slsxPlugin(input)],
     })) as BuildOutput;
     return { result, warnings: result.warnings.map((m) => messageToDiagnostic(m, 'warning', input.paths)) };
