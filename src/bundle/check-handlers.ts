@@ -59,6 +59,9 @@ export async function checkHandlers(handlers: ResolvedHandler[], opts: CheckOpti
       banner: { js: CREATE_REQUIRE_BANNER },
       external: ['@azure/functions-core'],
       legalComments: 'none',
+      // As in the real build: minified identifiers keep the banner's `require` from clashing
+      // with a module's own top-level `const require = createRequire(...)`.
+      minify: true,
     },
   });
   const meta = result.metafile;

@@ -178,3 +178,18 @@ describe('packageService for gcp, local and azure', () => {
     expect(warnings).toEqual([expect.stringMatching(/maxDequeueCount \(6\)/)]);
   });
 });
+
+describe('packageService with ESM code that makes its own require', () => {
+  it('does not clash with the createRequire banner', async () => {
+    const p = makeProject({
+      'src/api.mjs': "import { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);\nconst { sep } = require('node:path');\nexport const handler = async () => sep;\n",
+    });
+    cleanup = p.cleanup;
+    const svc = service(p.root, [fn('api', 'src/api.mjs#handler')]);
+    const events: SlsxEvent[] = [];
+    await packageService(svc, 'aws', { shimDir: FIXTURE_SHIMS, events: (e) => events.push(e) });
+    expect(events.filter((e) => e.type === 'warn')).toEqual([]); // the export check could load it too
+    const mod = await import(pathToFileURL(join(p.root, '.sls-x', 'build', 'aws', 'api', 'index.mjs')).href);
+    expect(await mod.handler({}, {})).toBe('/');
+  });
+});
