@@ -1,17 +1,69 @@
-import type { Adapter } from '../../src/core/adapter.js';
-import { SlsxError } from '../../src/errors/slsx-error.js';
+import { rmSync } from 'node:fs';
+import type { Adapter, Outputs } from '../../src/core/adapter.js';
+import { applyLocalChange } from './apply/change.js';
+import { localDesired } from './desired.js';
+import { acquireDeployLock, ensureRunning, findRunning, stopCloud } from './launcher.js';
+import { LOCAL_TYPES, type RouteProps } from './naming.js';
+import { observeLocal } from './observe.js';
+import { invocationsLocal, invokeLocal, logsLocal } from './operations.js';
+import { localPaths } from './paths.js';
+import { validateLocal } from './validate.js';
+import { localScope, remember, whereFor, type LocalScope } from './where.js';
 
-const pending = (): never => {
-  throw new SlsxError('TARGET_NOT_AVAILABLE', 'The local target is not yet available.');
-};
-
-/** Placeholder until the local adapter lands. */
+/**
+ * The local target: an embedded local cloud (a background `node` process per project, state in
+ * `.sls-x/local/`) behind the same adapter contract as the clouds. See docs/local.md.
+ */
 export const adapter: Adapter = {
   target: 'local',
-  validate: () => [],
-  scope: async () => pending(),
-  observe: async () => pending(),
-  desired: () => pending(),
-  apply: async () => pending(),
-  outputs: async () => pending(),
+  validate: (service) => validateLocal(service),
+
+  async scope(service, ctx) {
+    const scope = localScope(service);
+    remember(ctx, scope);
+    return scope;
+  },
+
+  async observe(scope, ctx) {
+    remember(ctx, scope);
+    return observeLocal((scope as Partial<LocalScope>).root ?? whereFor(ctx).root);
+  },
+
+  desired: (service, artifacts) => localDesired(service, artifacts),
+
+  async apply(change, ctx) {
+    await applyLocalChange(change, whereFor(ctx), ctx.env);
+  },
+
+  async lock(scope, ctx) {
+    remember(ctx, scope);
+    return acquireDeployLock(whereFor(ctx).root, ctx.now);
+  },
+
+  async outputs(service, scope, ctx): Promise<Outputs> {
+    const root = (scope as Partial<LocalScope>).root ?? service.root;
+    const observed = await observeLocal(root);
+    // Everything deployed survives a reboot in the state; serving it needs the process back.
+    const info = observed.length > 0 ? await ensureRunning(root, { port: service.targets.local?.port ?? 0, env: ctx.env }) : await findRunning(root);
+    const base = info ? `http://127.0.0.1:${info.port}` : '(local cloud not running)';
+    const routes = observed.filter((r) => r.type === LOCAL_TYPES.route).map((r) => r.props as unknown as RouteProps);
+    const paths = localPaths(root);
+    return {
+      endpoints: routes.map((r) => ({ method: r.method, url: `${base}${r.path}`, function: r.function })),
+      functions: service.functions.map((f) => ({ name: f.name, physicalName: f.name })),
+      localCloud: info ? { pid: info.pid, port: info.port, url: base, state: paths.dir } : undefined,
+      buckets: Object.fromEntries(service.buckets.map((b) => [b.name, `${paths.buckets}/${b.name}`])),
+    };
+  },
+
+  async teardown(service, scope) {
+    const root = (scope as Partial<LocalScope>).root ?? service.root;
+    if ((await observeLocal(root)).length > 0) return;
+    await stopCloud(root);
+    rmSync(localPaths(root).dir, { recursive: true, force: true });
+  },
+
+  invoke: (service, fn, payload, ctx) => invokeLocal(service, fn, payload, ctx),
+  logs: (service, fn, options, ctx) => logsLocal(service, fn, options, ctx),
+  invocations: (service, options, ctx) => invocationsLocal(service, options, ctx),
 };

@@ -1,0 +1,121 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RawHttpRequest, RawHttpResponse } from '../protocol.js';
+import type { LocalCloud } from './cloud.js';
+
+/** API Gateway's payload limit: bigger requests get 413. */
+const MAX_BODY = 6 * 1024 * 1024;
+const TEXTUAL = /^(text\/|application\/(json|xml|x-www-form-urlencoded|javascript|graphql)|[^;]*\+(json|xml))/i;
+
+function flattenHeaders(raw: IncomingMessage['headers']): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key in raw) {
+    const v = raw[key];
+    if (v !== undefined) out[key] = Array.isArray(v) ? v.join(', ') : v;
+  }
+  return out;
+}
+
+function parseQuery(search: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!search) return out;
+  // Repeated keys are joined with commas, as API Gateway's payload 2.0 does.
+  for (const [k, v] of new URLSearchParams(search)) out[k] = k in out ? `${out[k]},${v}` : v;
+  return out;
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
+  const body = JSON.stringify(value);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers });
+  res.end(body);
+}
+
+/**
+ * The HTTP gateway's hot path: match the route, hand the request to the function's pool over a
+ * MessagePort (structured clone, no extra JSON), write the answer, record the figures with the
+ * gateway-side latency.
+ */
+export function handleGateway(cloud: LocalCloud, req: IncomingMessage, res: ServerResponse): void {
+  const started = performance.now();
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  const path = q < 0 ? url : url.slice(0, q);
+  const method = req.method ?? 'GET';
+  const match = cloud.router.match(method, path);
+  if (!match) {
+    if (method === 'OPTIONS') {
+      const allowed = cloud.router.methodsFor(path);
+      const cors = allowed.length > 0 && allowed.some((m) => cloud.router.match(m, path)?.route.cors);
+      if (cors) {
+        res.writeHead(204, { 'access-control-allow-origin': '*', 'access-control-allow-methods': allowed.join(', '), 'access-control-allow-headers': req.headers['access-control-request-headers'] ?? '*', 'access-control-max-age': '600' });
+        res.end();
+        return;
+      }
+    }
+    sendJson(res, 404, { message: 'Not Found', hint: `no route matches ${method} ${path}` });
+    return;
+  }
+  const pool = cloud.pools.get(match.route.function);
+  if (!pool) {
+    sendJson(res, 502, { message: `function ${match.route.function} is not deployed` });
+    return;
+  }
+  const run = (body: Buffer | undefined): void => {
+    const contentType = req.headers['content-type'] ?? '';
+    const binary = body !== undefined && body.length > 0 && contentType !== '' && !TEXTUAL.test(contentType);
+    const raw: RawHttpRequest = {
+      method,
+      path,
+      pathParams: match.pathParams,
+      query: parseQuery(q < 0 ? '' : url.slice(q + 1)),
+      headers: flattenHeaders(req.headers),
+      ...(body !== undefined && body.length > 0 ? { body: binary ? body.toString('base64') : body.toString('utf8'), base64: binary } : {}),
+      sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+    };
+    void pool.invoke('http', raw, 'http').then((inv) => {
+      const cors: Record<string, string> = match.route.cors ? { 'access-control-allow-origin': '*' } : {};
+      const rid = { 'x-request-id': inv.record.requestId };
+      if (inv.ok) {
+        const out = inv.result as RawHttpResponse;
+        const payload = out.base64 ? Buffer.from(out.body, 'base64') : out.body;
+        try {
+          res.writeHead(out.status, { ...cors, ...rid, ...out.headers, 'content-length': Buffer.byteLength(payload) });
+        } catch (err) {
+          // A header value Node refuses (e.g. with a newline): the function's fault, not the gateway's.
+          inv.record.outcome = 'error';
+          inv.record.error = `the handler returned an invalid response header: ${(err as Error).message}`;
+          sendJson(res, 502, { message: 'Bad Gateway', error: inv.record.error, requestId: inv.record.requestId });
+          inv.record.latencyMs = Math.round((performance.now() - started) * 100) / 100;
+          cloud.state.record(inv.record);
+          return;
+        }
+        res.end(method === 'HEAD' ? undefined : payload);
+      } else {
+        const outcome = inv.record.outcome;
+        const status = outcome === 'throttled' ? 429 : outcome === 'timeout' ? 504 : 500;
+        const message = outcome === 'throttled' ? 'Too Many Requests' : outcome === 'timeout' ? 'Endpoint request timed out' : 'Internal Server Error';
+        sendJson(res, status, { message, outcome, error: inv.error, requestId: inv.record.requestId }, { ...cors, ...rid, ...(outcome === 'throttled' ? { 'retry-after': '1' } : {}) });
+      }
+      inv.record.latencyMs = Math.round((performance.now() - started) * 100) / 100;
+      cloud.state.record(inv.record);
+    });
+  };
+  const hasBody = req.headers['content-length'] !== undefined ? req.headers['content-length'] !== '0' : req.headers['transfer-encoding'] !== undefined;
+  if (!hasBody) {
+    run(undefined);
+    return;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  req.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > MAX_BODY) {
+      sendJson(res, 413, { message: 'Request Entity Too Large', hint: 'the local gateway accepts bodies up to 6 MB, like AWS Lambda' });
+      req.destroy();
+      return;
+    }
+    chunks.push(chunk);
+  });
+  req.on('end', () => {
+    if (size <= MAX_BODY) run(Buffer.concat(chunks));
+  });
+}

@@ -1,0 +1,111 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, renameSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { SlsxError } from '../../../src/errors/slsx-error.js';
+import { localPaths } from '../paths.js';
+import { openStateDb } from '../store.js';
+import { LocalCloud } from './cloud.js';
+import { CONTROL_PREFIX, handleControl } from './control.js';
+import { handleGateway } from './gateway.js';
+import { CloudState } from './state.js';
+
+export interface StartOptions {
+  root: string;
+  /** 0 = any free port. */
+  port: number;
+  /** The worker bootstrap (providers/local/worker/entry). */
+  workerUrl: URL;
+  report?: (message: string) => void;
+}
+
+/** What the pid file holds; commands find the running local cloud through it. */
+export interface CloudInfo {
+  pid: number;
+  port: number;
+  token: string;
+  root: string;
+  startedAt: number;
+}
+
+export interface RunningCloud {
+  info: CloudInfo;
+  cloud: LocalCloud;
+  /** Stop serving, stop every instance, flush and close the state, delete the pid file. */
+  stop(): Promise<void>;
+  /** Resolves once stop() finished (from a signal, the control API or a caller). */
+  stopped: Promise<void>;
+}
+
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException) => {
+      server.off('listening', onListening);
+      if (err.code === 'EADDRINUSE') {
+        reject(new SlsxError('LOCAL_CLOUD', `Port ${port} on 127.0.0.1 is already in use, so the local cloud cannot start.`, {
+          hint: 'Stop the program using it, or set `targets.local.port` in faas.yaml to a free port (0 picks one).',
+        }));
+      } else if (err.code === 'EACCES') {
+        reject(new SlsxError('LOCAL_CLOUD', `Port ${port} needs privileges the local cloud does not have.`, { hint: 'Use a port above 1024 in `targets.local.port`, or 0 for any free port.' }));
+      } else reject(err);
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      const addr = server.address();
+      resolve(typeof addr === 'object' && addr ? addr.port : port);
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, '127.0.0.1');
+  });
+}
+
+/**
+ * Start the local cloud in this process: open the state, listen on 127.0.0.1, bring back what
+ * was deployed, write the pid file. Used by the background process and by `sls-x dev`.
+ */
+export async function startLocalCloud(opts: StartOptions): Promise<RunningCloud> {
+  const paths = localPaths(opts.root);
+  mkdirSync(paths.dir, { recursive: true });
+  const report = opts.report ?? ((m: string) => process.stderr.write(`${new Date().toISOString()} ${m}\n`));
+  const db = await openStateDb(paths.db);
+  const state = new CloudState(db);
+  const token = randomBytes(24).toString('hex');
+  let port = opts.port;
+  const cloud = new LocalCloud({ root: opts.root, paths, state, workerUrl: opts.workerUrl, controlUrl: () => `http://127.0.0.1:${port}${CONTROL_PREFIX}`, token, report });
+  let stopping: Promise<void> | undefined;
+  let markStopped!: () => void;
+  const stopped = new Promise<void>((r) => (markStopped = r));
+  const info: CloudInfo = { pid: process.pid, port, token, root: opts.root, startedAt: Date.now() };
+  const server = createServer({ keepAliveTimeout: 5000 }, (req, res) => {
+    if (req.url?.startsWith(CONTROL_PREFIX)) void handleControl(cloud, { ...info, port: () => port, shutdown: () => void stop() }, req, res);
+    else handleGateway(cloud, req, res);
+  });
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      cloud.shutdown();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      state.close();
+      try {
+        const onDisk = JSON.parse(readFileSync(paths.pidFile, 'utf8')) as CloudInfo;
+        if (onDisk.pid === process.pid) rmSync(paths.pidFile, { force: true });
+      } catch {
+        // No pid file (already removed): nothing to clean.
+      }
+      markStopped();
+    })();
+    return stopping;
+  };
+  try {
+    port = await listen(server, opts.port);
+  } catch (err) {
+    state.close();
+    throw err;
+  }
+  info.port = port;
+  await cloud.restore();
+  const tmp = `${paths.pidFile}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(info), { mode: 0o600 });
+  renameSync(tmp, paths.pidFile);
+  return { info, cloud, stop, stopped };
+}

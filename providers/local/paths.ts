@@ -1,0 +1,34 @@
+import { join } from 'node:path';
+
+/**
+ * Where one project's local cloud keeps its files, all under `<root>/.sls-x/local/`:
+ * the pid/port file, the SQLite state, the deploy lock, deployed code versions and bucket folders.
+ */
+export interface LocalPaths {
+  dir: string;
+  /** `{ pid, port, token, startedAt }` of the running local cloud. */
+  pidFile: string;
+  /** SQLite: resources, queues, DLQs, schedule marks, invocations, logs. */
+  db: string;
+  /** Held by one `deploy` at a time: `{ pid, startedAt }`. */
+  lock: string;
+  /** Deployed code, one folder per function version: `versions/<fn>/<sha256>/`. */
+  versions: string;
+  /** One folder per bucket: `buckets/<bucket>/<key>`. */
+  buckets: string;
+  /** stdout/stderr of the background process (start-up failures land here). */
+  daemonLog: string;
+}
+
+export function localPaths(root: string): LocalPaths {
+  const dir = join(root, '.sls-x', 'local');
+  return {
+    dir,
+    pidFile: join(dir, 'cloud.json'),
+    db: join(dir, 'state.db'),
+    lock: join(dir, 'deploy.lock'),
+    versions: join(dir, 'versions'),
+    buckets: join(dir, 'buckets'),
+    daemonLog: join(dir, 'cloud.log'),
+  };
+}
