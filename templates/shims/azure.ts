@@ -9,7 +9,7 @@
  * `<queue>-poison` after `maxDequeueCount` (host.json).
  */
 import azureFunctions from '@azure/functions';
-import type { HttpRequest as AzHttpRequest, HttpResponseInit, InvocationContext, Timer } from '@azure/functions';
+import type { Cookie, HttpRequest as AzHttpRequest, HttpResponseInit, InvocationContext, Timer } from '@azure/functions';
 import type { ShimMeta } from '../../src/model/shim.js';
 import type { ScheduleEventSpec } from '../../src/model/service.js';
 import type { Context, HttpHandler, QueueHandler, ScheduleHandler, StorageHandler, StorageEvent } from '../../src/runtime/index.js';
@@ -127,13 +127,38 @@ function clientIp(forwarded: string): string {
   return v4port ? v4port[1] : first;
 }
 
-/** A normalized response as the library's `HttpResponseInit` (repeated `set-cookie` kept). */
+/**
+ * A normalized response as the library's `HttpResponseInit`. Cookies go in `cookies`: the
+ * worker turns headers into a map, so repeated `set-cookie` headers would keep only the last.
+ */
 export function toAzureResponse(res: NormalizedResponse): HttpResponseInit {
-  const headers: [string, string][] = Object.entries(res.headers);
-  for (const c of res.cookies) headers.push(['set-cookie', c]);
-  const out: HttpResponseInit = { status: res.status, headers };
+  const out: HttpResponseInit = { status: res.status, headers: { ...res.headers } };
+  if (res.cookies.length) out.cookies = res.cookies.map(parseSetCookie);
   if (res.body !== undefined) out.body = res.body;
   return out;
+}
+
+/** A `Set-Cookie` value (`name=value; Path=/; HttpOnly; ...`) as the library's `Cookie`. */
+export function parseSetCookie(header: string): Cookie {
+  const [pair, ...attrs] = header.split(';');
+  const eq = pair.indexOf('=');
+  const cookie: Cookie = { name: (eq < 0 ? pair : pair.slice(0, eq)).trim(), value: eq < 0 ? '' : pair.slice(eq + 1).trim() };
+  for (const attr of attrs) {
+    const i = attr.indexOf('=');
+    const key = (i < 0 ? attr : attr.slice(0, i)).trim().toLowerCase();
+    const val = i < 0 ? '' : attr.slice(i + 1).trim();
+    if (key === 'domain') cookie.domain = val;
+    else if (key === 'path') cookie.path = val;
+    else if (key === 'expires' && !Number.isNaN(Date.parse(val))) cookie.expires = new Date(val);
+    else if (key === 'max-age' && Number.isFinite(Number(val))) cookie.maxAge = Number(val);
+    else if (key === 'secure') cookie.secure = true;
+    else if (key === 'httponly') cookie.httpOnly = true;
+    else if (key === 'samesite') {
+      const v = val.toLowerCase();
+      cookie.sameSite = v === 'strict' ? 'Strict' : v === 'lax' ? 'Lax' : v === 'none' ? 'None' : undefined;
+    }
+  }
+  return cookie;
 }
 
 /** `app.storageQueue` handler: one message per invocation; any failure throws so it is retried. */
