@@ -1,5 +1,6 @@
 import { SlsxError } from '../errors/slsx-error.js';
 import { rate, type Catalogs } from './catalog.js';
+import { INPUT_BOUNDS } from './input-bounds.js';
 import { optionCost, selectOptions, unavailable, type EstimateOptions } from './estimate.js';
 import type { CostProfile } from './profile.js';
 import { OPTION_LABELS, type BreakEven } from './result.js';
@@ -20,7 +21,7 @@ export function resolveVm(value: string, cats: Catalogs): { name: string; hourly
   });
 }
 
-const MAX_REQUESTS = 1e13;
+const MAX_REQUESTS = INPUT_BOUNDS.maxBreakEvenRequests;
 const SEARCH_STEPS = 60;
 
 /**

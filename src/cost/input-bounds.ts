@@ -14,6 +14,8 @@ export const INPUT_BOUNDS = {
   maxPeakFactor: 1000,
   maxBatchSize: 10_000,
   maxMessageKb: 1_048_576,
+  /** How far the break-even search goes (requests a month). */
+  maxBreakEvenRequests: 1e13,
   /** Memory of a hypothetical function when --memory is not given (the sls-x config default). */
   defaultMemoryMb: 1024,
 };

@@ -1,4 +1,5 @@
 import { count, money, ms, pad, pct } from './format.js';
+import { INPUT_BOUNDS } from './input-bounds.js';
 import type { CostProfile } from './profile.js';
 import type { CostEstimate, CostRow, LineItem, LineKind, OptionTotal } from './result.js';
 
@@ -77,7 +78,7 @@ export function renderBreakEven(est: CostEstimate): string[] {
       o.verdict === 'never-cheaper'
         ? 'never cheaper: its fixed monthly cost alone exceeds the VM'
         : o.verdict === 'always-cheaper'
-          ? 'cheaper at any volume searched (up to 10T requests/month)'
+          ? `cheaper at any volume searched (up to ${count(INPUT_BOUNDS.maxBreakEvenRequests)} requests/month)`
           : `cheaper below ${count(o.breakEvenRequests!)} requests/month`;
     out.push(`  ${pad(o.label, OPT_WIDTH)} now ${pad(money(o.current), NUM, true)}  ${verdict}`);
   }
