@@ -1,0 +1,89 @@
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cli, scratch } from '../init/helpers.js';
+
+const EXAMPLE = new URL('../../examples/shop/', import.meta.url).pathname;
+
+let cleanup: (() => void) | undefined;
+afterEach(() => cleanup?.());
+
+/** A copy of examples/shop in a scratch folder, so tests never write into the repository. */
+function shop(): string {
+  const s = scratch();
+  cleanup = s.cleanup;
+  const dir = join(s.dir, 'shop');
+  cpSync(EXAMPLE, dir, { recursive: true, filter: (src) => !src.includes('.sls-x') });
+  return dir;
+}
+
+describe('sls-x package (CLI)', () => {
+  it('packages examples/shop for every target: one line per artifact with size and short sha, and totals', async () => {
+    const dir = shop();
+    const out = await cli(['package', '-c', 'shop/faas.yaml', '--target', 'all'], join(dir, '..'));
+    expect(out.code).toBe(0);
+    expect(out.stderr).not.toMatch(/\berror\b/); // warnings only (e.g. what gcp cannot filter)
+    for (const target of ['aws', 'gcp', 'local']) {
+      expect(out.stdout).toContain(`shop (stage dev) for ${target} -> shop/.sls-x/build/${target}/`);
+      for (const fn of ['api', 'worker', 'nightly', 'thumbnail']) expect(existsSync(join(dir, '.sls-x', 'build', target, `${fn}.zip`))).toBe(true);
+    }
+    expect(existsSync(join(dir, '.sls-x', 'build', 'azure', 'app.zip'))).toBe(true);
+    expect(out.stdout).toMatch(/^ {2}packaged api +\d+(\.\d)? kB +sha256 [0-9a-f]{12}$/m);
+    expect(out.stdout).toMatch(/^ {2}total \d+(\.\d)? kB in 4 artifacts$/m);
+    expect(out.stdout).toMatch(/^ {2}total \d+(\.\d)? kB in 1 artifact$/m);
+    expect(out.stdout).toMatch(/^Packaged 13 artifacts for 4 targets, .* in total\.$/m);
+    const host = JSON.parse(readFileSync(join(dir, '.sls-x', 'build', 'azure', 'app', 'host.json'), 'utf8'));
+    expect(host.extensions.queues).toEqual({ maxDequeueCount: 5, batchSize: 10, visibilityTimeout: '00:01:00' });
+    expect(host.functionTimeout).toBe('00:00:30');
+  });
+
+  it('--json prints the artifacts', async () => {
+    const dir = shop();
+    const out = await cli(['package', '--target', 'aws', '--json'], dir);
+    expect(out.code).toBe(0);
+    const artifacts = JSON.parse(out.stdout) as Array<{ name: string; target: string; sha256: string; size: number; zipPath: string }>;
+    expect(artifacts.map((a) => a.name).sort()).toEqual(['api', 'nightly', 'thumbnail', 'worker']);
+    for (const a of artifacts) {
+      expect(a.target).toBe('aws');
+      expect(readFileSync(a.zipPath).length).toBe(a.size);
+    }
+  });
+
+  it('a config error writes nothing and exits 2', async () => {
+    const dir = shop();
+    const yaml = readFileSync(join(dir, 'faas.yaml'), 'utf8').replace('memory: 512', 'memroy: 512');
+    writeFileSync(join(dir, 'faas.yaml'), yaml);
+    const out = await cli(['package', '--target', 'all'], dir);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain('error CONFIG_INVALID');
+    expect(existsSync(join(dir, '.sls-x'))).toBe(false);
+  });
+
+  it('a handler with a syntax error: exit 2, esbuild position shown, no stack, nothing written', async () => {
+    const dir = shop();
+    writeFileSync(join(dir, 'src', 'jobs.ts'), "export const nightly = async () => {\n  const x = ;\n};\n");
+    const out = await cli(['package', '--target', 'aws'], dir);
+    expect(out.code).toBe(2);
+    // The config check builds handlers too and reports it first, pointing at both places.
+    expect(out.stderr).toContain('src/jobs.ts:2:13');
+    expect(out.stderr).toMatch(/error (CONFIG_INVALID|BUNDLE_FAILED)/);
+    expect(out.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(join(dir, '.sls-x'))).toBe(false);
+  });
+
+  it('an export that is not a function: exit 2 with HANDLER_INVALID', async () => {
+    const dir = shop();
+    writeFileSync(join(dir, 'src', 'jobs.ts'), 'export const nightly = "03:00";\n');
+    const out = await cli(['package', '--target', 'gcp'], dir);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain('error HANDLER_INVALID: Function `nightly`: export `nightly` of src/jobs.ts is a string, not a function.');
+    expect(existsSync(join(dir, '.sls-x'))).toBe(false);
+  });
+
+  it('an unknown target: exit 2 listing the targets', async () => {
+    const dir = shop();
+    const out = await cli(['package', '--target', 'heroku'], dir);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain('aws, azure, gcp, local, all');
+  });
+});
