@@ -1,3 +1,36 @@
-import { notAvailable } from './not-available.js';
+import { throwIfErrors, validateConfig } from '../../config/load-service.js';
+import { formatDiagnostic } from '../../ui/format-diagnostic.js';
+import type { CommandRun } from '../context.js';
 
-export const run = notAvailable('validate');
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * `sls-x validate`: every problem in the config at once, for every target the service deploys
+ * to. Errors exit 2 (rendered by main.ts, or as JSON with --json); warnings alone exit 0.
+ */
+export const run: CommandRun = async ({ options }, ctx) => {
+  const result = await validateConfig({ cwd: ctx.cwd, configPath: options.config, stage: options.stage, target: options.target, env: ctx.env });
+  throwIfErrors(result.diagnostics, result.file ?? 'config');
+  const service = result.service!;
+  if (options.json) {
+    const body = {
+      ok: true,
+      file: result.file,
+      service: service.service,
+      stage: service.stage,
+      target: result.target,
+      targets: result.targets,
+      diagnostics: result.diagnostics,
+      functions: service.functions,
+    };
+    ctx.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
+    return 0;
+  }
+  for (const d of result.diagnostics) ctx.stderr.write(`${formatDiagnostic(d)}\n\n`);
+  const warnings = result.diagnostics.length;
+  const parts = [plural(service.functions.length, 'function'), ...(service.queues.length ? [plural(service.queues.length, 'queue')] : []), ...(service.buckets.length ? [plural(service.buckets.length, 'bucket')] : [])];
+  ctx.stdout.write(
+    `${result.file} is valid: service ${service.service}, stage ${service.stage}, ${parts.join(', ')}; checked for ${result.targets.join(', ')}${warnings ? ` (${plural(warnings, 'warning')})` : ''}.\n`,
+  );
+  return 0;
+};

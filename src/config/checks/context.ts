@@ -1,0 +1,26 @@
+import type { Service, TargetName } from '../../model/service.js';
+import type { ConfigPath } from '../positions.js';
+import type { Reporter } from '../report.js';
+import type { RawConfig } from '../schema.js';
+
+/** What every check reads. Checks are pure except handlers.ts, which reads the project files. */
+export interface CheckContext {
+  /** The config with schema-invalid parts removed. */
+  raw: Partial<RawConfig>;
+  service: Service;
+  origin: WeakMap<object, ConfigPath>;
+  report: Reporter;
+  /** Targets the service deploys to: the default, every key under `targets:`, and `--target`. */
+  targets: TargetName[];
+  /** Names declared in the file, even those whose body was invalid (avoids knock-on errors). */
+  declared: { functions: Set<string>; queues: Set<string>; buckets: Set<string> };
+  /** JSON-encoded paths whose value came from `${env:...}`. */
+  fromEnv: Set<string>;
+  /** Node.js version running sls-x (the local target runs functions on it). */
+  hostNode: string;
+}
+
+/** The path of a normalized object in the config (falls back to `fallback`). */
+export function pathOf(ctx: CheckContext, obj: object, fallback: ConfigPath = []): ConfigPath {
+  return ctx.origin.get(obj) ?? fallback;
+}

@@ -1,0 +1,19 @@
+import type { CheckContext } from './context.js';
+import { checkEnv } from './env.js';
+import { checkEvents } from './events.js';
+import { checkFunctions } from './functions.js';
+import { checkHandlers } from './handlers.js';
+import { checkNames } from './names.js';
+import { checkSchedules } from './schedules.js';
+import { checkTargets } from './targets.js';
+
+/** Every check, in one pass: each pushes its problems and none stops the others. */
+export async function runChecks(ctx: CheckContext): Promise<void> {
+  checkNames(ctx);
+  checkFunctions(ctx);
+  checkEvents(ctx);
+  checkSchedules(ctx);
+  checkEnv(ctx);
+  await checkHandlers(ctx);
+  checkTargets(ctx);
+}

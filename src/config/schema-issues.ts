@@ -1,0 +1,156 @@
+import type { z } from 'zod';
+import type { ConfigPath } from './positions.js';
+import { didYouMean } from './did-you-mean.js';
+
+/** One schema problem, before it gets a position. */
+export interface SchemaProblem {
+  code: 'unknown-key' | 'missing-key' | 'wrong-type' | 'invalid-value';
+  path: ConfigPath;
+  /** Point at the key (unknown/missing keys) or at the value. */
+  part: 'key' | 'value';
+  message: string;
+  hint?: string;
+}
+
+type Issue = z.core.$ZodIssue;
+type AnySchema = z.core.$ZodType;
+
+/** `functions.api.events[0].http` */
+export function showPath(path: ConfigPath): string {
+  return path.map((seg, i) => (typeof seg === 'number' ? `[${seg}]` : i === 0 ? seg : `.${seg}`)).join('') || '(top level)';
+}
+
+/** Turn zod issues into problems a user can act on: what, which key, and how to fix it. */
+export function schemaProblems(issues: readonly Issue[], schema: AnySchema, data: unknown): SchemaProblem[] {
+  const out: SchemaProblem[] = [];
+  const add = (issue: Issue, prefix: ConfigPath): void => {
+    const path = [...prefix, ...(issue.path as Array<string | number>)];
+    const value = valueAt(data, path);
+    switch (issue.code) {
+      case 'unrecognized_keys': {
+        const known = knownKeys(schema, path);
+        for (const key of issue.keys) {
+          const best = didYouMean(key, known);
+          out.push({
+            code: 'unknown-key',
+            path: [...path, key],
+            part: 'key',
+            message: `Unknown key \`${key}\`${path.length ? ` in \`${showPath(path)}\`` : ''}.`,
+            hint: best ? `Did you mean \`${best}\`?` : known.length ? `Allowed here: ${known.map((k) => `\`${k}\``).join(', ')}.` : 'Remove it.',
+          });
+        }
+        return;
+      }
+      case 'invalid_union': {
+        // Report the branch that matched the value's type (an object input -> the object form).
+        const branches = issue.errors.filter((errs) => !errs.some((e) => e.code === 'invalid_type' && e.path.length === 0));
+        if (branches.length === 1) {
+          for (const e of branches[0]!) add(e, path);
+          return;
+        }
+        out.push({ code: 'wrong-type', path, part: 'value', message: `\`${showPath(path)}\`: ${issue.message}${got(value)}.` });
+        return;
+      }
+      case 'invalid_type': {
+        if (value === undefined) {
+          const key = path[path.length - 1];
+          out.push({
+            code: 'missing-key',
+            path,
+            part: 'key',
+            message: `Missing required key \`${String(key)}\`${path.length > 1 ? ` in \`${showPath(path.slice(0, -1))}\`` : ''}.`,
+            hint: MISSING_HINTS[String(key)] ?? `Add \`${String(key)}:\`.`,
+          });
+          return;
+        }
+        out.push({ code: 'wrong-type', path, part: 'value', message: `\`${showPath(path)}\` must be ${article(issue.expected)}${got(value)}.` });
+        return;
+      }
+      case 'invalid_value': {
+        const options = issue.values.map(String).filter((v) => v === v.toUpperCase() || !issue.values.includes(v.toUpperCase()));
+        const best = typeof value === 'string' ? didYouMean(value, options) : undefined;
+        out.push({
+          code: 'invalid-value',
+          path,
+          part: 'value',
+          message: `\`${showPath(path)}\` must be one of ${options.map((o) => `\`${o}\``).join(', ')}${got(value)}.`,
+          ...(best ? { hint: `Did you mean \`${best}\`?` } : {}),
+        });
+        return;
+      }
+      case 'too_small':
+      case 'too_big': {
+        const bound = issue.code === 'too_small' ? `at least ${issue.minimum}` : `at most ${issue.maximum}`;
+        const what = issue.origin === 'array' ? `have ${bound} item(s)` : `be ${bound}`;
+        out.push({ code: 'invalid-value', path, part: 'value', message: `\`${showPath(path)}\` must ${what}${got(value)}.` });
+        return;
+      }
+      default:
+        out.push({ code: 'invalid-value', path, part: 'value', message: `\`${showPath(path)}\`: ${issue.message}${got(value)}.` });
+    }
+  };
+  for (const issue of issues) add(issue, []);
+  return out;
+}
+
+const MISSING_HINTS: Record<string, string> = {
+  service: 'Name the service at the top: `service: my-service` (lowercase letters, digits, hyphens).',
+  functions: 'Declare at least one function: `functions: { api: { handler: src/api.handler } }`.',
+  handler: 'Point it at a source file and export: `handler: src/api.handler`.',
+  path: 'Give the route a path, e.g. `path: /orders/{id}`.',
+  name: 'Name the queue (declared under top-level `queues`).',
+  bucket: 'Name the bucket (declared under top-level `buckets`).',
+  expression: 'Give the schedule an expression: `cron(0 3 * * *)` or `rate(5 minutes)`.',
+  requests: 'Give a rate: `requests: 10M/month`.',
+  duration: 'Give the average duration: `duration: 120ms`.',
+};
+
+function article(expected: string): string {
+  const names: Record<string, string> = { object: 'a mapping (`key: value` lines)', array: 'a list (`- item` lines or `[a, b]`)', string: 'a string', number: 'a number', boolean: '`true` or `false`', int: 'a whole number' };
+  return names[expected] ?? expected;
+}
+
+/** `, got "abc"` / `, got a list` — never the whole value (it could be long, or a secret). */
+function got(value: unknown): string {
+  if (value === undefined) return '';
+  if (value === null) return ', got nothing (null)';
+  if (Array.isArray(value)) return ', got a list';
+  if (typeof value === 'object') return ', got a mapping';
+  if (typeof value === 'string') return value.length > 40 ? ', got a string' : `, got "${value}"`;
+  return `, got ${String(value)}`;
+}
+
+export function valueAt(data: unknown, path: ConfigPath): unknown {
+  let cur: unknown = data;
+  for (const seg of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string | number, unknown>)[seg];
+  }
+  return cur;
+}
+
+type Def = { type: string; shape?: Record<string, AnySchema>; valueType?: AnySchema; element?: AnySchema; innerType?: AnySchema; options?: AnySchema[] };
+const defOf = (s: AnySchema): Def => (s as unknown as { _zod: { def: Def } })._zod.def;
+
+/** The keys an object at `path` may have, read from the schema itself (for "did you mean"). */
+export function knownKeys(schema: AnySchema, path: ConfigPath): string[] {
+  let cur: AnySchema | undefined = schema;
+  for (const seg of [...path, undefined]) {
+    // unwrap wrappers and pick the object form of unions
+    for (let i = 0; cur && i < 10; i++) {
+      const def = defOf(cur);
+      if (def.type === 'optional' || def.type === 'nullable' || def.type === 'default') cur = def.innerType;
+      else if (def.type === 'union') cur = def.options!.find((o) => ['object', 'record', 'array'].includes(defOf(o).type));
+      else break;
+    }
+    if (!cur) return [];
+    if (seg === undefined) break;
+    const def = defOf(cur);
+    if (def.type === 'object') cur = def.shape![String(seg)];
+    else if (def.type === 'record') cur = def.valueType;
+    else if (def.type === 'array') cur = def.element;
+    else return [];
+  }
+  const def = cur ? defOf(cur) : undefined;
+  return def?.type === 'object' ? Object.keys(def.shape!) : [];
+}

@@ -1,0 +1,229 @@
+import { z } from 'zod';
+import { HTTP_METHODS, RUNTIMES, TARGETS } from '../model/service.js';
+import { DURATION_PATTERN, RATE_PATTERN, SIZE_PATTERN } from './units.js';
+
+/**
+ * The raw faas.yaml, as one zod schema: the source of the TypeScript types (`RawConfig`),
+ * of runtime shape validation, and of schema/faas.schema.json (editors) and docs/faas-yaml.md.
+ * It checks shapes only and has no transforms, so it converts to JSON Schema one to one;
+ * meaning (units, cron, references, limits) is checked in normalize.ts and checks/.
+ */
+
+const duration = z
+  .union([z.number().nonnegative(), z.string().regex(new RegExp(DURATION_PATTERN))], {
+    error: 'expected a duration like `500ms`, `10s`, `2m` or `1h` (a bare number is seconds)',
+  })
+  .meta({ description: 'A duration: `500ms`, `10s`, `2m`, `1h`, `4d`; a bare number is seconds.', examples: ['10s', '500ms', 30] });
+
+const unitDuration = z
+  .string({ error: 'expected a duration with its unit, like `120ms` or `1.5s`' })
+  .regex(new RegExp(DURATION_PATTERN), { error: 'expected a duration with its unit, like `120ms` or `1.5s`' })
+  .meta({ description: 'A duration with its unit: `120ms`, `1.5s`.', examples: ['120ms'] });
+
+const size = z
+  .union([z.number().positive(), z.string().regex(new RegExp(SIZE_PATTERN))], {
+    error: 'expected a size like `512`, `512MB` or `2GB` (a bare number is MB)',
+  })
+  .meta({ description: 'A size in MB: `512`, `512MB`, `2GB` (1 GB = 1024 MB).', examples: [512, '2GB'] });
+
+const envValue = z.union([z.string(), z.number(), z.boolean()], { error: 'expected a string, number or boolean' });
+const env = z
+  .record(z.string(), envValue)
+  .meta({ description: 'Plain environment variables. Never put secret values here: list their names under `secrets`.' });
+
+const runtime = z.enum(RUNTIMES).meta({ description: 'Node.js version the functions run on.', default: 'node22' });
+const architecture = z.enum(['arm64', 'x86_64']).meta({ description: 'CPU architecture (AWS; the other clouds run x86_64).', default: 'arm64' });
+const method = z.enum([...HTTP_METHODS, ...HTTP_METHODS.map((m) => m.toLowerCase())] as [string, ...string[]]);
+
+const awsTarget = z
+  .strictObject({
+    region: z.string().optional().meta({ description: 'AWS region, e.g. `eu-west-1`.' }),
+    account: z.string().optional().meta({ description: 'AWS account id (12 digits); deploy refuses other accounts.' }),
+    profile: z.string().optional().meta({ description: 'Named profile from ~/.aws/config.' }),
+    logRetentionDays: z.number().int().positive().optional().meta({ description: 'CloudWatch log retention in days.' }),
+  })
+  .meta({ description: 'AWS Lambda settings.' });
+
+const azureTarget = z
+  .strictObject({
+    region: z.string().optional().meta({ description: 'Azure region, e.g. `westeurope`.' }),
+    subscription: z.string().optional().meta({ description: 'Azure subscription id.' }),
+    resourceGroup: z.string().optional().meta({ description: 'Resource group (default: `<service>-<stage>-rg`).' }),
+    logRetentionDays: z.number().int().positive().optional().meta({ description: 'Log retention in days.' }),
+  })
+  .meta({ description: 'Azure Functions (Flex Consumption) settings.' });
+
+const gcpTarget = z
+  .strictObject({
+    region: z.string().optional().meta({ description: 'GCP region, e.g. `europe-west1`.' }),
+    project: z.string().optional().meta({ description: 'GCP project id.' }),
+    logRetentionDays: z.number().int().positive().optional().meta({ description: 'Log retention in days.' }),
+  })
+  .meta({ description: 'Google Cloud Functions (2nd gen) settings.' });
+
+const localTarget = z
+  .strictObject({
+    port: z.number().int().min(0).max(65535).optional().meta({ description: 'Port of the local HTTP gateway (0 = any free port).' }),
+    idleTimeout: duration.optional().meta({ description: 'Idle time before a local instance is reclaimed.', default: '5m' }),
+  })
+  .meta({ description: 'Local cloud settings.' });
+
+const httpEvent = z
+  .union(
+    [
+      z.string().meta({ description: 'Short form: `GET /orders/{id}`.' }),
+      z.strictObject({
+        method: method.optional().meta({ description: 'HTTP method, or `ANY`.', default: 'ANY' }),
+        path: z.string().meta({ description: 'Path starting with `/`; parameters as `{name}`, a greedy last one as `{name+}`.' }),
+        cors: z.boolean().optional().meta({ description: 'Answer CORS preflight requests and add CORS headers.', default: false }),
+      }),
+    ],
+    { error: 'expected `METHOD /path` or `{ method, path, cors }`' },
+  )
+  .meta({ description: 'An HTTP route.' });
+
+const queueEvent = z
+  .union(
+    [
+      z.string().meta({ description: 'Short form: the queue name.' }),
+      z.strictObject({
+        name: z.string().meta({ description: 'A queue declared under top-level `queues`.' }),
+        batchSize: z.number().int().min(1).optional().meta({ description: 'Most messages per invocation.', default: 10 }),
+        batchWindow: duration.optional().meta({ description: 'Longest time to gather a batch.', default: 0 }),
+      }),
+    ],
+    { error: 'expected a queue name or `{ name, batchSize, batchWindow }`' },
+  )
+  .meta({ description: 'Messages from a queue, in batches.' });
+
+const scheduleEvent = z
+  .union(
+    [
+      z.string().meta({ description: '`cron(minute hour day-of-month month day-of-week)` or `rate(5 minutes)`.' }),
+      z.strictObject({
+        expression: z.string().meta({ description: '`cron(...)` or `rate(...)`.' }),
+        timezone: z.string().optional().meta({ description: 'IANA time zone of the cron expression.', default: 'UTC' }),
+        enabled: z.boolean().optional().meta({ description: 'Create the schedule disabled when false.', default: true }),
+        input: z.unknown().optional().meta({ description: 'JSON payload handed to the handler.' }),
+      }),
+    ],
+    { error: 'expected `cron(...)`, `rate(...)` or `{ expression, timezone, enabled, input }`' },
+  )
+  .meta({ description: 'A schedule (5-field cron, UTC unless `timezone` is set, or a fixed rate).' });
+
+const storageOn = z.enum(['created', 'deleted']);
+const storageEvent = z
+  .union(
+    [
+      z.string().meta({ description: 'Short form: the bucket name (objects created).' }),
+      z.strictObject({
+        bucket: z.string().meta({ description: 'A bucket declared under top-level `buckets`.' }),
+        on: z.union([storageOn, z.array(storageOn).min(1)]).optional().meta({ description: '`created`, `deleted` or both.', default: 'created' }),
+        prefix: z.string().optional().meta({ description: 'Only keys starting with this.' }),
+        suffix: z.string().optional().meta({ description: 'Only keys ending with this.' }),
+      }),
+    ],
+    { error: 'expected a bucket name or `{ bucket, on, prefix, suffix }`' },
+  )
+  .meta({ description: 'Object changes in a bucket.' });
+
+/** Exactly one key per event; checked in checks/events.ts (JSON Schema says it with min/maxProperties). */
+export const eventSchema = z
+  .strictObject({
+    http: httpEvent.optional(),
+    queue: queueEvent.optional(),
+    schedule: scheduleEvent.optional(),
+    storage: storageEvent.optional(),
+  })
+  .meta({ description: 'One trigger: exactly one of `http`, `queue`, `schedule`, `storage`.', minProperties: 1, maxProperties: 1 });
+
+export const trafficSchema = z
+  .strictObject({
+    requests: z
+      .union([z.number().nonnegative(), z.string().regex(new RegExp(RATE_PATTERN))], { error: 'expected a rate like `10M/month`, `250k/day` or a number per month' })
+      .meta({ description: 'Requests: `10M/month`, `250k/day`, `50/second`; a bare number is per month.' }),
+    duration: unitDuration.meta({ description: 'Average billed duration, e.g. `120ms`.' }),
+    memory: size.optional().meta({ description: 'Memory for the estimate (default: the function\'s).' }),
+    coldStartRate: z.number().min(0).max(1).optional().meta({ description: 'Fraction of invocations that start cold (0..1).' }),
+    init: unitDuration.optional().meta({ description: 'Cold-start init duration, e.g. `300ms`.' }),
+  })
+  .meta({ description: 'Traffic profile for `sls-x cost estimate`.' });
+
+const bucketAccess = z.enum(['read', 'write', 'readwrite']);
+
+export const functionSchema = z
+  .strictObject({
+    handler: z.string().meta({ description: 'Source file (without extension) and export: `src/api.handler`.' }),
+    description: z.string().optional().meta({ description: 'Free text.' }),
+    runtime: runtime.optional(),
+    memory: size.optional().meta({ description: 'Memory in MB (default: `defaults.memory`).' }),
+    timeout: duration.optional().meta({ description: 'Longest run time (default: `defaults.timeout`).' }),
+    architecture: architecture.optional(),
+    env: env.optional(),
+    secrets: z.array(z.string()).optional().meta({ description: 'Names of secrets, resolved from each cloud\'s secret store at run time (never values).' }),
+    concurrency: z
+      .strictObject({
+        max: z.number().int().min(1).optional().meta({ description: 'Most instances running at once.' }),
+        warm: z.number().int().min(0).optional().meta({ description: 'Instances kept warm (provisioned / always ready / min instances).', default: 0 }),
+      })
+      .optional()
+      .meta({ description: 'Concurrency limits.' }),
+    ephemeralStorage: size.optional().meta({ description: '/tmp size in MB (AWS).', default: 512 }),
+    sends: z.array(z.string()).optional().meta({ description: 'Queues this function sends to (grants permission).' }),
+    buckets: z
+      .array(z.union([z.string(), z.strictObject({ name: z.string(), access: bucketAccess.optional().meta({ default: 'readwrite' }) })], { error: 'expected a bucket name or `{ name, access }`' }))
+      .optional()
+      .meta({ description: 'Buckets this function reads or writes: a name (read and write) or `{ name, access: read|write|readwrite }`.' }),
+    events: z.array(eventSchema).optional().meta({ description: 'Triggers.' }),
+    traffic: trafficSchema.optional(),
+  })
+  .meta({ description: 'A function.' });
+
+export const queueSchema = z
+  .strictObject({
+    visibilityTimeout: duration.optional().meta({ description: 'How long a received message stays hidden before it is retried.', default: '30s' }),
+    maxRetries: z.number().int().min(0).optional().meta({ description: 'Retries after the first attempt before a message is dead-lettered.', default: 3 }),
+    deadLetter: z.boolean().optional().meta({ description: 'Move messages that keep failing to a dead-letter queue.', default: true }),
+    retention: duration.optional().meta({ description: 'How long an unprocessed message is kept.', default: '4d' }),
+  })
+  .meta({ description: 'A queue.' });
+
+export const bucketSchema = z
+  .strictObject({
+    existing: z.string().optional().meta({ description: 'Use this existing bucket (its real name) instead of creating one; sls-x never deletes it.' }),
+  })
+  .meta({ description: 'A storage bucket.' });
+
+export const configSchema = z
+  .strictObject({
+    $schema: z.string().optional().meta({ description: 'JSON Schema of this file (for editors).' }),
+    service: z.string().meta({ description: 'Service name: lowercase letters, digits and hyphens. Part of every resource name.' }),
+    stage: z.string().optional().meta({ description: 'Stage (default `dev`); `--stage` overrides.', default: 'dev' }),
+    target: z.enum(TARGETS).optional().meta({ description: 'Default target; `--target` overrides.', default: 'local' }),
+    targets: z
+      .strictObject({ aws: awsTarget.optional(), azure: azureTarget.optional(), gcp: gcpTarget.optional(), local: localTarget.optional() })
+      .optional()
+      .meta({ description: 'Per-target settings. Every target listed here is checked by `sls-x validate`.' }),
+    runtime: runtime.optional(),
+    defaults: z
+      .strictObject({
+        memory: size.optional().meta({ description: 'Memory in MB.', default: 512 }),
+        timeout: duration.optional().meta({ description: 'Longest run time.', default: '10s' }),
+        architecture: architecture.optional(),
+        env: env.optional(),
+      })
+      .optional()
+      .meta({ description: 'Defaults for every function.' }),
+    queues: z.record(z.string(), queueSchema.nullable()).optional().meta({ description: 'Queues, by name.' }),
+    buckets: z.record(z.string(), bucketSchema.nullable()).optional().meta({ description: 'Buckets, by name.' }),
+    functions: z.record(z.string(), functionSchema).meta({ description: 'Functions, by name.' }),
+    traffic: z.record(z.string(), trafficSchema).optional().meta({ description: 'Traffic profiles by function name (or set `traffic` on the function).' }),
+  })
+  .meta({ title: 'sls-x faas.yaml', description: 'A provider-neutral serverless service for sls-x.' });
+
+/** The raw config as written (after interpolation). */
+export type RawConfig = z.infer<typeof configSchema>;
+export type RawFunction = z.infer<typeof functionSchema>;
+export type RawEvent = z.infer<typeof eventSchema>;
+export type RawQueue = z.infer<typeof queueSchema>;
+export type RawTraffic = z.infer<typeof trafficSchema>;
