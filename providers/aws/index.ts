@@ -1,17 +1,48 @@
-import type { Adapter } from '../../src/core/adapter.js';
+import type { Adapter, AdapterContext } from '../../src/core/adapter.js';
+import type { Scope } from '../../src/core/resources.js';
 import { SlsxError } from '../../src/errors/slsx-error.js';
+import { applyChange } from './apply/index.js';
+import { desired } from './desired.js';
+import { observeAll } from './observe.js';
+import { awsOutputs } from './outputs.js';
+import { awsScope } from './preflight.js';
+import { openSession, sessionOf } from './session.js';
+import { validateAws } from './validate.js';
+import { acquireLock } from './lock.js';
+import { awsInvocations, awsInvoke, awsLogs } from './operations.js';
 
-const pending = (): never => {
-  throw new SlsxError('TARGET_NOT_AVAILABLE', 'The aws target is not yet available.');
-};
+function regionOf(scope: Scope): Scope & { region: string } {
+  if (!scope.region) throw new SlsxError('INTERNAL', 'aws scope without a region.');
+  return scope as Scope & { region: string };
+}
 
-/** Placeholder until the aws adapter lands. */
+async function sessionFor(scope: Scope, ctx: AdapterContext) {
+  return openSession(ctx, regionOf(scope), scope.account);
+}
+
+/**
+ * The aws target: Lambda + API Gateway HTTP API + SQS + EventBridge Scheduler + S3
+ * notifications, deployed straight through the AWS SDK v3 (no CloudFormation). SDK modules
+ * are imported lazily inside each call, so loading this file costs nothing.
+ */
 export const adapter: Adapter = {
   target: 'aws',
-  validate: () => [],
-  scope: async () => pending(),
-  observe: async () => pending(),
-  desired: () => pending(),
-  apply: async () => pending(),
-  outputs: async () => pending(),
+  validate: validateAws,
+  scope: awsScope,
+  async observe(scope, ctx) {
+    return observeAll(await sessionFor(scope, ctx));
+  },
+  desired,
+  async apply(change, ctx) {
+    return applyChange(change, sessionOf(ctx));
+  },
+  async outputs(service, scope, ctx) {
+    return awsOutputs(service, await sessionFor(scope, ctx));
+  },
+  async lock(scope, ctx) {
+    return acquireLock(await sessionFor(scope, ctx), ctx);
+  },
+  invoke: awsInvoke,
+  logs: awsLogs,
+  invocations: awsInvocations,
 };

@@ -1,0 +1,41 @@
+import { SlsxError } from '../../../src/errors/slsx-error.js';
+import { call } from '../errors.js';
+import { ensureApiId } from './api.js';
+import { findIntegration } from './integration.js';
+import { ignoreMissing, type ApplyContext, type ResourceApply } from './context.js';
+
+async function target(c: ApplyContext, apiId: string): Promise<string> {
+  const id = await findIntegration(c.session, apiId, String(c.after.integration));
+  if (!id) throw new SlsxError('CLOUD_ERROR', `Route ${String(c.after.routeKey)}: its integration ${String(c.after.integration)} was not found.`, { hint: 'Deploy again.' });
+  return `integrations/${id}`;
+}
+
+async function create(c: ApplyContext): Promise<void> {
+  const apigw = await import('@aws-sdk/client-apigatewayv2');
+  const apiId = await ensureApiId(c.session);
+  const routeKey = String(c.after.routeKey);
+  const routes = await call(`apigateway:GetRoutes ${apiId}`, () => c.session.clients.apigw.send(new apigw.GetRoutesCommand({ ApiId: apiId, MaxResults: '500' })));
+  const existing = routes.Items?.find((r) => r.RouteKey === routeKey);
+  if (existing?.RouteId) return update({ ...c, physicalId: existing.RouteId });
+  const Target = await target(c, apiId);
+  await call(`apigateway:CreateRoute ${routeKey}`, () => c.session.clients.apigw.send(new apigw.CreateRouteCommand({ ApiId: apiId, RouteKey: routeKey, Target })));
+}
+
+async function update(c: ApplyContext): Promise<void> {
+  const { UpdateRouteCommand } = await import('@aws-sdk/client-apigatewayv2');
+  const apiId = await ensureApiId(c.session);
+  const Target = await target(c, apiId);
+  await call(`apigateway:UpdateRoute ${String(c.after.routeKey)}`, () =>
+    c.session.clients.apigw.send(new UpdateRouteCommand({ ApiId: apiId, RouteId: c.physicalId as string, RouteKey: String(c.after.routeKey), Target })),
+  );
+}
+
+async function remove(c: ApplyContext): Promise<void> {
+  const { DeleteRouteCommand } = await import('@aws-sdk/client-apigatewayv2');
+  const apiId = c.session.apiId;
+  if (!apiId || !c.physicalId) return;
+  await ignoreMissing(`apigateway:DeleteRoute ${String(c.before.routeKey)}`, () => c.session.clients.apigw.send(new DeleteRouteCommand({ ApiId: apiId, RouteId: c.physicalId })));
+}
+
+/** `METHOD /path` route to a function's integration. */
+export const routeApply: ResourceApply = { create, update, delete: remove };

@@ -1,0 +1,94 @@
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type { IAMClient } from '@aws-sdk/client-iam';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { ApiGatewayV2Client } from '@aws-sdk/client-apigatewayv2';
+import type { SchedulerClient } from '@aws-sdk/client-scheduler';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type { STSClient } from '@aws-sdk/client-sts';
+import type { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+
+/** How long to wait for eventual consistency; tests pass tiny values. */
+export interface WaitOptions {
+  /** Seconds between waiter polls (SDK waiters), minimum. */
+  minDelay: number;
+  maxDelay: number;
+  /** Seconds before a waiter gives up. */
+  maxWaitTime: number;
+  /** Backoff sleeps (IAM role propagation); injected so tests never wait. */
+  sleep: (ms: number) => Promise<void>;
+  /** Attempts for calls that fail until a new role propagates. */
+  propagationAttempts: number;
+}
+
+/** Every SDK client the aws adapter uses. Tests inject these (aws-sdk-client-mock instances). */
+export interface AwsClients {
+  lambda: LambdaClient;
+  iam: IAMClient;
+  sqs: SQSClient;
+  s3: S3Client;
+  apigw: ApiGatewayV2Client;
+  scheduler: SchedulerClient;
+  logs: CloudWatchLogsClient;
+  sts: STSClient;
+  tagging: ResourceGroupsTaggingAPIClient;
+  wait?: Partial<WaitOptions>;
+}
+
+export const DEFAULT_WAIT: WaitOptions = {
+  minDelay: 1,
+  maxDelay: 10,
+  maxWaitTime: 300,
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  propagationAttempts: 8,
+};
+
+export function waitOptions(clients: AwsClients): WaitOptions {
+  return { ...DEFAULT_WAIT, ...clients.wait };
+}
+
+/** True when `value` looks like an injected client set (tests, emulators). */
+export function isAwsClients(value: unknown): value is AwsClients {
+  return !!value && typeof value === 'object' && 'lambda' in value && 'iam' in value && 'sts' in value;
+}
+
+/**
+ * Create the SDK clients for one region. Credentials come from the SDK's default chain (env,
+ * shared profiles incl. `AWS_PROFILE` and SSO, web identity for CI OIDC, instance roles), so
+ * nothing here reads a secret. Endpoints: the SDK itself honours `AWS_ENDPOINT_URL` and
+ * `AWS_ENDPOINT_URL_<SERVICE>` from process.env, so we never pass `endpoint` for it; only
+ * when a command runs with an env other than process.env (tests, embedding) are those same
+ * variables handed over explicitly. Throttled calls are retried by the SDK's standard retry
+ * strategy (`AWS_MAX_ATTEMPTS` / `AWS_RETRY_MODE` are honoured, as we do not set them).
+ */
+export async function createClients(region: string, env: NodeJS.ProcessEnv = process.env): Promise<AwsClients> {
+  const [lambda, iam, sqs, s3, apigw, scheduler, logs, sts, tagging] = await Promise.all([
+    import('@aws-sdk/client-lambda'),
+    import('@aws-sdk/client-iam'),
+    import('@aws-sdk/client-sqs'),
+    import('@aws-sdk/client-s3'),
+    import('@aws-sdk/client-apigatewayv2'),
+    import('@aws-sdk/client-scheduler'),
+    import('@aws-sdk/client-cloudwatch-logs'),
+    import('@aws-sdk/client-sts'),
+    import('@aws-sdk/client-resource-groups-tagging-api'),
+  ]);
+  const config = (serviceEnv: string): { region: string; endpoint?: string } => {
+    if (env === process.env) return { region };
+    const endpoint = env[`AWS_ENDPOINT_URL_${serviceEnv}`] ?? env.AWS_ENDPOINT_URL;
+    return endpoint ? { region, endpoint } : { region };
+  };
+  // Emulators answer on one host: S3 must then address buckets by path, not by sub-domain.
+  const s3Endpoint = env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
+  return {
+    lambda: new lambda.LambdaClient(config('LAMBDA')),
+    iam: new iam.IAMClient(config('IAM')),
+    sqs: new sqs.SQSClient(config('SQS')),
+    s3: new s3.S3Client({ ...config('S3'), ...(s3Endpoint ? { forcePathStyle: true } : {}) }),
+    apigw: new apigw.ApiGatewayV2Client(config('APIGATEWAYV2')),
+    scheduler: new scheduler.SchedulerClient(config('SCHEDULER')),
+    logs: new logs.CloudWatchLogsClient(config('CLOUDWATCH_LOGS')),
+    sts: new sts.STSClient(config('STS')),
+    tagging: new tagging.ResourceGroupsTaggingAPIClient(config('RESOURCE_GROUPS_TAGGING_API')),
+  };
+}

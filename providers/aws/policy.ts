@@ -1,0 +1,89 @@
+import type { FunctionSpec, Service } from '../../src/model/service.js';
+import { PLACEHOLDERS, queueArn } from './session.js';
+import type { Names } from './naming.js';
+
+/** An IAM policy statement as sls-x writes it: explicit actions and resources, sorted. */
+export interface Statement {
+  Sid: string;
+  Effect: 'Allow';
+  Action: string[];
+  Resource: string[];
+}
+
+export interface PolicyDocument {
+  Version: '2012-10-17';
+  Statement: Statement[];
+}
+
+const R = PLACEHOLDERS.region;
+const A = PLACEHOLDERS.account;
+
+function statement(Sid: string, actions: string[], resources: string[]): Statement {
+  return { Sid, Effect: 'Allow', Action: [...new Set(actions)].sort(), Resource: [...new Set(resources)].sort() };
+}
+
+/** Physical name of a config bucket: the existing one, or the one sls-x creates. */
+export function bucketPhysicalName(service: Service, names: Names, bucket: string): string {
+  const spec = service.buckets.find((b) => b.name === bucket);
+  return spec?.existing ?? names.bucketName(bucket, service.targets.aws?.account);
+}
+
+/**
+ * The least-privilege inline policy of one function's role: write to its own log group, read
+ * the queues it consumes, send to the queues it names, use the buckets it names (and read the
+ * bucket that triggers it), read the secrets it references. Never `*` as action or resource.
+ */
+export function functionPolicy(service: Service, fn: FunctionSpec, names: Names): PolicyDocument {
+  const statements: Statement[] = [
+    statement('Logs', ['logs:CreateLogStream', 'logs:PutLogEvents'], [`arn:aws:logs:${R}:${A}:log-group:${names.logGroup(fn.name)}:*`]),
+  ];
+  const consumed = fn.events.flatMap((e) => (e.kind === 'queue' ? [e.queue] : []));
+  if (consumed.length > 0) {
+    statements.push(
+      statement(
+        'ConsumeQueues',
+        ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'],
+        consumed.map((q) => queueArn(names.queueName(q))),
+      ),
+    );
+  }
+  if (fn.sends.length > 0) {
+    statements.push(statement('SendQueues', ['sqs:GetQueueUrl', 'sqs:SendMessage'], fn.sends.map((q) => queueArn(names.queueName(q)))));
+  }
+  const read = new Set<string>();
+  const write = new Set<string>();
+  for (const b of fn.buckets) {
+    if (b.access !== 'write') read.add(b.name);
+    if (b.access !== 'read') write.add(b.name);
+  }
+  for (const e of fn.events) if (e.kind === 'storage') read.add(e.bucket);
+  const bucketArn = (b: string): string => `arn:aws:s3:::${bucketPhysicalName(service, names, b)}`;
+  if (read.size > 0) {
+    statements.push(statement('ReadBuckets', ['s3:GetObject'], [...read].map((b) => `${bucketArn(b)}/*`)));
+    statements.push(statement('ListBuckets', ['s3:ListBucket'], [...read].map(bucketArn)));
+  }
+  if (write.size > 0) {
+    statements.push(statement('WriteBuckets', ['s3:DeleteObject', 's3:PutObject'], [...write].map((b) => `${bucketArn(b)}/*`)));
+  }
+  if (fn.secrets.length > 0) {
+    statements.push(
+      statement(
+        'ReadSecrets',
+        ['secretsmanager:GetSecretValue'],
+        // Secrets Manager appends a random 6-character suffix to every secret ARN.
+        fn.secrets.map((s) => `arn:aws:secretsmanager:${R}:${A}:secret:${secretName(service, s)}-??????`),
+      ),
+    );
+  }
+  return { Version: '2012-10-17', Statement: statements };
+}
+
+/** Where a function's secret lives in Secrets Manager: `<service>/<stage>/<NAME>`. */
+export function secretName(service: Pick<Service, 'service' | 'stage'>, secret: string): string {
+  return `${service.service}/${service.stage}/${secret}`;
+}
+
+/** The scheduler's role may invoke exactly the functions (or aliases) schedules target. */
+export function schedulerPolicy(targets: string[]): PolicyDocument {
+  return { Version: '2012-10-17', Statement: [statement('InvokeScheduledFunctions', ['lambda:InvokeFunction'], targets)] };
+}
