@@ -73,7 +73,7 @@ export function registerGcpFunction(
   registerHttp(meta.functionName, async (req: Request, res: Response) => {
     const ctx = newContext(String(req.executionId ?? req.header('function-execution-id') ?? randomId()));
     const ce = cloudEventFromHttp(req);
-    if (ce && (hasEvent(meta, 'queue') || hasEvent(meta, 'storage'))) {
+    if (ce && (hasEvent(meta, 'queue') || hasEvent(meta, 'storage') || hasEvent(meta, 'schedule'))) {
       return answerEvent(res, ctx, () => dispatchCloudEvent(handler, meta, ce, ctx, opts));
     }
     if (hasEvent(meta, 'schedule') && (req.header('x-cloudscheduler') || !hasEvent(meta, 'http'))) {
@@ -144,10 +144,17 @@ function bodyInput(raw: Buffer | undefined): unknown {
   }
 }
 
-/** A CloudEvent delivered to an HTTP function (binary mode `ce-*` headers, or structured mode). */
+/**
+ * A CloudEvent delivered to an HTTP function: binary mode (`ce-*` headers), structured mode, or
+ * a raw Pub/Sub push body (`{ message, subscription }`) taken as a `messagePublished` event.
+ */
 export function cloudEventFromHttp(req: Request): Json | undefined {
   const type = String(req.header('content-type') ?? '');
   if (type.startsWith('application/cloudevents+json') && req.body && typeof req.body === 'object') return req.body as Json;
+  const body = req.body as Json | undefined;
+  if (body && typeof body === 'object' && !Buffer.isBuffer(body) && body.subscription && body.message?.messageId) {
+    return { type: PUBSUB_PUBLISHED, id: body.message.messageId, time: body.message.publishTime, data: body };
+  }
   if (!req.header('ce-specversion') || !req.header('ce-type')) return undefined;
   const ce: Json = {};
   for (const [name, value] of Object.entries(req.headers)) {

@@ -208,6 +208,21 @@ describe('gcp shim: published CloudEvents through the framework', () => {
     expect(seen[0]).toMatchObject({ id: 'message-id', input: { job: 'x' } });
   });
 
+  it('runs the schedule handler of a schedule-only (HTTP) function for a Pub/Sub push or CloudEvent', async () => {
+    const url = await start('sch3', base.nightly);
+    seen = [];
+    const push = loadEvent('gcp/MessagePublishedData-text.json');
+    push.message.data = Buffer.from('{"job":"from-push"}').toString('base64');
+    const r1 = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(push) });
+    expect(r1.status).toBe(204);
+    const r2 = await postEvent(url, loadEvent('gcp/MessagePublishedData.json'));
+    expect(r2.status).toBe(204);
+    expect(seen.map((e) => [e.id, e.input])).toEqual([
+      ['message-id', { job: 'from-push' }],
+      ['message-id', 'test message 3'],
+    ]);
+  });
+
   it('answers 404 and 405 for requests no http event routes', async () => {
     const url = await start('r1', base.api, neutral.api);
     const missing = await fetch(`${url}/nowhere`);
