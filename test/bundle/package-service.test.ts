@@ -107,6 +107,21 @@ describe('packageService for aws', () => {
     expect(readFileSync(join(dir, 'index.mjs'), 'utf8')).toMatch(/\/\/# sourceMappingURL=index\.mjs\.map\s*$/);
   });
 
+  it('gives the same bytes wherever the project lives (source maps included)', async () => {
+    const files = { 'src/api.ts': API_TS, 'src/lib/greet.ts': GREET_TS };
+    const a = makeProject(files);
+    const b = makeProject(files);
+    try {
+      const [x] = await packageService(service(a.root, [fn('api', 'src/api.ts#handler')]), 'aws', { ...opts, sourcemap: true });
+      const [y] = await packageService(service(b.root, [fn('api', 'src/api.ts#handler')]), 'aws', { ...opts, sourcemap: true });
+      expect(a.root).not.toBe(b.root);
+      expect(x.sha256).toBe(y.sha256);
+    } finally {
+      a.cleanup();
+      b.cleanup();
+    }
+  });
+
   it('bakes no env values or secret names into the bundle', async () => {
     const p = makeProject({ 'src/api.ts': 'export const handler = async () => 1;\n' });
     cleanup = p.cleanup;
@@ -191,5 +206,20 @@ describe('packageService with ESM code that makes its own require', () => {
     expect(events.filter((e) => e.type === 'warn')).toEqual([]); // the export check could load it too
     const mod = await import(pathToFileURL(join(p.root, '.sls-x', 'build', 'aws', 'api', 'index.mjs')).href);
     expect(await mod.handler({}, {})).toBe('/');
+  });
+});
+
+describe('packageService legal comments', () => {
+  it('moves license comments out of the code into index.mjs.LEGAL.txt inside the zip', async () => {
+    const p = makeProject({
+      'node_modules/licensed/package.json': '{"name":"licensed","version":"1.0.0","type":"module","main":"index.js"}',
+      'node_modules/licensed/index.js': '/*! licensed v1.0.0 | @license MIT */\nexport const one = () => 1;\n',
+      'src/api.ts': "import { one } from 'licensed';\nexport const handler = async () => one();\n",
+    });
+    cleanup = p.cleanup;
+    const [a] = await packageService(service(p.root, [fn('api', 'src/api.ts#handler')]), 'aws', opts);
+    expect(execFileSync('unzip', ['-Z1', a.zipPath], { encoding: 'utf8' }).trim().split('\n')).toEqual(['index.mjs', 'index.mjs.LEGAL.txt']);
+    expect(execFileSync('unzip', ['-p', a.zipPath, 'index.mjs.LEGAL.txt'], { encoding: 'utf8' })).toContain('@license MIT');
+    expect(execFileSync('unzip', ['-p', a.zipPath, 'index.mjs'], { encoding: 'utf8' })).not.toContain('@license');
   });
 });
