@@ -64,12 +64,20 @@ function withBody(
 }
 
 /**
+ * True for an {@link HttpError}, also one from another copy of this module (a bundle can hold
+ * the user's and the shim's copies of the runtime), hence the duck typing.
+ */
+export function isHttpError(err: unknown): err is HttpError {
+  return err instanceof HttpError || (err instanceof Error && err.name === 'HttpError' && typeof (err as HttpError).status === 'number');
+}
+
+/**
  * The response for a thrown error: an {@link HttpError} keeps its status and message; anything
  * else is a `500` that names only the request id (message and stack go to the log, never to
  * the client).
  */
 export function errorResponse(err: unknown, requestId: string): NormalizedResponse {
-  if (err instanceof HttpError && err.status >= 400 && err.status <= 599) {
+  if (isHttpError(err) && err.status >= 400 && err.status <= 599) {
     const headers = { ...Object.fromEntries(Object.entries(err.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])) };
     return withBody(err.status, { headers, cookies: [] }, JSON.stringify({ error: err.message }), JSON_TYPE);
   }
@@ -84,7 +92,7 @@ export async function runHttp(handler: HttpHandler, req: HttpRequest, ctx: Conte
   try {
     return normalizeHttpResponse(await handler(req, ctx));
   } catch (err) {
-    if (err instanceof HttpError && err.status < 500) {
+    if (isHttpError(err) && err.status < 500) {
       ctx.log.warn('request rejected', { status: err.status, error: err.message });
     } else {
       ctx.log.error('handler failed', { err });

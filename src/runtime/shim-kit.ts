@@ -11,6 +11,7 @@ export { createLogger, parseLogLine, stdoutWriter, type LineWriter, type ParsedL
 export { createHttpRequest, normalizeHeaders, parseQuery, type HttpRequestInit, type RawHeaders } from './http-request.js';
 export {
   errorResponse,
+  isHttpError,
   isHttpResponse,
   normalizeHttpResponse,
   responseBytes,

@@ -5,6 +5,7 @@ import {
   createHttpRequest,
   createLogger,
   createQueueMessage,
+  errorResponse,
   normalizeHttpResponse,
   parseLogLine,
   parseQuery,
@@ -31,6 +32,17 @@ describe('runtime: responses', () => {
   ])('%j -> %i %s', (value, status, type, body) => {
     const r = normalizeHttpResponse(value);
     expect([r.status, r.headers['content-type'], r.body]).toEqual([status, type, body]);
+  });
+
+  it('recognizes an HttpError from another copy of the runtime, and hides other errors', () => {
+    class HttpError extends Error {
+      constructor(readonly status: number, message: string) {
+        super(message);
+        this.name = 'HttpError';
+      }
+    }
+    expect(errorResponse(new HttpError(409, 'taken'), 'r')).toMatchObject({ status: 409, body: '{"error":"taken"}' });
+    expect(errorResponse(Object.assign(new Error('secret'), { status: 400 }), 'r')).toMatchObject({ status: 500, body: '{"error":"Internal Server Error","requestId":"r"}' });
   });
 
   it('answers 204 for nothing and 500 for an impossible status', () => {
