@@ -49,6 +49,15 @@ describe('sls-x package (CLI)', () => {
     }
   });
 
+  it('defaults to the config\'s target (local) and adds source maps with --sourcemap', async () => {
+    const dir = shop();
+    const out = await cli(['package', '--sourcemap'], dir);
+    expect(out.code).toBe(0);
+    expect(out.stdout).toContain('shop (stage dev) for local -> .sls-x/build/local/');
+    const map = JSON.parse(readFileSync(join(dir, '.sls-x', 'build', 'local', 'api', 'index.mjs.map'), 'utf8'));
+    expect(map.sources).toEqual(expect.arrayContaining(['src/api.ts', 'src/orders.ts']));
+  });
+
   it('a config error writes nothing and exits 2', async () => {
     const dir = shop();
     const yaml = readFileSync(join(dir, 'faas.yaml'), 'utf8').replace('memory: 512', 'memroy: 512');
