@@ -58,14 +58,33 @@ export async function resolveProfiles(input: ResolveInput, deps: ResolveDeps): P
       hint: 'Add e.g. `traffic: { api: { requests: 10M/month, duration: 120ms } }`, or pass --requests and --duration.',
     });
   }
-  return { profiles: profiles.map((p) => withOverrides(p, input.flags)), notes };
+  const out = profiles.map((p) => withOverrides(p, input.flags));
+  for (const p of out) checkConfigProfile(p, service.configFile);
+  return { profiles: out, notes };
+}
+
+/** A traffic: entry that parses but makes no sense (0 ms, absurd volume) is refused like the same flag would be. */
+function checkConfigProfile(p: CostProfile, file: string): void {
+  const where = `traffic.${p.function} in ${file}`;
+  if (!(p.durationMs > 0) || p.durationMs > INPUT_BOUNDS.maxDurationMs) {
+    throw new SlsxError('COST_INPUT', `${where}: duration must be more than 0 and at most a day (got ${p.durationMs} ms).`, { hint: 'Set e.g. `duration: 120ms`, or pass --duration.' });
+  }
+  if (!(p.requestsPerMonth >= 0) || p.requestsPerMonth > INPUT_BOUNDS.maxRequestsPerMonth) {
+    throw new SlsxError('COST_INPUT', `${where}: requests must be between 0 and ${INPUT_BOUNDS.maxRequestsPerMonth.toExponential()} a month.`, { hint: 'Set e.g. `requests: 10M/month`, or pass --requests.' });
+  }
 }
 
 async function fromMetrics(input: ResolveInput, deps: ResolveDeps): Promise<{ profiles: CostProfile[]; notes: string[] }> {
   const loaded = await deps.loadService({ cwd: input.cwd, configPath: input.configPath, stage: input.stage, target: input.target, env: input.env });
   const target = input.target ?? loaded.target;
-  const adapter = await deps.loadAdapter(target);
-  if (!adapter.invocations) {
+  let adapter: Adapter | undefined;
+  try {
+    adapter = await deps.loadAdapter(target);
+  } catch (err) {
+    // The target's adapter is not there at all: same answer as an adapter that cannot read records.
+    if (!(err instanceof SlsxError && err.code === 'TARGET_NOT_AVAILABLE')) throw err;
+  }
+  if (!adapter?.invocations) {
     throw new SlsxError('TARGET_NOT_AVAILABLE', `--from-metrics: target '${target}' cannot read invocation records yet.`, {
       hint: `Use --target local (run the functions locally first), or describe the traffic with --requests and --duration.`,
     });

@@ -48,7 +48,7 @@ export const run: CommandRun<Options> = async ({ options }, ctx) => {
   const estOpts = { freeTier: options.freeTier !== false, arch, ...(target && target !== 'local' && !options.fromMetrics ? { targets: [target] } : {}) };
   const est = estimate(profiles, cats, estOpts);
   if (est.rows.every((r) => !r.available)) {
-    throw new SlsxError('COST_INPUT', `No option can run this profile: ${[...new Set(est.rows.map((r) => r.reason))].join('; ')}.`, { hint: 'Check --memory and --duration against the limits above.' });
+    throw new SlsxError('COST_INPUT', `--memory / --duration: no option can run this profile: ${[...new Set(est.rows.map((r) => r.reason))].join('; ')}.`, { hint: 'Choose a memory size and duration the targets can run (the limits are above), or another --target.' });
   }
   if (vm) est.breakEven = breakEven(profiles, cats, estOpts, vm);
   est.warnings.unshift(...notes.map((message) => ({ kind: 'source', message })));
