@@ -12,7 +12,7 @@ const json = (v: unknown): string => `${JSON.stringify(v, null, 2)}\n`;
 export function gcpPackageFiles(service: Service, fn: FunctionSpec, frameworkRange: string): ExtraFiles {
   return {
     'package.json': json({
-      name: `${service.service}-${fn.name}`,
+      name: `${service.service}-${fn.name}`.toLowerCase(),
       version: '1.0.0',
       private: true,
       type: 'module',
