@@ -58,10 +58,11 @@ export function isAwsClients(value: unknown): value is AwsClients {
  * nothing here reads a secret. Endpoints: the SDK itself honours `AWS_ENDPOINT_URL` and
  * `AWS_ENDPOINT_URL_<SERVICE>` from process.env, so we never pass `endpoint` for it; only
  * when a command runs with an env other than process.env (tests, embedding) are those same
- * variables handed over explicitly. Throttled calls are retried by the SDK's standard retry
+ * variables handed over explicitly. `profile` (from `targets.aws.profile`) applies only
+ * when AWS_PROFILE is not set. Throttled calls are retried by the SDK's standard retry
  * strategy (`AWS_MAX_ATTEMPTS` / `AWS_RETRY_MODE` are honoured, as we do not set them).
  */
-export async function createClients(region: string, env: NodeJS.ProcessEnv = process.env): Promise<AwsClients> {
+export async function createClients(region: string, env: NodeJS.ProcessEnv = process.env, profile?: string): Promise<AwsClients> {
   const [lambda, iam, sqs, s3, apigw, scheduler, logs, sts, tagging] = await Promise.all([
     import('@aws-sdk/client-lambda'),
     import('@aws-sdk/client-iam'),
@@ -73,10 +74,12 @@ export async function createClients(region: string, env: NodeJS.ProcessEnv = pro
     import('@aws-sdk/client-sts'),
     import('@aws-sdk/client-resource-groups-tagging-api'),
   ]);
-  const config = (serviceEnv: string): { region: string; endpoint?: string } => {
-    if (env === process.env) return { region };
+  // `targets.aws.profile` picks a shared-config profile; AWS_PROFILE still wins when set.
+  const base = profile && !env.AWS_PROFILE ? { region, profile } : { region };
+  const config = (serviceEnv: string): { region: string; profile?: string; endpoint?: string } => {
+    if (env === process.env) return base;
     const endpoint = env[`AWS_ENDPOINT_URL_${serviceEnv}`] ?? env.AWS_ENDPOINT_URL;
-    return endpoint ? { region, endpoint } : { region };
+    return endpoint ? { ...base, endpoint } : base;
   };
   // Emulators answer on one host: S3 must then address buckets by path, not by sub-domain.
   const s3Endpoint = env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;

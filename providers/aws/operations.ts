@@ -16,7 +16,8 @@ const MAX_PAGES = 50;
 
 async function session(service: Service, ctx: AdapterContext): Promise<Session> {
   const region = resolveRegion(service, ctx.env);
-  return openSession(ctx, { target: 'aws', service: service.service, stage: service.stage, region });
+  const profile = service.targets.aws?.profile;
+  return openSession(ctx, { target: 'aws', service: service.service, stage: service.stage, region }, undefined, typeof profile === 'string' ? profile : undefined);
 }
 
 function spec(service: Service, fn: string): FunctionSpec {

@@ -32,7 +32,8 @@ export function resolveRegion(service: Service, env: NodeJS.ProcessEnv): string 
 export async function awsScope(service: Service, ctx: AdapterContext): Promise<Scope> {
   const region = resolveRegion(service, ctx.env);
   const base: Scope = { target: 'aws', service: service.service, stage: service.stage, region };
-  const session = await openSession(ctx, { ...base, region });
+  const profile = service.targets.aws?.profile;
+  const session = await openSession(ctx, { ...base, region }, undefined, typeof profile === 'string' ? profile : undefined);
   const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
   const identity = await call('sts:GetCallerIdentity', () => session.clients.sts.send(new GetCallerIdentityCommand({})));
   const account = identity.Account as string;

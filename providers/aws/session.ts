@@ -23,13 +23,13 @@ export interface Session {
  */
 const sessions = new WeakMap<AdapterContext, Session>();
 
-export async function openSession(ctx: AdapterContext, scope: Scope & { region: string }, account?: string): Promise<Session> {
+export async function openSession(ctx: AdapterContext, scope: Scope & { region: string }, account?: string, profile?: string): Promise<Session> {
   const existing = sessions.get(ctx);
   if (existing && existing.region === scope.region && existing.service === scope.service && existing.stage === scope.stage) {
     if (account) existing.account = account;
     return existing;
   }
-  const clients = isAwsClients(ctx.clients) ? ctx.clients : await createClients(scope.region, ctx.env);
+  const clients = isAwsClients(ctx.clients) ? ctx.clients : await createClients(scope.region, ctx.env, profile);
   const session: Session = {
     clients,
     account: account ?? scope.account ?? '',
