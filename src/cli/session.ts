@@ -44,5 +44,5 @@ export async function openSession(options: CommonOptions, ctx: CliContext): Prom
 
 export async function packager(service: Service, target: TargetName, actx: AdapterContext) {
   const { packageService } = await import('../bundle/package-service.js');
-  return packageService(service, target, { events: actx.events });
+  return packageService(service, target, { events: actx.events, cwd: actx.cwd });
 }
