@@ -44,11 +44,12 @@ export function schemaProblems(issues: readonly Issue[], schema: AnySchema, data
       case 'invalid_union': {
         // Report the branch that matched the value's type (an object input -> the object form).
         const branches = issue.errors.filter((errs) => !errs.some((e) => e.code === 'invalid_type' && e.path.length === 0));
-        if (branches.length === 1) {
+        // ...unless that branch is a plain value with a format (`10s`): the union's own message says it better.
+        if (branches.length === 1 && branches[0]!.some((e) => e.path.length > 0)) {
           for (const e of branches[0]!) add(e, path);
           return;
         }
-        out.push({ code: 'wrong-type', path, part: 'value', message: `\`${showPath(path)}\`: ${issue.message}${got(value)}.` });
+        out.push({ code: branches.length === 1 ? 'invalid-value' : 'wrong-type', path, part: 'value', message: `\`${showPath(path)}\`: ${issue.message}${got(value)}.` });
         return;
       }
       case 'invalid_type': {

@@ -48,7 +48,7 @@ const azureTarget = z
   .strictObject({
     region: z.string().optional().meta({ description: 'Azure region, e.g. `westeurope`.' }),
     subscription: z.string().optional().meta({ description: 'Azure subscription id.' }),
-    resourceGroup: z.string().optional().meta({ description: 'Resource group (default: `<service>-<stage>-rg`).' }),
+    resourceGroup: z.string().optional().meta({ description: 'Resource group to deploy into.' }),
     logRetentionDays: z.number().int().positive().optional().meta({ description: 'Log retention in days.' }),
   })
   .meta({ description: 'Azure Functions (Flex Consumption) settings.' });
@@ -171,7 +171,7 @@ export const functionSchema = z
     ephemeralStorage: size.optional().meta({ description: '/tmp size in MB (AWS).', default: 512 }),
     sends: z.array(z.string()).optional().meta({ description: 'Queues this function sends to (grants permission).' }),
     buckets: z
-      .array(z.union([z.string(), z.strictObject({ name: z.string(), access: bucketAccess.optional().meta({ default: 'readwrite' }) })], { error: 'expected a bucket name or `{ name, access }`' }))
+      .array(z.union([z.string(), z.strictObject({ name: z.string().meta({ description: 'A bucket declared under top-level `buckets`.' }), access: bucketAccess.optional().meta({ description: 'What the function may do.', default: 'readwrite' }) })], { error: 'expected a bucket name or `{ name, access }`' }))
       .optional()
       .meta({ description: 'Buckets this function reads or writes: a name (read and write) or `{ name, access: read|write|readwrite }`.' }),
     events: z.array(eventSchema).optional().meta({ description: 'Triggers.' }),
