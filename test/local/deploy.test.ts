@@ -56,7 +56,7 @@ describe('local target: deploy, invoke through the gateway, redeploy, remove', (
     expect((await fetch(`${base}/nope`)).status).toBe(404);
     const boom = await fetch(`${base}/boom`);
     expect(boom.status).toBe(500);
-    expect((await boom.json()).error).toContain('kaboom');
+    expect(((await boom.json()) as { error: string }).error).toContain('kaboom');
   });
 
   it('invokes a function directly with its figures', async () => {

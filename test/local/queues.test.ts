@@ -80,7 +80,7 @@ describe('local queues: batches, partial failures, retries, DLQ, redrive, sendin
   it('a handler sends to a queue through ctx.send', async () => {
     const res = await fetch(`${base}/send/5`, { method: 'POST' });
     expect(res.status).toBe(200);
-    const { sent } = await res.json();
+    const { sent } = (await res.json()) as { sent: string };
     expect(typeof sent).toBe('string');
     await waitFor(() => (lines(out).some((b) => (b.bodies as string[]).includes(JSON.stringify({ from: 'handler', n: 5 }))) ? true : undefined), 'the sent message delivered');
   });

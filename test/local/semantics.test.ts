@@ -33,7 +33,7 @@ describe('local serverless semantics', () => {
     base = ((await deploy(svc('1'))).outputs.localCloud as { url: string }).url;
   });
   afterAll(() => project.cleanup());
-  const get = async (path: string) => (await fetch(`${base}${path}`)).json();
+  const get = async (path: string) => (await (await fetch(`${base}${path}`)).json()) as Record<string, unknown>;
 
   it('cold on first use, warm after, each instance with its own module state', async () => {
     const a = await get('/state');
