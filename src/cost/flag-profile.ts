@@ -87,7 +87,7 @@ export function hypotheticalProfile(o: Partial<CostProfile>): CostProfile {
     });
   }
   return {
-    function: 'function',
+    function: 'fn',
     memoryMb: B.defaultMemoryMb,
     architecture: PROFILE_DEFAULTS.architecture,
     coldStartRate: PROFILE_DEFAULTS.coldStartRate,

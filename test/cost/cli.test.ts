@@ -41,8 +41,8 @@ describe('sls-x cost estimate (real CLI entry)', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Catalogs: aws \d{4}-\d{2}-\d{2}, common \d{4}-\d{2}-\d{2}/);
-    const line = r.stdout.split('\n').find((l) => l.startsWith('function ') && l.includes('AWS Lambda x86'))!;
-    expect(line.replace(/\s+/g, ' ')).toBe('function AWS Lambda x86 0.40 2.33 - - 6.87 2.73 *');
+    const line = r.stdout.split('\n').find((l) => l.startsWith('fn ') && l.includes('AWS Lambda x86'))!;
+    expect(line.replace(/\s+/g, ' ')).toBe('fn AWS Lambda x86 0.40 2.33 - - 6.87 2.73 *');
     expect(Math.max(...r.stdout.split('\n').map((l) => l.length))).toBeLessThanOrEqual(100);
   });
 

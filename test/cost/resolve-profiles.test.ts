@@ -52,7 +52,7 @@ describe('where profiles come from', () => {
 
   it('from flags alone when there is no faas.yaml', async () => {
     const { profiles } = await resolveProfiles(input({ flags: { requestsPerMonth: 5, durationMs: 10 } }), deps(new SlsxError('CONFIG_NOT_FOUND', 'none')));
-    expect(profiles[0]).toMatchObject({ function: 'function', requestsPerMonth: 5, durationMs: 10, source: 'flags' });
+    expect(profiles[0]).toMatchObject({ function: 'fn', requestsPerMonth: 5, durationMs: 10, source: 'flags' });
   });
 
   it('propagates config errors other than "not found" (a broken faas.yaml is the user\'s to fix)', async () => {
