@@ -70,7 +70,7 @@ export async function awsInvoke(service: Service, fn: string, payload: unknown, 
   const base: Partial<InvocationRecord> = { trigger: 'invoke', latencyMs: ended - started, ...(error ? { error } : {}) };
   const record: InvocationRecord = report
     ? reportToRecord(report, fn, ended, base)
-    : { target: 'aws', function: fn, requestId: res.$metadata.requestId ?? '', startedAt: started, coldStart: false, durationMs: ended - started, billedMs: 0, memoryMb: f.memory, outcome: 'ok', source: 'client measurement (no REPORT line)', ...base };
+    : { target: 'aws', function: fn, requestId: res.$metadata?.requestId ?? '', startedAt: started, coldStart: false, durationMs: ended - started, billedMs: 0, memoryMb: f.memory, outcome: 'ok', source: 'client measurement (no REPORT line)', ...base };
   if (error && record.outcome === 'ok') record.outcome = /timed out/i.test(error) ? 'timeout' : 'error';
   return { result, record, logs };
 }
