@@ -110,7 +110,7 @@ export async function validateConfig(opts: LoadOptions): Promise<ValidateResult>
     fromEnv: interp.fromEnv,
     hostNode: process.versions.node,
   });
-  return { service, target, diagnostics: sortDiagnostics(report.diagnostics), file, targets };
+  return { service, target, diagnostics: sortDiagnostics(report.redacted()), file, targets };
 }
 
 /**

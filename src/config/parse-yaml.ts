@@ -56,6 +56,8 @@ export function parseSource(text: string, file: string, base: ReadonlyArray<stri
 /** Stand-ins for the braces of `${...}`: one UTF-16 unit each, so every offset stays the same. */
 const OPEN = '\uE000';
 const CLOSE = '\uE001';
+/** `${env:A, default}` inside `{ ... }`: its comma must not end the mapping entry. */
+const COMMA = '\uE002';
 
 /**
  * `{ TABLE: orders-${stage} }` is not valid YAML as written (braces end a flow mapping), yet it is
@@ -64,11 +66,11 @@ const CLOSE = '\uE001';
  */
 export function protectReferences(text: string): string {
   return text
-    .replace(/\$\{([^{}\n]*)\}/g, (_m, inner: string) => `$${OPEN}${inner}${CLOSE}`)
+    .replace(/\$\{([^{}\n]*)\}/g, (_m, inner: string) => `$${OPEN}${inner.replace(/,/g, COMMA)}${CLOSE}`)
     // and HTTP path parameters: `{ path: /orders/{id} }`
     .replace(/\/\{([A-Za-z_][A-Za-z0-9_]*\+?)\}/g, (_m, inner: string) => `/${OPEN}${inner}${CLOSE}`);
 }
 
 export function restoreReferences(text: string): string {
-  return text.includes(OPEN) ? text.replace(/([$/])\uE000([^\uE001\n]*)\uE001/g, (_m, lead: string, inner: string) => `${lead}{${inner}}`) : text;
+  return text.includes(OPEN) ? text.replace(/([$/])\uE000([^\uE001\n]*)\uE001/g, (_m, lead: string, inner: string) => `${lead}{${inner.replace(/\uE002/g, ',')}}`) : text;
 }

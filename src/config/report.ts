@@ -17,6 +17,7 @@ export interface ReportOptions {
  */
 export class Reporter {
   readonly diagnostics: Diagnostic[] = [];
+  private readonly secrets = new Set<string>();
 
   constructor(
     private readonly file: string,
@@ -49,6 +50,22 @@ export class Reporter {
   /** Add diagnostics made elsewhere (YAML syntax, interpolation). */
   push(...diagnostics: Diagnostic[]): void {
     this.diagnostics.push(...diagnostics);
+  }
+
+  /** A secret value seen in the file: it is masked in every code frame (`lineText`), now and later. */
+  redact(value: string): void {
+    if (value.length > 0) this.secrets.add(value);
+  }
+
+  /** The diagnostics with secret values masked in their code frames. */
+  redacted(): Diagnostic[] {
+    if (this.secrets.size === 0) return this.diagnostics;
+    return this.diagnostics.map((d) => {
+      if (d.lineText === undefined) return d;
+      let lineText = d.lineText;
+      for (const v of this.secrets) lineText = lineText.split(v).join('*'.repeat(8));
+      return { ...d, lineText };
+    });
   }
 
   get errorCount(): number {

@@ -9,10 +9,12 @@ import { DURATION_PATTERN, RATE_PATTERN, SIZE_PATTERN } from './units.js';
  * meaning (units, cron, references, limits) is checked in normalize.ts and checks/.
  */
 
+const DURATION_ERROR = 'expected a duration like `500ms`, `10s`, `2m` or `1h` (a bare number is seconds)';
+const SIZE_ERROR = 'expected a size like `512`, `512MB` or `2GB` (a bare number is MB)';
+const RATE_ERROR = 'expected a rate like `10M/month`, `250k/day` or a number per month';
+
 const duration = z
-  .union([z.number().nonnegative(), z.string().regex(new RegExp(DURATION_PATTERN))], {
-    error: 'expected a duration like `500ms`, `10s`, `2m` or `1h` (a bare number is seconds)',
-  })
+  .union([z.number().nonnegative(), z.string().regex(new RegExp(DURATION_PATTERN), { error: DURATION_ERROR })], { error: DURATION_ERROR })
   .meta({ description: 'A duration: `500ms`, `10s`, `2m`, `1h`, `4d`; a bare number is seconds.', examples: ['10s', '500ms', 30] });
 
 const unitDuration = z
@@ -21,9 +23,7 @@ const unitDuration = z
   .meta({ description: 'A duration with its unit: `120ms`, `1.5s`.', examples: ['120ms'] });
 
 const size = z
-  .union([z.number().positive(), z.string().regex(new RegExp(SIZE_PATTERN))], {
-    error: 'expected a size like `512`, `512MB` or `2GB` (a bare number is MB)',
-  })
+  .union([z.number().positive(), z.string().regex(new RegExp(SIZE_PATTERN), { error: SIZE_ERROR })], { error: SIZE_ERROR })
   .meta({ description: 'A size in MB: `512`, `512MB`, `2GB` (1 GB = 1024 MB).', examples: [512, '2GB'] });
 
 const envValue = z.union([z.string(), z.number(), z.boolean()], { error: 'expected a string, number or boolean' });
@@ -140,7 +140,7 @@ export const eventSchema = z
 export const trafficSchema = z
   .strictObject({
     requests: z
-      .union([z.number().nonnegative(), z.string().regex(new RegExp(RATE_PATTERN))], { error: 'expected a rate like `10M/month`, `250k/day` or a number per month' })
+      .union([z.number().nonnegative(), z.string().regex(new RegExp(RATE_PATTERN), { error: RATE_ERROR })], { error: RATE_ERROR })
       .meta({ description: 'Requests: `10M/month`, `250k/day`, `50/second`; a bare number is per month.' }),
     duration: unitDuration.meta({ description: 'Average billed duration, e.g. `120ms`.' }),
     memory: size.optional().meta({ description: 'Memory for the estimate (default: the function\'s).' }),

@@ -45,12 +45,13 @@ describe('bad input: clear message, exit 2, no stack, nothing written', () => {
     const dir = setup({ 'faas.yaml': 'service: shop\nfunctions:\n  api:\n    handler: src/api.handler\n    memory: lots\n    events: yes\n', ...STUBS });
     const { body } = await failing(dir);
     expect(body.code).toBe('CONFIG_INVALID');
-    expect(body.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, d.line, d.col])).toEqual([
+    const errors = body.diagnostics.filter((d) => d.severity === 'error');
+    expect(errors.map((d) => [d.code, d.line, d.col])).toEqual([
       ['invalid-value', 5, 13],
       ['wrong-type', 6, 13],
     ]);
-    expect(body.diagnostics[0]!.message).toBe('`functions.api.memory`: expected a size like `512`, `512MB` or `2GB` (a bare number is MB), got "lots".');
-    expect(body.diagnostics[1]!.message).toContain('must be a list');
+    expect(errors[0]!.message).toBe('`functions.api.memory`: expected a size like `512`, `512MB` or `2GB` (a bare number is MB), got "lots".');
+    expect(errors[1]!.message).toContain('must be a list');
   });
 
   it('an empty file', async () => {

@@ -1,4 +1,5 @@
 import { throwIfErrors, validateConfig } from '../../config/load-service.js';
+import { looksSecret } from '../../config/checks/env.js';
 import { formatDiagnostic } from '../../ui/format-diagnostic.js';
 import type { CommandRun } from '../context.js';
 
@@ -21,7 +22,8 @@ export const run: CommandRun = async ({ options }, ctx) => {
       target: result.target,
       targets: result.targets,
       diagnostics: result.diagnostics,
-      functions: service.functions,
+      // env values of secret-looking keys (from ${env:...}) are not printed
+      functions: service.functions.map((f) => ({ ...f, env: Object.fromEntries(Object.entries(f.env).map(([k, v]) => [k, looksSecret(k) ? '<redacted>' : v])) })),
     };
     ctx.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
     return 0;

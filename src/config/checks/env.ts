@@ -4,7 +4,7 @@ import type { CheckContext } from './context.js';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Keys that name a secret: the last word(s) say so (`DB_PASSWORD`, `STRIPE_API_KEY`), not `TOKEN_TTL`. */
-const SECRET_KEY = /(^|_)(SECRET|SECRETS|PASSWORD|PASSWD|PWD|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|SECRET_?KEY|CLIENT_?SECRET|CREDENTIALS?|AUTH_?KEY|SIGNING_?KEY)$/i;
+export const SECRET_KEY = /(^|_)(SECRET|SECRETS|PASSWORD|PASSWD|PWD|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|SECRET_?KEY|CLIENT_?SECRET|CREDENTIALS?|AUTH_?KEY|SIGNING_?KEY)$/i;
 
 /**
  * Environment and secrets. Secret values never live in the file: a secret-looking key with a
@@ -29,6 +29,7 @@ export function checkEnv(ctx: CheckContext): void {
           hint: `List \`${key}\` under the function's \`secrets:\` instead; sls-x resolves it from the target's secret store.`,
         });
       } else {
+        report.redact(String(value));
         report.error('secret-literal', `\`${key}\` looks like a secret, and its value is written in the config (the value is not shown here).`, {
           path: at,
           hint: `Remove the value from the file, rotate it if it was committed, and list \`${key}\` under \`secrets:\`; store the value in the target's secret store (or \`.env\` for the local target).`,
@@ -48,4 +49,9 @@ export function checkEnv(ctx: CheckContext): void {
       }
     });
   }
+}
+
+/** An environment key that names a secret (its value is never printed). */
+export function looksSecret(key: string): boolean {
+  return SECRET_KEY.test(key);
 }

@@ -41,7 +41,7 @@ export async function checkHandlers(ctx: CheckContext): Promise<void> {
         const guess = didYouMean(basename(file), near.map((n) => n.replace(/\.[^.]+$/, '')));
         report.error('handler-not-found', `Handler file \`${file}\` was not found (tried ${HANDLER_EXTENSIONS.join(', ')}).`, {
           path: at,
-          hint: guess ? `Did you mean \`${join(dirname(file), guess).split(sep).join('/')}.${fn.handler.export}\`?` : `Create ${file}.ts exporting \`${fn.handler.export}\`, or fix the path (relative to ${root}).`,
+          hint: guess ? `Did you mean \`${join(dirname(file), guess).split(sep).join('/')}.${fn.handler.export}\`?` : `Create ${file}.ts exporting \`${fn.handler.export}\`, or fix the path (relative to the folder of the config file).`,
         });
         return;
       }

@@ -44,6 +44,8 @@ export function checkTargets(ctx: CheckContext): void {
         if (own !== undefined) return { path: [...pathOf(ctx, fn), field], shared: false, explicit: true };
         if (field !== 'runtime' && field !== 'ephemeralStorage' && ctx.raw.defaults?.[field] !== undefined) return { path: ['defaults', field], shared: true, explicit: true };
         if (field === 'runtime' && ctx.raw.runtime !== undefined) return { path: ['runtime'], shared: true, explicit: true };
+        // the built-in default runtime: one diagnostic at the top of the file, not one per function
+        if (field === 'runtime') return { path: [], shared: true, explicit: false };
         return { path: pathOf(ctx, fn), shared: false, explicit: false };
       },
     };
@@ -67,7 +69,7 @@ function checkFunctionLimits(s: TargetScope): void {
     if (t.target === 'local') {
       const host = Number(ctx.hostNode.replace(/^v/, '').split('.')[0]);
       const wanted = Number(fn.runtime.replace('node', ''));
-      if (host < wanted) s.warn('local-runtime', `The local target runs functions on this machine's Node.js ${ctx.hostNode}, older than ${fn.runtime}.`, rt.path, `Install Node.js ${wanted} to test locally on the runtime you deploy, or set \`runtime: node${host}\`.`, rt.explicit ? 'value' : 'key');
+      if (host < wanted) s.warn('local-runtime', `The local target runs functions on this machine's Node.js ${ctx.hostNode}, older than ${fn.runtime}${rt.explicit ? '' : ' (the default runtime)'}.`, rt.path, `Install Node.js ${wanted} to test locally on the runtime you deploy, or set \`runtime: node${host}\`.`, rt.explicit ? 'value' : 'key');
     }
 
     const mem = s.fieldPath(fn, 'memory');
