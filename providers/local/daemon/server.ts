@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { SlsxError } from '../../../src/errors/slsx-error.js';
+import type { InvocationRecord, LogLine } from '../../../src/model/invocation.js';
 import { localPaths } from '../paths.js';
 import { openStateDb } from '../store.js';
 import { LocalCloud } from './cloud.js';
@@ -16,6 +17,9 @@ export interface StartOptions {
   /** The worker bootstrap (providers/local/worker/entry). */
   workerUrl: URL;
   report?: (message: string) => void;
+  /** See every invocation record and log line as it happens (`sls-x dev`). */
+  onRecord?: (record: InvocationRecord) => void;
+  onLog?: (line: LogLine) => void;
 }
 
 /** What the pid file holds; commands find the running local cloud through it. */
@@ -69,6 +73,7 @@ export async function startLocalCloud(opts: StartOptions): Promise<RunningCloud>
   const report = opts.report ?? ((m: string) => process.stderr.write(`${new Date().toISOString()} ${m}\n`));
   const db = await openStateDb(paths.db);
   const state = new CloudState(db);
+  state.tap = { record: opts.onRecord, log: opts.onLog };
   const token = randomBytes(24).toString('hex');
   let port = opts.port;
   const cloud = new LocalCloud({ root: opts.root, paths, state, workerUrl: opts.workerUrl, controlUrl: () => `http://127.0.0.1:${port}${CONTROL_PREFIX}`, token, report });

@@ -28,6 +28,9 @@ export class CloudState {
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly st;
 
+  /** Optional taps (`sls-x dev` prints invocations and logs as they happen). */
+  tap: { record?: (r: InvocationRecord) => void; log?: (l: LogLine) => void } = {};
+
   constructor(private readonly db: Db, private readonly now: () => number = Date.now) {
     const p = (sql: string) => db.prepare(sql);
     this.st = {
@@ -174,11 +177,13 @@ export class CloudState {
   }
 
   record(record: InvocationRecord): void {
+    this.tap.record?.(record);
     this.pendingRecords.push(record);
     this.scheduleFlush();
   }
 
   log(line: LogLine): void {
+    this.tap.log?.(line);
     this.pendingLogs.push(line);
     this.scheduleFlush();
   }
