@@ -100,7 +100,8 @@ export async function preflight(service: Service, session: Session): Promise<voi
           if (b.existing) return;
           const tagging = await clients.s3.send(new s3.GetBucketTaggingCommand({ Bucket: bucket })).catch(() => undefined);
           const tags = Object.fromEntries((tagging?.TagSet ?? []).map((t) => [t.Key ?? '', t.Value]));
-          if (!ours(tags, session)) conflict('bucket-not-ours', `The bucket '${bucket}' exists in this account but is not ${service.service}/${service.stage}'s.`, `Name it as existing (buckets.${b.name}.existing: ${bucket}) to use it, or delete it.`, `buckets.${b.name}`);
+          // No tags at all under our hashed name: a deploy died between CreateBucket and tagging it; apply adopts it.
+          if (Object.keys(tags).length > 0 && !ours(tags, session)) conflict('bucket-not-ours', `The bucket '${bucket}' exists in this account but is not ${service.service}/${service.stage}'s.`, `Name it as existing (buckets.${b.name}.existing: ${bucket}) to use it, or delete it.`, `buckets.${b.name}`);
         } catch (err) {
           const status = httpStatus(err);
           if (status === 403) {

@@ -29,7 +29,8 @@ export async function openSession(ctx: AdapterContext, scope: Scope & { region: 
     if (account) existing.account = account;
     return existing;
   }
-  const clients = isAwsClients(ctx.clients) ? ctx.clients : await createClients(scope.region, ctx.env, profile);
+  const injected = pickClients(ctx.clients);
+  const clients = injected ?? (await createClients(scope.region, ctx.env, profile));
   const session: Session = {
     clients,
     account: account ?? scope.account ?? '',
@@ -40,6 +41,13 @@ export async function openSession(ctx: AdapterContext, scope: Scope & { region: 
   };
   sessions.set(ctx, session);
   return session;
+}
+
+/** Injected clients: either the AwsClients themselves or a per-target record holding them under `aws`. */
+function pickClients(value: unknown): AwsClients | undefined {
+  if (isAwsClients(value)) return value;
+  const nested = (value as { aws?: unknown } | undefined)?.aws;
+  return isAwsClients(nested) ? nested : undefined;
 }
 
 /** The session scope() opened for this context. */

@@ -34,7 +34,7 @@ export class FakeAws {
   queues = new Map<string, { url: string; attributes: Record<string, string>; tags: Tags }>();
   apis = new Map<string, any>();
   scheduleGroups = new Map<string, { tags: Tags; schedules: Map<string, any> }>();
-  buckets = new Map<string, { tags?: Tags; owner: string; notification: any; objects: Map<string, { body: string; etag: string }> }>();
+  buckets = new Map<string, { tags?: Tags; owner: string; notification: any; objects: Map<string, { body: string; etag: string; raw?: Buffer }> }>();
   mappings = new Map<string, any>();
   /** Tags of taggable resources by ARN (functions, log groups, queues, APIs, groups, buckets, mappings). */
   tags = new Map<string, Tags>();

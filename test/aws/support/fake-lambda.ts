@@ -18,6 +18,8 @@ export function lambdaHandlers(aws: FakeAws): Record<string, Handler> {
     return f;
   };
   const view = (f: any) => ({ ...f.config, State: 'Active', LastUpdateStatus: 'Successful' });
+  // Code comes inline or from an S3 object (big zips are staged).
+  const code = (c: any): Uint8Array => c.ZipFile ?? aws.buckets.get(c.S3Bucket)?.objects.get(c.S3Key)?.raw ?? Buffer.alloc(0);
   const statementsOf = (f: any, q?: string): any[] => (q ? (f.aliases.get(q)?.statements ?? []) : f.statements);
   return {
     CreateFunction: (i) => {
@@ -38,7 +40,7 @@ export function lambdaHandlers(aws: FakeAws): Record<string, Handler> {
         EphemeralStorage: i.EphemeralStorage ?? { Size: 512 },
         Environment: { Variables: i.Environment?.Variables ?? {} },
         Architectures: i.Architectures ?? ['x86_64'],
-        CodeSha256: FakeAws.sha(i.Code.ZipFile),
+        CodeSha256: FakeAws.sha(code(i.Code)),
         LoggingConfig: { LogFormat: 'Text', LogGroup: `/aws/lambda/${i.FunctionName}` },
         Version: '$LATEST',
       };
@@ -63,7 +65,7 @@ export function lambdaHandlers(aws: FakeAws): Record<string, Handler> {
     DeleteFunctionConcurrency: (i) => void (get(i.FunctionName).reserved = undefined),
     UpdateFunctionCode: (i) => {
       const f = get(i.FunctionName);
-      f.config.CodeSha256 = FakeAws.sha(i.ZipFile);
+      f.config.CodeSha256 = FakeAws.sha(code(i));
       if (i.Architectures) f.config.Architectures = i.Architectures;
       return view(f);
     },

@@ -165,9 +165,10 @@ export function s3Handlers(aws: FakeAws): Record<string, Handler> {
       const current = b.objects.get(i.Key);
       if (i.IfNoneMatch === '*' && current) throw awsError('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', 412);
       if (i.IfMatch && current?.etag !== i.IfMatch) throw awsError('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', 412);
-      const body = typeof i.Body === 'string' ? i.Body : Buffer.from(i.Body).toString('utf8');
+      const raw = typeof i.Body === 'string' ? Buffer.from(i.Body) : Buffer.from(i.Body);
+      const body = raw.toString('utf8');
       const tag = etag(body + Date.now() + Math.random());
-      b.objects.set(i.Key, { body, etag: tag });
+      b.objects.set(i.Key, { body, etag: tag, raw });
       return { ETag: tag };
     },
     GetObject: (i) => {
