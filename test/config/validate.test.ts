@@ -11,7 +11,7 @@ function setup(files: Record<string, string | Buffer>) {
   return p.dir;
 }
 
-type Diag = { severity: string; code: string; message: string; hint?: string; line?: number; col?: number; target?: string; path?: string };
+type Diag = { lineText?: string; severity: string; code: string; message: string; hint?: string; line?: number; col?: number; target?: string; path?: string };
 async function diagnostics(dir: string, args: string[] = [], env: NodeJS.ProcessEnv = {}) {
   const r = await runCli(['validate', '--json', ...args], dir, env);
   const body = JSON.parse(r.stdout) as { code?: string; ok?: boolean; diagnostics: Diag[]; functions?: Array<{ name: string; handler: { file: string } }> };
@@ -82,6 +82,10 @@ describe('sls-x validate', () => {
     expect(by('invalid-schedule').message).toContain('hour field `25` has 25, outside 0-23');
     expect(by('duplicate-route').message).toContain('`GET /orders/{id}` of function `api`');
     expect(JSON.stringify(body)).not.toContain('hunter2');
+    expect(by('secret-literal').lineText).toContain('DB_PASSWORD: ********');
+    const human = await runCli(['validate'], dir);
+    expect(human.stderr).toContain('secret-literal');
+    expect(human.stderr + human.stdout).not.toContain('hunter2');
   });
 
   it('refuses a handler that is a symlink to a file outside the project', async () => {
@@ -155,6 +159,25 @@ functions:
     const pkg = setup({ ...STUBS, 'package.json': '{\n  "name": "x",\n  "faas": {\n    "service": "Shop",\n    "functions": { "api": { "handler": "src/api.handler" } }\n  }\n}\n' });
     const b = await diagnostics(pkg);
     expect(b.errors.map((e) => [e.code, e.line, e.col])).toEqual([['invalid-name', 4, 16]]);
+  });
+});
+
+describe('discovery', () => {
+  it('finds .faasrc (no extension) and faas.yml, and -c paths show as typed', async () => {
+    const rc = setup({ ...STUBS, '.faasrc': 'service: shop\nfunctions: { api: { handler: src/api.handlr } }\n' });
+    expect((await diagnostics(rc)).errors.map((e) => e.code)).toEqual(['handler-export-missing']);
+    const yml = setup({ ...STUBS, 'faas.yml': 'service: shop\nruntime: node20\nfunctions: { api: { handler: src/api.handler } }\n' });
+    expect((await diagnostics(yml)).code).toBe(0);
+    const nested = setup({ ...STUBS, 'conf/faas.yaml': 'service: shop\nfunctions: { api: { handler: src/api.handler, memroy: 1 } }\n', 'conf/src/api.ts': STUBS['src/api.ts'] });
+    const { errors } = await diagnostics(nested, ['-c', 'conf/faas.yaml']);
+    expect(errors.map((e) => `${(e as { file?: string }).file}:${e.line}:${e.col}`)).toEqual(['conf/faas.yaml:2:47']);
+  });
+
+  it('searches parent folders up to the project root', async () => {
+    const dir = setup({ ...STUBS, 'faas.yaml': 'service: shop\nruntime: node20\nfunctions: { api: { handler: src/api.handler } }\n', 'sub/deeper/.keep': '' });
+    const r = await runCli(['validate'], join(dir, 'sub/deeper'));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^\.\.\/\.\.\/faas\.yaml is valid|faas\.yaml is valid/);
   });
 });
 
