@@ -17,7 +17,7 @@ export interface LocalScope extends Scope {
 const byContext = new WeakMap<AdapterContext, { root: string; port: number }>();
 
 export function localScope(service: Service): LocalScope {
-  return { target: 'local', service: service.service, stage: service.stage, account: 'local', region: 'local', root: service.root, port: service.targets.local?.port ?? 0 };
+  return { target: 'local', service: service.service, stage: service.stage, root: service.root, port: service.targets.local?.port ?? 0 };
 }
 
 export function remember(ctx: AdapterContext, scope: Scope): void {
