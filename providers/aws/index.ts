@@ -9,6 +9,7 @@ import { awsScope } from './preflight.js';
 import { openSession, sessionOf } from './session.js';
 import { validateAws } from './validate.js';
 import { acquireLock } from './lock.js';
+import { call } from './errors.js';
 import { awsInvocations, awsInvoke, awsLogs } from './operations.js';
 
 function regionOf(scope: Scope): Scope & { region: string } {
@@ -40,7 +41,17 @@ export const adapter: Adapter = {
     return awsOutputs(service, await sessionFor(scope, ctx));
   },
   async lock(scope, ctx) {
-    return acquireLock(await sessionFor(scope, ctx), ctx);
+    const session = await sessionFor(scope, ctx);
+    // The lock lives in the account the credentials are for: check it is the plan's before writing anything.
+    const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
+    const identity = await call('sts:GetCallerIdentity', () => session.clients.sts.send(new GetCallerIdentityCommand({})));
+    if (scope.account && identity.Account !== scope.account) {
+      throw new SlsxError('PLAN_STALE', `The plan is for AWS account ${scope.account}, but the credentials in use are for account ${identity.Account}.`, {
+        hint: 'Switch credentials (AWS_PROFILE) to the plan\'s account, or make a new plan.',
+      });
+    }
+    session.account = identity.Account as string;
+    return acquireLock(session, ctx);
   },
   invoke: awsInvoke,
   logs: awsLogs,
