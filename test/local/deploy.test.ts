@@ -83,3 +83,19 @@ describe('local target: deploy, invoke through the gateway, redeploy, remove', (
     expect(info && pidAlive(info.pid)).toBe(false);
   });
 });
+
+describe('local target: remove while the local cloud is stopped', () => {
+  const project = tempProject({ 'src/api.mjs': API });
+  const svc = service(project.root, { queues: [{ name: 'q', visibilityTimeoutMs: 1000, maxRetries: 1, deadLetter: true, retentionMs: 86_400_000 }], functions: [fn('api', 'src/api.mjs#handler', [http('GET', '/orders/{id}')])] });
+  afterAll(() => project.cleanup());
+
+  it('deletes from the state without starting it, then deletes the state', async () => {
+    await deploy(svc);
+    const { stopCloud } = await import('../../providers/local/launcher.js');
+    expect(await stopCloud(project.root)).toBe(true);
+    const plan = await remove(svc);
+    expect(plan.changes.map((c) => c.action)).toEqual(['delete', 'delete', 'delete']);
+    expect(await findRunning(project.root)).toBeUndefined();
+    expect(existsSync(join(project.root, '.sls-x/local'))).toBe(false);
+  });
+});

@@ -1,6 +1,7 @@
 import type { Change } from '../../../src/core/resources.js';
 import { controlClient } from '../clients.js';
 import { ensureRunning, findRunning } from '../launcher.js';
+import { deleteOffline } from './offline.js';
 
 /**
  * Execute one change against the local cloud, starting it in the background when needed.
@@ -9,8 +10,9 @@ import { ensureRunning, findRunning } from '../launcher.js';
 export async function applyLocalChange(change: Change, where: { root: string; port: number }, env: NodeJS.ProcessEnv): Promise<void> {
   if (change.action === 'noop') return;
   if (change.action === 'delete') {
-    const running = (await findRunning(where.root)) ?? (await ensureRunning(where.root, { port: where.port, env }));
-    await controlClient(running).post('resources/delete', { id: change.id, type: change.type });
+    const running = await findRunning(where.root);
+    if (running) await controlClient(running).post('resources/delete', { id: change.id, type: change.type });
+    else await deleteOffline(where.root, change.id, change.type);
     return;
   }
   const info = await ensureRunning(where.root, { port: where.port, env });

@@ -36,6 +36,9 @@ export interface CloudOptions {
   report(message: string): void;
 }
 
+/** Invocation records and log lines kept (the newest ones); older ones are pruned every minute. */
+const KEEP_RECORDS = 200_000;
+
 /** A failure the control API answers with a 4xx and a clear message. */
 export class CloudError extends Error {
   constructor(readonly status: number, readonly code: string, message: string, readonly hint?: string) {
@@ -88,6 +91,7 @@ export class LocalCloud {
     }, 250).unref();
     this.retention ??= setInterval(() => {
       for (const [name, q] of this.queues) this.o.state.expire(name, q.retentionMs);
+      this.o.state.prune(KEEP_RECORDS);
     }, 60_000).unref();
   }
 
@@ -220,7 +224,6 @@ export class LocalCloud {
       SLSX_FUNCTION_NAME: name,
       SLSX_LOCAL_URL: this.o.controlUrl(),
       SLSX_LOCAL_TOKEN: this.o.token,
-      NODE_ENV: props.env.NODE_ENV ?? 'development',
     });
     const version = { name, sha256: props.sha256, entryUrl: pathToFileURL(entryFile).href, memory: props.memory, timeoutMs: props.timeoutMs, env };
     const settings = {

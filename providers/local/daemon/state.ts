@@ -205,6 +205,13 @@ export class CloudState {
     })();
   }
 
+  /** Keep the newest `keep` invocation records and log lines (the state must not grow without bound). */
+  prune(keep: number): void {
+    this.flush();
+    this.db.prepare('DELETE FROM invocations WHERE seq <= (SELECT max(seq) FROM invocations) - ?').run(keep);
+    this.db.prepare('DELETE FROM logs WHERE seq <= (SELECT max(seq) FROM logs) - ?').run(keep);
+  }
+
   close(): void {
     this.flush();
     this.db.close();
