@@ -10,6 +10,7 @@ const N = 10_000;
 const WORKER = `
 import { appendFileSync } from 'node:fs';
 export async function handler(messages) {
+  await new Promise((r) => setTimeout(r, 2));
   const ok = messages.filter((m) => Number(m.body) % 97 !== 0);
   // Processed-id bookkeeping before the ack: a kill in between means a redelivery, never a loss.
   if (ok.length) appendFileSync(process.env.DONE, ok.map((m) => m.body).join('\\n') + '\\n');
@@ -46,8 +47,9 @@ describe('local queues are durable: kill -9 while draining 10,000 messages loses
     await waitFor(() => (processed(done).length >= 1500 ? true : undefined), 'some messages processed', 2000, 5);
     process.kill(before!.pid, 'SIGKILL');
     await waitFor(() => (!pidAlive(before!.pid) ? true : undefined), 'the local cloud to die');
-    const atKill = processed(done).length;
-    expect(atKill).toBeLessThan(N);
+    const atKill = new Set(processed(done)).size;
+    // Killed mid-way: not every good message was processed yet.
+    expect(atKill).toBeLessThan(N - Math.floor(N / 97));
 
     // Restart: the stale pid file is cleaned, everything deployed comes back from the state.
     const after = await ensureRunning(project.root);

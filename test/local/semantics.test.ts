@@ -21,7 +21,7 @@ describe('local serverless semantics', () => {
   const gate = join(project.root, 'gate');
   const svc = (c: string) =>
     service(project.root, {
-      targets: { local: { port: 0, idleTimeoutMs: 300 } },
+      targets: { local: { port: 0, idleTimeoutMs: 1500 } },
       functions: [
         fn('state', 'src/fns.mjs#state', [http('GET', '/state')]),
         fn('gate', 'src/fns.mjs#gate', [http('GET', '/gate')], { env: { GATE: gate, V: c }, concurrency: { max: 1, warm: 0 } }),
