@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, renameSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { SlsxError } from '../../../src/errors/slsx-error.js';
 import type { InvocationRecord, LogLine } from '../../../src/model/invocation.js';
@@ -109,6 +109,10 @@ export async function startLocalCloud(opts: StartOptions): Promise<RunningCloud>
   }
   info.port = port;
   await cloud.restore();
+  // The project folder was deleted (or its .sls-x/local/): nothing left to serve, so do not linger.
+  setInterval(() => {
+    if (!existsSync(paths.dir)) void stop();
+  }, 5000).unref();
   const tmp = `${paths.pidFile}.${process.pid}.tmp`;
   writeFileSync(tmp, JSON.stringify(info), { mode: 0o600 });
   renameSync(tmp, paths.pidFile);
