@@ -7,6 +7,8 @@ import { formatDiagnostic } from '../ui/format-diagnostic.js';
 import type { CliContext, CommonOptions } from './context.js';
 
 export interface Session {
+  /** The ink view, when the command drew one: end it with `finish`. */
+  view?: { finish(result: { outputs?: import('../core/adapter.js').Outputs; error?: string }): Promise<void> };
   service: Service;
   target: TargetName;
   warnings: Diagnostic[];
@@ -21,8 +23,11 @@ export function eventSink(options: CommonOptions, ctx: CliContext): EventSink {
   return plainRenderer(ctx.stdout, ctx.stderr);
 }
 
-/** Load and validate the config for a command, print its warnings, and build the adapter context. */
-export async function openSession(options: CommonOptions, ctx: CliContext): Promise<Session> {
+/**
+ * Load and validate the config for a command, print its warnings, and build the adapter context.
+ * With `view`, an interactive terminal gets the ink progress view (imported only then).
+ */
+export async function openSession(options: CommonOptions, ctx: CliContext, wants: { view?: boolean } = {}): Promise<Session> {
   const { loadService } = await import('../config/load-service.js');
   const { service, target, diagnostics } = await loadService({
     cwd: ctx.cwd,
@@ -32,8 +37,16 @@ export async function openSession(options: CommonOptions, ctx: CliContext): Prom
     env: ctx.env,
   });
   if (!options.json) for (const d of diagnostics) ctx.stderr.write(`${formatDiagnostic(d)}\n`);
-  const events = eventSink(options, ctx);
+  let events = eventSink(options, ctx);
+  let view: Session['view'];
+  if (wants.view && ctx.interactive && !options.json && !ctx.events) {
+    const { renderDeployView } = await import('../ui/deploy-view.js');
+    const drawn = renderDeployView();
+    events = drawn.events;
+    view = drawn;
+  }
   return {
+    view,
     service,
     target,
     warnings: diagnostics,
@@ -45,4 +58,16 @@ export async function openSession(options: CommonOptions, ctx: CliContext): Prom
 export async function packager(service: Service, target: TargetName, actx: AdapterContext) {
   const { packageService } = await import('../bundle/package-service.js');
   return packageService(service, target, { events: actx.events, cwd: actx.cwd });
+}
+
+/** Run a command's work under the session's view (if any): the view shows the outputs or the error, then ends. */
+export async function withView<T extends { outputs?: import('../core/adapter.js').Outputs }>(session: Session, work: () => Promise<T>): Promise<T> {
+  try {
+    const result = await work();
+    await session.view?.finish({ outputs: result.outputs });
+    return result;
+  } catch (err) {
+    await session.view?.finish({ error: err instanceof Error ? err.message.split('\n')[0] : String(err) });
+    throw err;
+  }
 }

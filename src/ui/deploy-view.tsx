@@ -96,7 +96,7 @@ function OutputsBlock({ outputs }: { outputs: Outputs }) {
       ))}
       {outputs.functions.length > 0 ? <Text bold>Functions</Text> : null}
       {outputs.functions.map((f) => (
-        <Text key={f.name}>{`  ${f.name} → ${f.physicalName}`}</Text>
+        <Text key={f.name}>{f.physicalName && f.physicalName !== f.name ? `  ${f.name} → ${f.physicalName}` : `  ${f.name}`}</Text>
       ))}
     </Box>
   );

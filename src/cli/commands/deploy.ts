@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SlsxError } from '../../errors/slsx-error.js';
+import type { Plan } from '../../core/resources.js';
 import type { CommandRun } from '../context.js';
-import { openSession, packager } from '../session.js';
+import { openSession, packager, withView, type Session } from '../session.js';
 import { run as runPlan } from './plan.js';
 
 export interface DeployOptions {
@@ -10,40 +11,45 @@ export interface DeployOptions {
   out?: string;
 }
 
+function readSavedPlan(file: string, cwd: string, session: Session, parse: (text: string, file: string) => Plan): Plan {
+  let text: string;
+  try {
+    text = readFileSync(resolve(cwd, file), 'utf8');
+  } catch {
+    throw new SlsxError('USAGE', `Cannot read plan file ${file}.`, { hint: 'Save one with `sls-x plan --out plan.json`.' });
+  }
+  const plan = parse(text, file);
+  if (plan.scope.target !== session.target || plan.scope.service !== session.service.service || plan.scope.stage !== session.service.stage) {
+    throw new SlsxError('PLAN_STALE', `${file} is a plan for ${plan.scope.service}/${plan.scope.stage} on ${plan.scope.target}, not ${session.service.service}/${session.service.stage} on ${session.target}.`, {
+      hint: 'Pass the matching --target/--stage, or make a new plan.',
+    });
+  }
+  return plan;
+}
+
 /** `sls-x deploy [plan.json]`: plan and apply (or apply a saved plan exactly), then print the endpoints. */
 export const run: CommandRun<DeployOptions> = async ({ args, options }, ctx) => {
   if (options.plan) return runPlan({ args, options }, ctx);
   if (options.out) throw new SlsxError('USAGE', '`--out` saves a plan and goes with `--plan` (or use `sls-x plan --out FILE`).');
-  const session = await openSession(options, ctx);
+  const session = await openSession(options, ctx, { view: true });
   const { loadAdapter } = await import('../../core/targets.js');
   const { makePlan, applyPlan, parsePlanFile } = await import('../../apply/deploy.js');
   const { renderOutputs } = await import('../../ui/render-plan.js');
   const started = performance.now();
 
-  let plan;
   const file = args[0];
-  if (file) {
-    let text: string;
-    try {
-      text = readFileSync(resolve(ctx.cwd, file), 'utf8');
-    } catch {
-      throw new SlsxError('USAGE', `Cannot read plan file ${file}.`, { hint: 'Save one with `sls-x plan --out plan.json`.' });
-    }
-    plan = parsePlanFile(text, file);
-    if (plan.scope.target !== session.target || plan.scope.service !== session.service.service || plan.scope.stage !== session.service.stage) {
-      throw new SlsxError('PLAN_STALE', `${file} is a plan for ${plan.scope.service}/${plan.scope.stage} on ${plan.scope.target}, not ${session.service.service}/${session.service.stage} on ${session.target}.`, {
-        hint: 'Pass the matching --target/--stage, or make a new plan.',
-      });
-    }
-  }
-  const adapter = await loadAdapter(session.target);
-  if (!plan) plan = await makePlan({ service: session.service, target: session.target, adapter, ctx: session.adapterContext, packager });
-  else session.events({ type: 'plan', plan });
-  const outputs = await applyPlan({ plan, service: session.service, adapter, ctx: session.adapterContext, saved: Boolean(file) });
+  const { plan, outputs } = await withView(session, async () => {
+    const saved = file ? readSavedPlan(file, ctx.cwd, session, parsePlanFile) : undefined;
+    const adapter = await loadAdapter(session.target);
+    const plan = saved ?? (await makePlan({ service: session.service, target: session.target, adapter, ctx: session.adapterContext, packager }));
+    if (saved) session.events({ type: 'plan', plan });
+    const outputs = await applyPlan({ plan, service: session.service, adapter, ctx: session.adapterContext, saved: Boolean(saved) });
+    return { plan, outputs };
+  });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   if (options.json) {
     ctx.stdout.write(`${JSON.stringify({ plan, outputs }, null, 2)}\n`);
-  } else {
+  } else if (!session.view) {
     if (outputs) ctx.stdout.write(renderOutputs(outputs));
     ctx.stdout.write(`Deployed ${session.service.service} (stage ${session.service.stage}) to ${session.target} in ${seconds}s.\n`);
   }
