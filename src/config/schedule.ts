@@ -146,6 +146,6 @@ export function toAwsCron(cron: string): string | undefined {
   const domAny = dom === '*' || dom === '?';
   const dowAny = dow === '*' || dow === '?';
   if (!domAny && !dowAny) return undefined;
-  const awsDow = dowAny ? '?' : dow.replace(/(?<![/\d])\d+/g, (n) => String((Number(n) % 7) + 1));
+  const awsDow = dowAny ? '?' : dow.replace(/(?<![/#\d])\d+/g, (n) => String((Number(n) % 7) + 1));
   return `${min} ${hour} ${dowAny ? dom.replace('?', '*') : '?'} ${month} ${awsDow} *`;
 }

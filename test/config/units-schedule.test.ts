@@ -55,6 +55,7 @@ describe('schedules', () => {
     expect(toAwsCron('0 9 * * 1-5')).toBe('0 9 ? * 2-6 *');
     expect(toAwsCron('*/10 * * * */2')).toBe('*/10 * ? * */2 *');
     expect(toAwsCron('0 9 1 * 1')).toBeUndefined();
+    expect(toAwsCron('0 9 * * 5#3')).toBe('0 9 ? * 6#3 *'); // the 3rd Friday: only the weekday is renumbered
     expect(toNcrontab('0 3 * * 7')).toBe('0 0 3 * * 0');
   });
 });
