@@ -16,8 +16,8 @@ export async function loadAdapter(target: TargetName): Promise<Adapter> {
     case 'aws':
       return (await import('../../providers/aws/index.js')).adapter;
     default:
-      throw new SlsxError('TARGET_NOT_AVAILABLE', `Deploying to '${target}' is not yet available.`, {
-        hint: '`sls-x validate --target ' + target + '` and `sls-x package --target ' + target + '` work today; deploy to local or aws.',
+      throw new SlsxError('TARGET_NOT_AVAILABLE', `The '${target}' target cannot deploy, invoke, read logs or metrics yet.`, {
+        hint: `\`sls-x validate --target ${target}\`, \`sls-x package --target ${target}\` and \`sls-x cost estimate\` work today; deploy to local or aws.`,
       });
   }
 }
