@@ -1,4 +1,5 @@
-import type { FunctionSpec } from '../../src/model/service.js';
+import type { FunctionSpec, HttpEventSpec } from '../../src/model/service.js';
+import { resolveRoute } from '../../src/runtime/route.js';
 import type { InvocationKind, RawHttpRequest, RawQueueMessage, RawScheduleEvent, RawStorageEvent } from './protocol.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> => Boolean(v) && typeof v === 'object' && !Array.isArray(v);
@@ -21,13 +22,18 @@ export function invokeEvent(fn: FunctionSpec, data: unknown, now: Date): { kind:
   switch (first.kind) {
     case 'http': {
       const d = isObject(data) ? data : data === undefined ? {} : { body: data };
-      const pathParams = stringMap(d.pathParams);
-      const path = typeof d.path === 'string' ? d.path : first.path.replace(/\{([^}+]+)\+?\}/g, (_m, name: string) => encodeURIComponent(pathParams[name] ?? name));
+      const method = typeof d.method === 'string' ? d.method.toUpperCase() : first.method === 'ANY' ? 'GET' : first.method;
+      const given = stringMap(d.pathParams);
+      const path = typeof d.path === 'string' ? d.path : first.path.replace(/\{([^}+]+)\+?\}/g, (_m, name: string) => encodeURIComponent(given[name] ?? name));
+      // A path given as-is gets its parameters from the function's routes, as the gateway would.
+      const routes = fn.events.filter((e): e is HttpEventSpec => e.kind === 'http');
+      const resolved = typeof d.path === 'string' ? resolveRoute(routes, method, path) : undefined;
+      const pathParams = { ...(resolved?.outcome === 'matched' ? resolved.params : {}), ...given };
       const headers = Object.fromEntries(Object.entries(stringMap(d.headers)).map(([k, v]) => [k.toLowerCase(), v]));
       const body = d.body === undefined ? undefined : asText(d.body);
       if (body !== undefined && !headers['content-type'] && typeof d.body !== 'string') headers['content-type'] = 'application/json';
       const event: RawHttpRequest = {
-        method: typeof d.method === 'string' ? d.method.toUpperCase() : first.method === 'ANY' ? 'GET' : first.method,
+        method,
         path,
         pathParams,
         query: stringMap(d.query),
