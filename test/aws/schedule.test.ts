@@ -36,6 +36,8 @@ describe('aws adapter: EventBridge Scheduler', () => {
     ]);
     const role = aws.inputs('iam:CreateRole').find((i) => i.RoleName === 'shop-dev--scheduler');
     expect(JSON.parse(role.AssumeRolePolicyDocument).Statement[0].Principal).toEqual({ Service: 'scheduler.amazonaws.com' });
+    // Only Scheduler calls from our own account may assume it.
+    expect(JSON.parse(role.AssumeRolePolicyDocument).Statement[0].Condition).toEqual({ StringEquals: { 'aws:SourceAccount': expect.stringMatching(/^\d{12}$/) } });
     expect(JSON.parse(aws.inputs('iam:PutRolePolicy').find((i) => i.RoleName === 'shop-dev--scheduler').PolicyDocument)).toEqual({
       Version: '2012-10-17',
       Statement: [{ Sid: 'InvokeScheduledFunctions', Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: ['arn:aws:lambda:eu-west-1:123456789012:function:shop-dev-nightly'] }],

@@ -4,9 +4,20 @@ import { ROLE_POLICY_NAME } from '../observe-other.js';
 import { TAG_SERVICE, TAG_STAGE } from '../naming.js';
 import { changed, ignoreMissing, notOurs, tagList, type ApplyContext, type ResourceApply } from './context.js';
 
+/** Services that act for any caller, so their trust is pinned to our account (confused-deputy guard). */
+const PIN_TO_ACCOUNT = new Set(['scheduler.amazonaws.com']);
+
 /** The trust policy letting `services` assume the role. */
-export function trustDocument(services: string[]): string {
-  return stableJson({ Version: '2012-10-17', Statement: services.map((Service) => ({ Effect: 'Allow', Principal: { Service }, Action: 'sts:AssumeRole' })) });
+export function trustDocument(services: string[], account?: string): string {
+  return stableJson({
+    Version: '2012-10-17',
+    Statement: services.map((Service) => ({
+      Effect: 'Allow',
+      Principal: { Service },
+      Action: 'sts:AssumeRole',
+      ...(account && PIN_TO_ACCOUNT.has(Service) ? { Condition: { StringEquals: { 'aws:SourceAccount': account } } } : {}),
+    })),
+  });
 }
 
 async function putPolicy(c: ApplyContext): Promise<void> {
@@ -21,7 +32,7 @@ async function create(c: ApplyContext): Promise<void> {
   const iam = await import('@aws-sdk/client-iam');
   const client = c.session.clients.iam;
   const name = String(c.after.name);
-  const trust = trustDocument(c.after.trust as string[]);
+  const trust = trustDocument(c.after.trust as string[], c.session.account);
   try {
     await client.send(new iam.CreateRoleCommand({ RoleName: name, Path: String(c.after.path), AssumeRolePolicyDocument: trust, Tags: tagList(c.tags) }));
   } catch (err) {
@@ -42,7 +53,7 @@ async function update(c: ApplyContext): Promise<void> {
   const name = String(c.after.name);
   if (changed(c, 'trust')) {
     await call(`iam:UpdateAssumeRolePolicy ${name}`, () =>
-      c.session.clients.iam.send(new iam.UpdateAssumeRolePolicyCommand({ RoleName: name, PolicyDocument: trustDocument(c.after.trust as string[]) })),
+      c.session.clients.iam.send(new iam.UpdateAssumeRolePolicyCommand({ RoleName: name, PolicyDocument: trustDocument(c.after.trust as string[], c.session.account) })),
     );
   }
   if (changed(c, 'policy')) await putPolicy(c);
