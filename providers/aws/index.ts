@@ -10,7 +10,7 @@ import { openSession, sessionOf } from './session.js';
 import { validateAws } from './validate.js';
 import { acquireLock } from './lock.js';
 import { call } from './errors.js';
-import { awsInvocations, awsInvoke, awsLogs } from './operations.js';
+import { awsForceColdStart, awsInvocations, awsInvoke, awsLogs } from './operations.js';
 
 function regionOf(scope: Scope): Scope & { region: string } {
   if (!scope.region) throw new SlsxError('INTERNAL', 'aws scope without a region.');
@@ -56,4 +56,5 @@ export const adapter: Adapter = {
   invoke: awsInvoke,
   logs: awsLogs,
   invocations: awsInvocations,
+  forceColdStart: awsForceColdStart,
 };

@@ -1,9 +1,10 @@
-import type { AdapterContext, InvokeResult } from '../../src/core/adapter.js';
+import { randomUUID } from 'node:crypto';
+import type { AdapterContext, ForcedColdStart, InvokeResult } from '../../src/core/adapter.js';
 import type { InvocationRecord, LogLine } from '../../src/model/invocation.js';
 import type { FunctionSpec, Service } from '../../src/model/service.js';
 import { SlsxError } from '../../src/errors/slsx-error.js';
 import { waitOptions } from './clients.js';
-import { isNotFound, mapAwsError } from './errors.js';
+import { call, isNotFound, mapAwsError } from './errors.js';
 import { parseLogEvent, parseReportLine, reportToRecord } from './report.js';
 import { resolveRegion } from './preflight.js';
 import { openSession, type Session } from './session.js';
@@ -32,6 +33,11 @@ function spec(service: Service, fn: string): FunctionSpec {
 
 /** Invoke a deployed function (its `live` alias when it keeps warm instances) and read the REPORT figures from the log tail. */
 export async function awsInvoke(service: Service, fn: string, payload: unknown, ctx: AdapterContext): Promise<InvokeResult> {
+  return invokeOnce(service, fn, payload, ctx, false);
+}
+
+/** One RequestResponse invoke; `latest` calls `$LATEST` even when callers go through the warm alias. */
+async function invokeOnce(service: Service, fn: string, payload: unknown, ctx: AdapterContext, latest: boolean): Promise<InvokeResult> {
   const f = spec(service, fn);
   const s = await session(service, ctx);
   const { InvokeCommand } = await import('@aws-sdk/client-lambda');
@@ -42,7 +48,7 @@ export async function awsInvoke(service: Service, fn: string, payload: unknown, 
     res = await s.clients.lambda.send(
       new InvokeCommand({
         FunctionName: name,
-        ...(f.concurrency.warm > 0 ? { Qualifier: s.names.alias } : {}),
+        ...(f.concurrency.warm > 0 && !latest ? { Qualifier: s.names.alias } : {}),
         InvocationType: 'RequestResponse',
         LogType: 'Tail',
         Payload: Buffer.from(JSON.stringify(payload ?? {})),
@@ -73,6 +79,66 @@ export async function awsInvoke(service: Service, fn: string, payload: unknown, 
     : { target: 'aws', function: fn, requestId: res.$metadata?.requestId ?? '', startedAt: started, coldStart: false, durationMs: ended - started, billedMs: 0, memoryMb: f.memory, outcome: 'ok', source: 'client measurement (no REPORT line)', ...base };
   if (error && record.outcome === 'ok') record.outcome = /timed out/i.test(error) ? 'timeout' : 'error';
   return { result, record, logs };
+}
+
+/** The variable whose change forces new execution environments; removed again by cleanup. */
+export const COLDSTART_NONCE = 'SLSX_COLDSTART_NONCE';
+
+/** Set the function's environment (all other configuration untouched) and wait until the update is done. */
+async function setVariables(s: Session, name: string, variables: Record<string, string>): Promise<void> {
+  const lambda = await import('@aws-sdk/client-lambda');
+  await call(`lambda:UpdateFunctionConfiguration ${name}`, () =>
+    s.clients.lambda.send(new lambda.UpdateFunctionConfigurationCommand({ FunctionName: name, Environment: { Variables: variables } })),
+  );
+  const w = waitOptions(s.clients);
+  try {
+    await lambda.waitUntilFunctionUpdatedV2({ client: s.clients.lambda, minDelay: w.minDelay, maxDelay: w.maxDelay, maxWaitTime: w.maxWaitTime }, { FunctionName: name });
+  } catch (err) {
+    throw new SlsxError('CLOUD_ERROR', `Lambda function ${name} did not finish its configuration update: ${(err as Error).message}`, {
+      hint: 'Look at the function in the Lambda console (LastUpdateStatusReason), then run the bench again.',
+      cause: err,
+    });
+  }
+}
+
+/** The function's current environment variables (`$LATEST`). */
+async function currentVariables(s: Session, name: string, fn: string): Promise<Record<string, string>> {
+  const lambda = await import('@aws-sdk/client-lambda');
+  try {
+    const cfg = await s.clients.lambda.send(new lambda.GetFunctionConfigurationCommand({ FunctionName: name }));
+    return { ...(cfg.Environment?.Variables ?? {}) };
+  } catch (err) {
+    if (isNotFound(err)) {
+      throw new SlsxError('FUNCTION_NOT_FOUND', `Function '${fn}' is not deployed to AWS (${name} in ${s.region}).`, { hint: 'Run `sls-x deploy --target aws` first.' });
+    }
+    throw mapAwsError(err, `lambda:GetFunctionConfiguration ${name}`);
+  }
+}
+
+/**
+ * Force a cold start: Lambda starts new execution environments after any configuration change,
+ * so set `SLSX_COLDSTART_NONCE` to a new value (every other variable kept as it is), wait for the
+ * update (`waitUntilFunctionUpdatedV2`), and invoke `$LATEST`. A function with warm instances is
+ * invoked on `$LATEST` too: its alias points at a published version, which cannot change, and the
+ * same code and configuration run on both. `cleanup` removes the nonce again (one more update),
+ * so the deployed configuration matches faas.yaml and the next plan shows no drift.
+ */
+export async function awsForceColdStart(service: Service, fn: string, ctx: AdapterContext): Promise<ForcedColdStart> {
+  spec(service, fn);
+  const s = await session(service, ctx);
+  const name = s.names.functionName(fn);
+  const variables = await currentVariables(s, name, fn);
+  await setVariables(s, name, { ...variables, [COLDSTART_NONCE]: randomUUID() });
+  return {
+    method: `configuration change (${COLDSTART_NONCE} on ${name}, then invoke $LATEST)`,
+    invoke: (payload) => invokeOnce(service, fn, payload, ctx, true),
+    cleanup: async () => {
+      const now = await currentVariables(s, name, fn);
+      if (!(COLDSTART_NONCE in now)) return;
+      delete now[COLDSTART_NONCE];
+      await setVariables(s, name, now);
+    },
+  };
 }
 
 async function* filterEvents(s: Session, logGroup: string, startTime: number | undefined, filterPattern: string | undefined): AsyncGenerator<{ id: string; time: number; message: string }> {

@@ -5,7 +5,7 @@ import { localDesired } from './desired.js';
 import { acquireDeployLock, ensureRunning, findRunning, stopCloud } from './launcher.js';
 import { LOCAL_TYPES, type RouteProps } from './naming.js';
 import { observeLocal } from './observe.js';
-import { invocationsLocal, invokeLocal, logsLocal } from './operations.js';
+import { forceColdStartLocal, invocationsLocal, invokeLocal, logsLocal } from './operations.js';
 import { localPaths } from './paths.js';
 import { validateLocal } from './validate.js';
 import { localScope, remember, whereFor, type LocalScope } from './where.js';
@@ -66,4 +66,5 @@ export const adapter: Adapter = {
   invoke: (service, fn, payload, ctx) => invokeLocal(service, fn, payload, ctx),
   logs: (service, fn, options, ctx) => logsLocal(service, fn, options, ctx),
   invocations: (service, options, ctx) => invocationsLocal(service, options, ctx),
+  forceColdStart: (service, fn, ctx) => forceColdStartLocal(service, fn, ctx),
 };

@@ -1,4 +1,4 @@
-import type { AdapterContext, InvokeResult } from '../../src/core/adapter.js';
+import type { AdapterContext, ForcedColdStart, InvokeResult } from '../../src/core/adapter.js';
 import { SlsxError } from '../../src/errors/slsx-error.js';
 import type { InvocationRecord, LogLine } from '../../src/model/invocation.js';
 import type { Service } from '../../src/model/service.js';
@@ -25,6 +25,18 @@ export async function invokeLocal(service: Service, fn: string, payload: unknown
   const { kind, event } = invokeEvent(spec, payload, ctx.now());
   const out = await controlClient(info).post<{ ok: boolean; result?: unknown; error?: string; record: InvocationRecord; logs: LogLine[] }>('invoke', { function: fn, kind, event });
   return { ok: out.ok, result: out.result, error: out.error, record: out.record, logs: out.logs };
+}
+
+/**
+ * Force the next invocation of `fn` to be a cold start: the local cloud stops the function's
+ * instances (idle ones now, busy ones when their run ends), so the next call starts a new worker
+ * and loads the handler module again. Nothing to undo afterwards.
+ */
+export async function forceColdStartLocal(service: Service, fn: string, ctx: AdapterContext): Promise<ForcedColdStart> {
+  fnSpec(service, fn);
+  const info = await ensureRunning(service.root, { port: service.targets.local?.port ?? 0, env: ctx.env });
+  const out = await controlClient(info).post<{ stopped: number }>('functions/recycle', { function: fn });
+  return { method: `new instance (local cloud stopped ${out.stopped} running instance(s))` };
 }
 
 /** Make the running local cloud write its buffered records and logs, so reads are current. */

@@ -53,6 +53,19 @@ export interface InvokeResult {
   logs: LogLine[];
 }
 
+/** What `forceColdStart` did, and how the bench goes on from there. */
+export interface ForcedColdStart {
+  /** How the cold start was forced, for the report: `new instance`, `configuration change`, ... */
+  method: string;
+  /**
+   * Invoke the function once on the fresh instance. Omitted: the target's `invoke`. AWS uses it
+   * to call `$LATEST` (which the change recycled) even when callers go through a warm alias.
+   */
+  invoke?: (payload: unknown) => Promise<InvokeResult>;
+  /** Undo what forcing left behind (AWS: remove the nonce variable). Called once, after the last run. */
+  cleanup?: () => Promise<void>;
+}
+
 /**
  * Optional runtime operations a target offers. Commands check for them and answer
  * TARGET_NOT_AVAILABLE (exit 2) where a target lacks one.
@@ -61,6 +74,11 @@ export interface TargetOperations {
   invoke?(service: Service, fn: string, payload: unknown, ctx: AdapterContext): Promise<InvokeResult>;
   logs?(service: Service, fn: string, options: { follow: boolean; sinceMs?: number; signal?: AbortSignal }, ctx: AdapterContext): AsyncIterable<LogLine>;
   invocations?(service: Service, options: { sinceMs?: number; fn?: string }, ctx: AdapterContext): Promise<InvocationRecord[]>;
+  /**
+   * Make the next invocation of `fn` a cold start (`sls-x bench coldstart`): local recycles the
+   * function's instances; AWS changes a configuration value so Lambda starts new environments.
+   */
+  forceColdStart?(service: Service, fn: string, ctx: AdapterContext): Promise<ForcedColdStart>;
   /** After `sls-x remove` deleted every resource: stop local processes, delete state. */
   teardown?(service: Service, scope: Scope, ctx: AdapterContext): Promise<void>;
 }

@@ -257,6 +257,13 @@ export class LocalCloud {
     return inv;
   }
 
+  /** Stop the function's instances so its next invocation is a cold start; how many were stopped. */
+  recycle(fn: string): number {
+    const pool = this.pools.get(fn);
+    if (!pool) throw new CloudError(404, 'FUNCTION_NOT_FOUND', `function ${fn} is not deployed to the local cloud`, 'Run `sls-x deploy` first.');
+    return pool.recycle();
+  }
+
   /** Event-driven (async) invocation: retried twice on failure or throttle, like the clouds' async invokes. */
   private async invokeAsync(fn: string, kind: InvocationKind, event: unknown, trigger: 'schedule' | 'storage', attempt: number): Promise<void> {
     const pool = this.pools.get(fn);

@@ -63,7 +63,7 @@ function str(body: Record<string, unknown>, key: string): string {
 
 /**
  * The local cloud's control API (JSON over HTTP on the gateway's port, under /_slsx/, guarded by
- * the token in .sls-x/local/cloud.json): deploy and remove resources, invoke, queues, buckets.
+ * the token in .sls-x/local/cloud.json): deploy and remove resources, invoke, recycle a function's instances, queues, buckets.
  */
 export async function handleControl(cloud: LocalCloud, info: ControlInfo, req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (!authorised(req, info.token)) return reply(res, 401, { error: { code: 'LOCAL_CLOUD', message: 'missing or wrong control token' } });
@@ -86,6 +86,8 @@ export async function handleControl(cloud: LocalCloud, info: ControlInfo, req: I
         const inv = await cloud.invoke(str(body, 'function'), (body.kind ?? 'raw') as InvocationKind, body.event, 'invoke', true);
         return reply(res, 200, inv);
       }
+      case 'POST /functions/recycle':
+        return reply(res, 200, { stopped: cloud.recycle(str(body, 'function')) });
       case 'POST /queues/send': {
         const messages = body.messages;
         if (!Array.isArray(messages) || messages.length === 0) throw new CloudError(400, 'USAGE', "control request needs 'messages': [{ body }]");

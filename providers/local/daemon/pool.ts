@@ -44,6 +44,8 @@ export class FunctionPool {
   /** Logs of the invocations running now, by request id (for `sls-x invoke`). */
   private readonly collecting = new Map<string, LogLine[]>();
   private closed = false;
+  /** Set by recycle(): no warm instance is pre-started until the next invocation has started its own (cold) one. */
+  private holdWarm = false;
 
   constructor(
     readonly name: string,
@@ -73,6 +75,22 @@ export class FunctionPool {
       this.idle = [];
     }
     this.fillWarm();
+  }
+
+  /**
+   * Force the next invocation to be a cold start (`sls-x bench coldstart`): stop idle and loading
+   * instances now, retire busy ones when their run ends (a fresh version object makes them old),
+   * and pre-start no warm instance until that invocation has started a new one. Returns how many
+   * instances were stopped or retired.
+   */
+  recycle(): number {
+    const retired = this.instances.size;
+    this.version = { ...this.version };
+    this.holdWarm = true;
+    for (const inst of [...this.idle, ...this.starting]) inst.terminate();
+    this.idle = [];
+    this.starting = [];
+    return retired;
   }
 
   /** True when an invocation would start now rather than be throttled. */
@@ -113,7 +131,7 @@ export class FunctionPool {
   }
 
   private fillWarm(): void {
-    if (this.closed) return;
+    if (this.closed || this.holdWarm) return;
     const live = [...this.instances].filter((i) => i.version === this.version).length;
     for (let i = live; i < Math.min(this.settings.warm, this.settings.max); i++) {
       const inst = this.spawn();
@@ -161,6 +179,10 @@ export class FunctionPool {
       }
       inst = this.spawn();
       cold = true;
+    }
+    if (this.holdWarm) {
+      this.holdWarm = false;
+      this.fillWarm();
     }
     if (collectLogs) this.collecting.set(requestId, logs);
     try {

@@ -163,7 +163,10 @@ export const commands: CommandDef[] = [
         name: 'coldstart',
         description: 'force cold starts of a function and measure them',
         arguments: [{ name: '<fn>', description: 'function name' }],
-        options: [{ flags: '-n <count>', description: 'number of cold starts', default: '20' }],
+        options: [
+          { flags: '-n <count>', description: 'number of cold starts (1 to 1000)', default: '20' },
+          { flags: '--data <json>', description: 'event payload as JSON for each invocation' },
+        ],
         load: () => import('./bench-coldstart.js'),
       },
     ],
