@@ -46,3 +46,12 @@ export function createScheduleEvent(init: {
   if (init.input !== undefined) ev.input = init.input;
   return ev;
 }
+
+/**
+ * True when a storage event is one the function asked for (`on`, `prefix`, `suffix` of any of
+ * its storage events). For platforms whose triggers filter by bucket only (GCP Eventarc), so
+ * the handler never sees keys the config excluded.
+ */
+export function wantsStorageEvent(specs: ReadonlyArray<{ on: ReadonlyArray<string>; prefix?: string; suffix?: string }>, ev: { key: string; type: string }): boolean {
+  return specs.some((s) => s.on.includes(ev.type) && (!s.prefix || ev.key.startsWith(s.prefix)) && (!s.suffix || ev.key.endsWith(s.suffix)));
+}

@@ -20,7 +20,7 @@ export {
   type NormalizedResponse,
 } from './http-response.js';
 export { createQueueMessage, runQueue, type QueueMessageInit, type QueueOutcome } from './queue.js';
-export { createScheduleEvent, createStorageEvent, decodeFormKey } from './events.js';
+export { createScheduleEvent, createStorageEvent, decodeFormKey, wantsStorageEvent } from './events.js';
 export { matchRoute, resolveRoute, type RouteResolution, type RouteSpec } from './route.js';
 
 /** What a shim needs from the function's metadata (a structural subset of ShimMeta). */

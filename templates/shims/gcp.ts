@@ -14,6 +14,7 @@
 import { cloudEvent as registerCloudEvent, http as registerHttp } from '@google-cloud/functions-framework';
 import type { CloudEvent, Request, Response } from '@google-cloud/functions-framework';
 import type { ShimMeta } from '../../src/model/shim.js';
+import type { StorageEventSpec } from '../../src/model/service.js';
 import type { Context, HttpHandler, QueueHandler, ScheduleHandler, StorageHandler } from '../../src/runtime/index.js';
 import {
   assertHandler,
@@ -23,6 +24,7 @@ import {
   createQueueMessage,
   createScheduleEvent,
   createStorageEvent,
+  wantsStorageEvent,
   hasEvent,
   httpRoutes,
   randomId,
@@ -203,6 +205,12 @@ export async function dispatchCloudEvent(
       etag: data?.etag,
       time: ce.time,
     });
+    // Eventarc filters by bucket only: apply the config's `on`, `prefix` and `suffix` here.
+    const specs = meta.events.filter((e): e is StorageEventSpec => e.kind === 'storage');
+    if (!wantsStorageEvent(specs, ev)) {
+      ctx.log.debug('storage event outside this function\'s filters; acknowledged without calling the handler', { key: ev.key, type: ev.type });
+      return;
+    }
     await (handler as StorageHandler)([ev], ctx);
     return;
   }

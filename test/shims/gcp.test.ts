@@ -190,6 +190,21 @@ describe('gcp shim: published CloudEvents through the framework', () => {
     ]);
   });
 
+  it('applies the storage filters Eventarc cannot (on, prefix, suffix) before calling the handler', async () => {
+    const meta: ShimMeta = { ...base.thumbnail, events: [{ kind: 'storage', bucket: 'uploads', on: ['created'], prefix: 'folder/', suffix: '.cs' }] };
+    const url = await start('s2', meta);
+    seen = [];
+    const wanted = loadEvent('gcp/storage-cloudevent-input.json'); // key folder/Test.cs, finalized
+    const otherPrefix = loadEvent('gcp/storage-cloudevent-input.json');
+    otherPrefix.data.name = 'elsewhere/Test.cs';
+    const otherSuffix = loadEvent('gcp/storage-cloudevent-input.json');
+    otherSuffix.data.name = 'folder/Test.txt';
+    const deleted = loadEvent('gcp/storage-cloudevent-input.json');
+    deleted.type = 'google.cloud.storage.object.v1.deleted';
+    for (const ev of [otherPrefix, otherSuffix, deleted, wanted]) expect((await postEvent(url, ev)).status).toBe(204);
+    expect(seen.map((e: { key: string; type: string }) => `${e.type} ${e.key}`)).toEqual(['created folder/Test.cs']);
+  });
+
   it('maps a Cloud Scheduler job CloudEvent and a Pub/Sub-delivered schedule', async () => {
     const meta: ShimMeta = { ...base.nightly, events: [...base.nightly.events, { kind: 'storage', bucket: 'b', on: ['created'] }] };
     const url = await start('sch1', meta);
