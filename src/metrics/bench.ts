@@ -85,8 +85,10 @@ export function renderBench(s: BenchSummary): string {
     '',
     ...table,
     '',
-    `Times in ms. init: ${s.init.measures}; source: ${s.init.source}.`,
-    `cold latency: ${s.latency.measures}; source: ${s.latency.source}.`,
+    `Times in ms. init = ${s.init.measures}.`,
+    `  Source: ${s.init.source}.`,
+    `cold latency = ${s.latency.measures}.`,
+    `  Source: ${s.latency.source}.`,
     '',
   ].join('\n');
 }

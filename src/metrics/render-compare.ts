@@ -28,7 +28,7 @@ export function renderCompare(rows: readonly ColdStartRow[], targets: readonly T
     const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
     out.push(line(header), ...body.map(line));
   }
-  out.push('', `init: ${MEASURES.init}.`, `cold/warm latency: ${MEASURES.coldLatency.replace(/^client-side end-to-end latency of cold invocations: /, 'client-side end to end, ')}.`);
+  out.push('', `What: ${MEASURES.init}.`, `      ${MEASURES.coldLatency}; warm ones likewise.`);
   if (notes.length) out.push('', ...notes.map((n, i) => `[${i + 1}] ${n}.`));
   const others = targets.filter((t) => t.status !== 'data');
   if (others.length) out.push('', ...others.map((t) => `${t.target}: ${t.status}${t.note ? ` (${t.note})` : ''}.`));

@@ -116,8 +116,8 @@ describe('sls-x bench coldstart --target aws (real CLI entry, fake AWS)', () => 
     expect(out.stdout.split('\n').filter((l) => /^\s+\d\/3 {2}cold {2}init 140\.6 ms/.test(l))).toHaveLength(3);
     expect(out.stdout).toContain('api on aws: 3 forced, 3 cold start(s) reported (ok 3).');
     expect(out.stdout).toMatch(/^init \(server-side\)\s+141\s+141\s+141\s+141\s+3$/m);
-    expect(out.stdout).toContain("source: AWS REPORT lines: `Init Duration` of cold invocations");
-    expect(out.stdout).toContain('source: measured by sls-x around each invoke: the Lambda Invoke API round trip');
+    expect(out.stdout).toContain("Source: AWS REPORT lines: `Init Duration` of cold invocations");
+    expect(out.stdout).toContain('Source: measured by sls-x around each invoke: the Lambda Invoke API round trip');
     const updates = aws.inputs('lambda:UpdateFunctionConfiguration');
     expect(updates).toHaveLength(4);
     for (const u of updates.slice(0, 3)) expect(u).toEqual({ FunctionName: 'shop-dev-api', Environment: { Variables: { ...before, SLSX_COLDSTART_NONCE: expect.stringMatching(NONCE) } } });

@@ -63,7 +63,7 @@ describe('cold starts on the local target through the real CLI: bench coldstart,
     expect(out.stdout).toContain('api on local: 3 forced, 3 cold start(s) reported (ok 3). Forced by: new instance');
     expect(out.stdout).toMatch(/^init \(server-side\)\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+3$/m);
     expect(out.stdout).toMatch(/^cold latency \(client-side\)\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+3$/m);
-    expect(out.stdout).toContain('source: local measurement: the local cloud times each new instance');
+    expect(out.stdout).toContain('Source: local measurement: the local cloud times each new instance');
   }, 60_000);
 
   it('bench coldstart --json gives every sample, and a function with a warm instance still cold-starts each run', async () => {
