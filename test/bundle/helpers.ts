@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FunctionSpec, Service } from '../../src/model/service.js';
+import { functionSpec, serviceSpec } from '../support/model.js';
 
 export const FIXTURE_SHIMS = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'shims');
 
@@ -20,38 +21,10 @@ export function makeProject(files: Record<string, string>): { root: string; writ
 /** A function spec with defaults; `handler` as `path/file.ext#export`. */
 export function fn(name: string, handler: string, extra: Partial<FunctionSpec> = {}): FunctionSpec {
   const [file, exp] = handler.split('#');
-  return {
-    name,
-    handler: { file, export: exp ?? 'handler' },
-    runtime: 'node22',
-    memory: 512,
-    timeoutMs: 10_000,
-    architecture: 'arm64',
-    env: {},
-    secrets: [],
-    concurrency: { warm: 0 },
-    ephemeralStorage: 512,
-    events: [{ kind: 'http', method: 'GET', path: `/${name}`, cors: false }],
-    sends: [],
-    buckets: [],
-    ...extra,
-  };
+  return functionSpec(name, { handler: { file, export: exp ?? 'handler' }, events: [{ kind: 'http', method: 'GET', path: `/${name}`, cors: false }], ...extra });
 }
 
 /** A hand-built Service (what loadService would return). */
 export function service(root: string, functions: FunctionSpec[], extra: Partial<Service> = {}): Service {
-  return {
-    service: 'demo',
-    stage: 'dev',
-    root,
-    configFile: join(root, 'faas.yaml'),
-    runtime: 'node22',
-    defaultTarget: 'local',
-    targets: { aws: { region: 'eu-west-1' } },
-    functions,
-    queues: [],
-    buckets: [],
-    traffic: {},
-    ...extra,
-  };
+  return serviceSpec(functions, { service: 'demo', root, configFile: join(root, 'faas.yaml'), targets: { aws: { region: 'eu-west-1' } }, ...extra });
 }

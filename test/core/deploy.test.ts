@@ -6,17 +6,10 @@ import { SlsxError } from '../../src/errors/slsx-error.js';
 import type { Artifact } from '../../src/model/artifact.js';
 import type { FunctionSpec, Service } from '../../src/model/service.js';
 import { fakeAdapter } from './fake-adapter.js';
+import { functionSpec, serviceSpec } from '../support/model.js';
 
-function fn(name: string, memory = 512): FunctionSpec {
-  return {
-    name, handler: { file: `src/${name}.ts`, export: 'handler' }, runtime: 'node22', memory, timeoutMs: 10_000, architecture: 'arm64',
-    env: {}, secrets: [], concurrency: { warm: 0 }, ephemeralStorage: 512, events: [], sends: [], buckets: [],
-  };
-}
-
-function service(functions: FunctionSpec[]): Service {
-  return { service: 'shop', stage: 'dev', root: '/tmp/shop', configFile: '/tmp/shop/faas.yaml', runtime: 'node22', defaultTarget: 'local', targets: {}, functions, queues: [], buckets: [], traffic: {} };
-}
+const fn = (name: string, memory = 512): FunctionSpec => functionSpec(name, { memory });
+const service = (functions: FunctionSpec[]): Service => serviceSpec(functions, { root: '/tmp/shop', configFile: '/tmp/shop/faas.yaml' });
 
 function context(events: SlsxEvent[] = []): AdapterContext {
   return { env: {}, cwd: '/tmp/shop', events: (e) => events.push(e), now: () => new Date('2026-11-27T00:00:00Z') };

@@ -5,29 +5,12 @@ import { resolveProfiles, type ResolveDeps, type ResolveInput } from '../../src/
 import { SlsxError } from '../../src/errors/slsx-error.js';
 import type { InvocationRecord } from '../../src/model/invocation.js';
 import type { FunctionSpec, Service } from '../../src/model/service.js';
+import { functionSpec, serviceSpec } from '../support/model.js';
 
 const T = 730 * 3600;
-const fn = (name: string, over: Partial<FunctionSpec> = {}): FunctionSpec => ({
-  name,
-  handler: { file: 'src/a.ts', export: 'handler' },
-  runtime: 'node22',
-  memory: 512,
-  timeoutMs: 10_000,
-  architecture: 'arm64',
-  env: {},
-  secrets: [],
-  concurrency: { warm: 0 },
-  ephemeralStorage: 512,
-  events: [],
-  sends: [],
-  buckets: [],
-  ...over,
-});
-const service = (over: Partial<Service> = {}): Service => ({
-  service: 'shop', stage: 'dev', root: '/p', configFile: '/p/faas.yaml', runtime: 'node22', defaultTarget: 'local', targets: {},
-  functions: [fn('api', { concurrency: { warm: 2, max: 50 }, events: [{ kind: 'http', method: 'GET', path: '/', cors: false }] })],
-  queues: [], buckets: [], traffic: {}, ...over,
-});
+const fn = (name: string, over: Partial<FunctionSpec> = {}): FunctionSpec => functionSpec(name, { handler: { file: 'src/a.ts', export: 'handler' }, ...over });
+const service = (over: Partial<Service> = {}): Service =>
+  serviceSpec([fn('api', { concurrency: { warm: 2, max: 50 }, events: [{ kind: 'http', method: 'GET', path: '/', cors: false }] })], { root: '/p', configFile: '/p/faas.yaml', ...over });
 const input = (over: Partial<ResolveInput> = {}): ResolveInput => ({ cwd: '/p', env: {}, fromMetrics: false, flags: {}, secondsPerMonth: T, adapterContext: { events: noopSink, now: () => new Date(0) }, ...over });
 const records: InvocationRecord[] = [0, 1, 2, 3].map((i) => ({ target: 'local', function: 'api', requestId: `r${i}`, startedAt: i * 1000, coldStart: i === 0, ...(i === 0 ? { initMs: 250 } : {}), durationMs: 40, billedMs: 40, memoryMb: 512, outcome: 'ok', trigger: 'http', source: 'local measurement' }));
 const deps = (svc: Service | Error, adapter?: Partial<Adapter>): ResolveDeps => ({

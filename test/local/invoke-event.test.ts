@@ -1,15 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { invokeEvent } from '../../providers/local/invoke-event.js';
 import type { FunctionSpec } from '../../src/model/service.js';
+import { functionSpec } from '../support/model.js';
 
-const api: FunctionSpec = {
-  name: 'api', handler: { file: 'src/api.ts', export: 'handler' }, runtime: 'node22', memory: 512, timeoutMs: 10_000, architecture: 'arm64',
-  env: {}, secrets: [], concurrency: { warm: 0 }, ephemeralStorage: 512, sends: [], buckets: [],
+const api: FunctionSpec = functionSpec('api', {
   events: [
     { kind: 'http', method: 'POST', path: '/orders', cors: false },
     { kind: 'http', method: 'GET', path: '/orders/{id}', cors: false },
   ],
-};
+});
 const now = new Date('2026-01-01T00:00:00Z');
 
 describe('invoke payload for an http function', () => {

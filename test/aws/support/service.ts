@@ -10,42 +10,15 @@ import { diff } from '../../../src/plan/diff.js';
 import { runPlan } from '../../../src/apply/run-plan.js';
 import { adapter } from '../../../providers/aws/index.js';
 import type { FakeAws } from './fake-aws.js';
+import { functionSpec, serviceSpec } from '../../support/model.js';
 
 /** A function spec with the defaults the config loader would apply. */
 export function fn(name: string, over: Partial<FunctionSpec> = {}): FunctionSpec {
-  return {
-    name,
-    handler: { file: `src/${name}.ts`, export: 'handler' },
-    runtime: 'node22',
-    memory: 512,
-    timeoutMs: 10_000,
-    architecture: 'arm64',
-    env: {},
-    secrets: [],
-    concurrency: { warm: 0 },
-    ephemeralStorage: 512,
-    events: [],
-    sends: [],
-    buckets: [],
-    ...over,
-  };
+  return functionSpec(name, over);
 }
 
 export function service(functions: FunctionSpec[], over: Partial<Service> = {}): Service {
-  return {
-    service: 'shop',
-    stage: 'dev',
-    root: '/project',
-    configFile: '/project/faas.yaml',
-    runtime: 'node22',
-    defaultTarget: 'aws',
-    targets: { aws: { region: 'eu-west-1' } },
-    functions,
-    queues: [],
-    buckets: [],
-    traffic: {},
-    ...over,
-  };
+  return serviceSpec(functions, { defaultTarget: 'aws', targets: { aws: { region: 'eu-west-1' } }, ...over });
 }
 
 /** Deterministic "zip" bytes per function written to a temp folder, as packageService would. */
