@@ -33,7 +33,7 @@ const DETAILS: Record<string, SourceDetail> = {
   },
   'AWS REPORT lines': {
     init: 'AWS REPORT lines: `Init Duration` of cold invocations, read from CloudWatch Logs',
-    noLatency: 'AWS REPORT lines carry no client-side latency: `sls-x bench coldstart <fn> --target aws` measures it',
+    noLatency: 'AWS REPORT lines carry no client-side latency: `sls-x bench coldstart <fn> --target aws` measures and prints it for forced cold starts',
   },
   'client measurement (no REPORT line)': {
     init: 'client measurement: the invoke answer had no REPORT line, so no server-side init',
