@@ -108,6 +108,29 @@ describe('aws adapter: whole deploys', () => {
     expect(aws.inputs('lambda:UpdateAlias')).toEqual([{ FunctionName: 'shop-dev-api', Name: 'live', FunctionVersion: '2' }]);
   });
 
+  it('deletes the versions the `live` alias moved away from, keeping those an alias points to', async () => {
+    const aws = new FakeAws();
+    const s = service([fn('api', { concurrency: { max: 10, warm: 1 } })]);
+    await deploy(s, artifacts(s), context(aws));
+    // A user's own alias on version 1 keeps that version alive.
+    aws.functions.get('shop-dev-api').aliases.set('pinned', { version: '1', statements: [] });
+    await deploy(s, artifacts(s, { api: 'v2' }), context(aws));
+    await deploy(s, artifacts(s, { api: 'v3' }), context(aws));
+    const live = () => aws.functions.get('shop-dev-api').versions.filter((v: any) => !v.deleted).map((v: any) => v.Version);
+    expect(aws.inputs('lambda:DeleteFunction')).toEqual([{ FunctionName: 'shop-dev-api', Qualifier: '2' }]);
+    expect(live()).toEqual(['1', '3']);
+    // Warm instances turned off: the alias goes, and with it the versions only it used.
+    aws.functions.get('shop-dev-api').aliases.delete('pinned');
+    aws.resetCalls();
+    const off = service([fn('api', { concurrency: { max: 10, warm: 0 } })]);
+    expect(work((await deploy(off, artifacts(off, { api: 'v3' }), context(aws))).changes)).toEqual(['delete alias:api']);
+    expect(aws.inputs('lambda:DeleteFunction')).toEqual([
+      { FunctionName: 'shop-dev-api', Qualifier: '1' },
+      { FunctionName: 'shop-dev-api', Qualifier: '3' },
+    ]);
+    expect(aws.functions.has('shop-dev-api')).toBe(true);
+  });
+
   it('stages zips above the direct-upload limit in S3', async () => {
     const aws = new FakeAws();
     const s = service([fn('big')]);

@@ -56,7 +56,7 @@ export function lambdaHandlers(aws: FakeAws): Record<string, Handler> {
       const f = get(i.FunctionName);
       const q = i.Qualifier;
       if (!q || q === '$LATEST') return view(f);
-      const v = f.versions[Number(q) - 1];
+      const v = f.versions.find((x: any) => x.Version === q && !x.deleted);
       if (!v) throw awsError('ResourceNotFoundException', 'version not found', 404);
       return v;
     },
@@ -75,7 +75,16 @@ export function lambdaHandlers(aws: FakeAws): Record<string, Handler> {
       return view(f);
     },
     DeleteFunction: (i) => {
-      get(i.FunctionName);
+      const f = get(i.FunctionName);
+      const [, q] = split(i.FunctionName, i.Qualifier);
+      if (q && q !== '$LATEST') {
+        // One version: refused while an alias points to it, as Lambda does.
+        const v = f.versions.find((x: any) => x.Version === q && !x.deleted);
+        if (!v) throw awsError('ResourceNotFoundException', `Function not found: ${arn(i.FunctionName, q)}`, 404);
+        if ([...f.aliases.values()].some((a: any) => a.version === q)) throw awsError('ResourceConflictException', `Unable to delete version because the following aliases reference it: [...]`, 409);
+        v.deleted = true;
+        return;
+      }
       aws.functions.delete(i.FunctionName);
       aws.tags.delete(arn(i.FunctionName));
       for (const [uuid, m] of aws.mappings) if (m.FunctionArn.startsWith(arn(i.FunctionName))) aws.mappings.delete(uuid);
@@ -84,11 +93,18 @@ export function lambdaHandlers(aws: FakeAws): Record<string, Handler> {
       const f = get(i.FunctionName);
       const last = f.versions[f.versions.length - 1];
       const snapshot = JSON.stringify(CONFIG_KEYS.map((k) => f.config[k])) + f.config.CodeSha256;
-      if (last && last.snapshot === snapshot) return last;
+      if (last && !last.deleted && last.snapshot === snapshot) return last;
       const v = { ...view(f), Version: String(f.versions.length + 1), FunctionArn: arn(i.FunctionName, String(f.versions.length + 1)), snapshot };
       f.versions.push(v);
       return v;
     },
+    ListVersionsByFunction: (i) => {
+      const f = get(i.FunctionName);
+      return { Versions: [{ ...view(f), Version: '$LATEST' }, ...f.versions.filter((v: any) => !v.deleted).map(({ snapshot: _s, deleted: _d, ...v }: any) => v)] };
+    },
+    ListAliases: (i) => ({
+      Aliases: [...get(i.FunctionName).aliases.entries()].map(([Name, a]: [string, any]) => ({ Name, FunctionVersion: a.version, AliasArn: arn(i.FunctionName, Name) })),
+    }),
     GetAlias: (i) => {
       const a = get(i.FunctionName).aliases.get(i.Name);
       if (!a) throw awsError('ResourceNotFoundException', 'Alias not found', 404);
