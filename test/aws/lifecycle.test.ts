@@ -144,6 +144,9 @@ describe('aws adapter: whole deploys', () => {
     const [create] = aws.inputs('lambda:CreateFunction');
     expect(create.Code).toEqual({ S3Bucket: 'slsx-deploy-123456789012-eu-west-1', S3Key: `shop/dev/shop-dev-big/${big.sha256}.zip` });
     expect(aws.functions.get('shop-dev-big').config.CodeSha256).toBe(Buffer.from(big.sha256, 'hex').toString('base64'));
+    // Lambda copied the zip: the staged object is deleted, so the shared bucket keeps no code.
+    expect(aws.inputs('s3:DeleteObject')).toContainEqual({ Bucket: 'slsx-deploy-123456789012-eu-west-1', Key: create.Code.S3Key, ExpectedBucketOwner: '123456789012' });
+    expect([...aws.buckets.get('slsx-deploy-123456789012-eu-west-1')!.objects.keys()]).toEqual([]);
   });
 
   it('refuses to deploy code that changed since the plan was made', async () => {

@@ -54,3 +54,16 @@ async function stage(c: ApplyContext, bytes: Buffer, sha: string): Promise<CodeL
   await call(`s3:PutObject ${bucket}/${key}`, () => session.clients.s3.send(new s3.PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, ExpectedBucketOwner: session.account })));
   return { S3Bucket: bucket, S3Key: key };
 }
+
+/**
+ * Lambda copies a staged zip when CreateFunction / UpdateFunctionCode accepts it, so the
+ * object is deleted right after: the shared bucket keeps no code (it would pile up at up to
+ * 250 MB per code change). Best effort: a failure here leaves one object, never a broken deploy.
+ */
+export async function releaseCode(c: ApplyContext, code: CodeLocation): Promise<void> {
+  if (!('S3Bucket' in code)) return;
+  const { DeleteObjectCommand } = await import('@aws-sdk/client-s3');
+  await c.session.clients.s3
+    .send(new DeleteObjectCommand({ Bucket: code.S3Bucket, Key: code.S3Key, ExpectedBucketOwner: c.session.account }))
+    .catch(() => undefined);
+}

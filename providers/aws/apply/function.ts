@@ -1,7 +1,7 @@
 import { SlsxError } from '../../../src/errors/slsx-error.js';
 import { waitOptions } from '../clients.js';
 import { call, isAwsError } from '../errors.js';
-import { codeFor } from './code.js';
+import { codeFor, releaseCode } from './code.js';
 import { TAG_SERVICE, TAG_STAGE } from '../naming.js';
 import { changed, ignoreMissing, notOurs, retryPropagation, type ApplyContext, type ResourceApply } from './context.js';
 
@@ -80,6 +80,8 @@ async function create(c: ApplyContext): Promise<void> {
     await settled(c);
     await updateCode(c);
     await updateConfig(c);
+  } finally {
+    await releaseCode(c, code);
   }
   await settled(c, true);
   if (typeof c.after.reservedConcurrency === 'number') await concurrency(c);
@@ -89,9 +91,13 @@ async function updateCode(c: ApplyContext): Promise<void> {
   const lambda = await import('@aws-sdk/client-lambda');
   const name = String(c.after.name);
   const code = await codeFor(c);
-  await call(`lambda:UpdateFunctionCode ${name}`, () =>
-    c.session.clients.lambda.send(new lambda.UpdateFunctionCodeCommand({ FunctionName: name, Architectures: [c.after.architecture as never], ...code })),
-  );
+  try {
+    await call(`lambda:UpdateFunctionCode ${name}`, () =>
+      c.session.clients.lambda.send(new lambda.UpdateFunctionCodeCommand({ FunctionName: name, Architectures: [c.after.architecture as never], ...code })),
+    );
+  } finally {
+    await releaseCode(c, code);
+  }
   await settled(c);
 }
 
