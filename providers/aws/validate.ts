@@ -2,6 +2,8 @@ import type { Diagnostic } from '../../src/model/diagnostic.js';
 import type { Service } from '../../src/model/service.js';
 import { scheduleExpression } from './cron.js';
 import { NAME_LIMITS, names as namesFor } from './naming.js';
+import { functionEnv } from './desired.js';
+import { secretName } from './policy.js';
 
 /** Lambda's hard limits (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html). */
 export const LAMBDA = {
@@ -54,9 +56,19 @@ export function validateAws(service: Service): Diagnostic[] {
     } else if (names.functionName(fn.name) !== `${names.prefix}-${fn.name}`) {
       warn(`${at}`, 'name-shortened', `On AWS '${fn.name}' is deployed as '${names.functionName(fn.name)}' (Lambda names are at most 64 characters).`, 'Use a shorter service, stage or function name to keep the full name.');
     }
-    const envBytes = Object.entries(fn.env).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
+    // Count what Lambda gets: the config's env plus the SLSX_QUEUES / SLSX_BUCKETS / SLSX_SECRETS maps.
+    const envBytes = Object.entries(functionEnv(service, fn, names)).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
     if (envBytes > LAMBDA.maxEnvBytes) {
-      err(`${at}.env`, 'limit-env-size', `'${fn.name}' has ${envBytes} bytes of environment variables; Lambda allows 4 KB in total.`, 'Move large values to a secret or a file in the bundle.');
+      err(`${at}.env`, 'limit-env-size', `'${fn.name}' has ${envBytes} bytes of environment variables (with the SLSX_* maps sls-x adds); Lambda allows 4 KB in total.`, 'Move large values to a secret or a file in the bundle.');
+    }
+    if (fn.secrets.length > 0) {
+      // Lambda has no secret references in its environment, and the AWS shim does not fetch them: say so rather than deploy a function whose process.env lacks them.
+      warn(
+        `${at}.secrets`,
+        'secrets-not-in-env',
+        `On AWS, '${fn.name}' does not get ${fn.secrets.join(', ')} as environment variables: it gets their Secrets Manager ids (${fn.secrets.map((x) => secretName(service, x)).join(', ')}) in SLSX_SECRETS and permission to read exactly those.`,
+        'Create each secret in Secrets Manager under that id, and read it in the handler with GetSecretValue (ids: JSON.parse(process.env.SLSX_SECRETS)).',
+      );
     }
     if (fn.concurrency.max !== undefined && fn.concurrency.warm > fn.concurrency.max) {
       err(`${at}.concurrency.warm`, 'limit-concurrency', `'${fn.name}' asks for ${fn.concurrency.warm} warm instances but at most ${fn.concurrency.max}.`, 'Set warm <= max.');

@@ -20,6 +20,21 @@ describe('aws plan-time refusals (before any write)', () => {
     expect(adapter.validate(service([fn('api')]))).toEqual([]);
   });
 
+  it('counts the SLSX_* maps sls-x adds in the 4 KB environment limit', () => {
+    const queues = Array.from({ length: 40 }, (_, i) => `queue-with-a-long-name-${i}`);
+    const s = service([fn('api', { env: { A: 'x'.repeat(2000) }, sends: queues })], {
+      queues: queues.map((name) => ({ name, visibilityTimeoutMs: 30_000, maxRetries: 1, deadLetter: false, retentionMs: 86_400_000 })),
+    });
+    expect(adapter.validate(s).filter((d) => d.severity === 'error').map((d) => [d.code, d.path])).toEqual([['limit-env-size', 'functions.api.env']]);
+  });
+
+  it('says at validate time that secrets reach an AWS function as Secrets Manager ids, not environment variables', () => {
+    const [d, ...rest] = adapter.validate(service([fn('api', { secrets: ['STRIPE_KEY'] })]));
+    expect(rest).toEqual([]);
+    expect(d).toMatchObject({ severity: 'warning', code: 'secrets-not-in-env', path: 'functions.api.secrets', target: 'aws' });
+    expect(d.message).toContain('shop/dev/STRIPE_KEY');
+  });
+
   it('refuses queues whose visibility timeout is shorter than the consumer timeout, and big batches without a window', () => {
     const s = service([fn('worker', { timeoutMs: 120_000, events: [{ kind: 'queue', queue: 'q', batchSize: 100, batchWindowMs: 0 }] })], {
       queues: [{ name: 'q', visibilityTimeoutMs: 30_000, maxRetries: 1, deadLetter: false, retentionMs: 86_400_000 }],
