@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, rmSync, unwatchFile, watchFile } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { InvocationRecord, LogLine } from '../../../src/model/invocation.js';
@@ -62,6 +62,7 @@ export class LocalCloud {
   private readonly storageTriggers = new Map<string, StorageTriggerProps>();
   private sweeper: NodeJS.Timeout | undefined;
   private retention: NodeJS.Timeout | undefined;
+  private envWatch: (() => void) | undefined;
 
   constructor(private readonly o: CloudOptions) {}
 
@@ -93,6 +94,29 @@ export class LocalCloud {
       for (const [name, q] of this.queues) this.o.state.expire(name, q.retentionMs);
       this.o.state.prune(KEEP_RECORDS);
     }, 60_000).unref();
+    this.watchSecrets();
+  }
+
+  /**
+   * Secrets live only in `.env` (never in the state or the plan), so a deploy cannot see that they
+   * changed. Watch the file instead: when it changes, functions with secrets get the new values
+   * like a config change (new invocations run on new instances; in-flight ones finish on the old).
+   */
+  private watchSecrets(): void {
+    if (this.envWatch) return;
+    const file = join(this.o.root, '.env');
+    const onChange = (): void => {
+      for (const [name, props] of this.functions) {
+        if (props.secrets.length === 0) continue;
+        try {
+          this.activateFunction(name, props);
+        } catch (err) {
+          this.o.report(`could not reload the secrets of ${name}: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      }
+    };
+    watchFile(file, { interval: 300, persistent: false }, onChange);
+    this.envWatch = () => unwatchFile(file, onChange);
   }
 
   /** Apply one resource (create or update) and store it. Idempotent. */
@@ -325,6 +349,7 @@ export class LocalCloud {
   shutdown(): void {
     if (this.sweeper) clearInterval(this.sweeper);
     if (this.retention) clearInterval(this.retention);
+    this.envWatch?.();
     for (const c of this.consumers.values()) c.stop();
     for (const s of this.schedules.values()) s.stop();
     for (const b of this.buckets.values()) b.stop();
