@@ -24,6 +24,8 @@ export interface LoadOptions {
   /** `--target`; default: the file's `target`, else `local`. `all` checks every target. */
   target?: string;
   env: NodeJS.ProcessEnv;
+  /** Node.js version the local target runs functions on (default: this process's); tests set it. */
+  hostNode?: string;
 }
 
 export interface ValidateResult {
@@ -107,8 +109,9 @@ export async function validateConfig(opts: LoadOptions): Promise<ValidateResult>
     report,
     targets,
     declared: { functions: keys(source.functions), queues: keys(source.queues), buckets: keys(source.buckets) },
+    source: data,
     fromEnv: interp.fromEnv,
-    hostNode: process.versions.node,
+    hostNode: opts.hostNode ?? process.versions.node,
   });
   return { service, target, diagnostics: sortDiagnostics(report.redacted()), file, targets };
 }

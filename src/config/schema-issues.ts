@@ -49,7 +49,12 @@ export function schemaProblems(issues: readonly Issue[], schema: AnySchema, data
           for (const e of branches[0]!) add(e, path);
           return;
         }
-        out.push({ code: branches.length === 1 ? 'invalid-value' : 'wrong-type', path, part: 'value', message: `\`${showPath(path)}\`: ${issue.message}${got(value)}.` });
+        // A union without its own message (zod's "Invalid input"): the one branch of the value's type says more.
+        if (branches.length === 1 && issue.message === 'Invalid input') {
+          for (const e of branches[0]!) add(e, path);
+          return;
+        }
+        out.push({ code: branches.length === 1 ? 'invalid-value' : 'wrong-type', path, part: 'value', message: `\`${showPath(path)}\`: ${issue.message}${got(value)}.`, hint: FORM_HINT });
         return;
       }
       case 'invalid_type': {
@@ -64,7 +69,7 @@ export function schemaProblems(issues: readonly Issue[], schema: AnySchema, data
           });
           return;
         }
-        out.push({ code: 'wrong-type', path, part: 'value', message: `\`${showPath(path)}\` must be ${article(issue.expected)}${got(value)}.` });
+        out.push({ code: 'wrong-type', path, part: 'value', message: `\`${showPath(path)}\` must be ${article(issue.expected)}${got(value)}.`, hint: typeHint(issue.expected, path) });
         return;
       }
       case 'invalid_value': {
@@ -75,7 +80,7 @@ export function schemaProblems(issues: readonly Issue[], schema: AnySchema, data
           path,
           part: 'value',
           message: `\`${showPath(path)}\` must be one of ${options.map((o) => `\`${o}\``).join(', ')}${got(value)}.`,
-          ...(best ? { hint: `Did you mean \`${best}\`?` } : {}),
+          hint: best ? `Did you mean \`${best}\`?` : `Write one of the values listed, exactly as shown.`,
         });
         return;
       }
@@ -83,11 +88,11 @@ export function schemaProblems(issues: readonly Issue[], schema: AnySchema, data
       case 'too_big': {
         const bound = issue.code === 'too_small' ? `at least ${issue.minimum}` : `at most ${issue.maximum}`;
         const what = issue.origin === 'array' ? `have ${bound} item(s)` : `be ${bound}`;
-        out.push({ code: 'invalid-value', path, part: 'value', message: `\`${showPath(path)}\` must ${what}${got(value)}.` });
+        out.push({ code: 'invalid-value', path, part: 'value', message: `\`${showPath(path)}\` must ${what}${got(value)}.`, hint: issue.origin === 'array' ? `Give it ${bound} item(s).` : `Use a value of ${bound}.` });
         return;
       }
       default:
-        out.push({ code: 'invalid-value', path, part: 'value', message: `\`${showPath(path)}\`: ${issue.message}${got(value)}.` });
+        out.push({ code: 'invalid-value', path, part: 'value', message: `\`${showPath(path)}\`: ${issue.message}${got(value)}.`, hint: FORM_HINT });
     }
   };
   for (const issue of issues) add(issue, []);
@@ -106,8 +111,32 @@ const MISSING_HINTS: Record<string, string> = {
   duration: 'Give the average duration: `duration: 120ms`.',
 };
 
+/** For values whose message already says which forms are accepted. */
+const FORM_HINT = 'Rewrite the value in one of the forms the message names.';
+
+/** How to write a value of the expected type, in YAML terms. */
+function typeHint(expected: string, path: ConfigPath): string {
+  const key = String(path[path.length - 1] ?? 'key');
+  switch (expected) {
+    case 'string':
+      return `Write text; quote it when it looks like a number or true/false: \`${key}: "42"\`.`;
+    case 'object':
+    case 'record':
+      return `Write \`${key}:\` followed by indented \`name: value\` lines, or \`${key}: { name: value }\`.`;
+    case 'array':
+      return `Write a list: \`- item\` lines indented under \`${key}:\`, or \`${key}: [a, b]\`.`;
+    case 'number':
+    case 'int':
+      return 'Write a plain number, without quotes or units.';
+    case 'boolean':
+      return 'Write `true` or `false`, without quotes.';
+    default:
+      return FORM_HINT;
+  }
+}
+
 function article(expected: string): string {
-  const names: Record<string, string> = { object: 'a mapping (`key: value` lines)', array: 'a list (`- item` lines or `[a, b]`)', string: 'a string', number: 'a number', boolean: '`true` or `false`', int: 'a whole number' };
+  const names: Record<string, string> = { object: 'a mapping (`key: value` lines)', record: 'a mapping (`name: value` lines)', array: 'a list (`- item` lines or `[a, b]`)', string: 'a string', number: 'a number', boolean: '`true` or `false`', int: 'a whole number' };
   return names[expected] ?? expected;
 }
 

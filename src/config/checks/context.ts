@@ -14,6 +14,8 @@ export interface CheckContext {
   targets: TargetName[];
   /** Names declared in the file, even those whose body was invalid (avoids knock-on errors). */
   declared: { functions: Set<string>; queues: Set<string>; buckets: Set<string> };
+  /** The config as written (after interpolation, before pruning): to tell "empty" from "emptied by pruning". */
+  source: unknown;
   /** JSON-encoded paths whose value came from `${env:...}`. */
   fromEnv: Set<string>;
   /** Node.js version running sls-x (the local target runs functions on it). */

@@ -1,5 +1,6 @@
 import type { HttpEventSpec } from '../../model/service.js';
 import { suggestion } from '../did-you-mean.js';
+import { valueAt } from '../schema-issues.js';
 import { pathOf, type CheckContext } from './context.js';
 
 const EVENT_KINDS = ['http', 'queue', 'schedule', 'storage'];
@@ -10,6 +11,9 @@ export function checkEvents(ctx: CheckContext): void {
   for (const [name, fn] of Object.entries(raw.functions ?? {})) {
     (fn.events ?? []).forEach((ev, i) => {
       const keys = Object.keys(ev);
+      // An event emptied by pruning (an unknown key, an invalid value) was reported where it is wrong.
+      const written = valueAt(ctx.source, report.original(['functions', name, 'events', i]));
+      if (keys.length === 0 && written !== null && typeof written === 'object' && Object.keys(written).length > 0) return;
       if (keys.length !== 1) {
         report.error('invalid-event', keys.length === 0 ? 'Empty event: it needs one of `http`, `queue`, `schedule`, `storage`.' : `One event has ${keys.length} kinds (${keys.join(', ')}); each list item is one trigger.`, {
           path: ['functions', name, 'events', i],

@@ -4,7 +4,9 @@ import { pathOf, type CheckContext } from './context.js';
 /** Per-function rules every target shares, and traffic profiles. */
 export function checkFunctions(ctx: CheckContext): void {
   const { raw, report, service, declared } = ctx;
-  if (raw.functions && Object.keys(raw.functions).length === 0) {
+  // `declared`, not the pruned `raw`: a function whose body is invalid is reported where it is
+  // wrong, not as "no functions" too.
+  if (raw.functions && declared.functions.size === 0) {
     report.warn('no-functions', 'The service has no functions.', { path: ['functions'], part: 'key', hint: 'Add one: `functions: { api: { handler: src/api.handler } }`.' });
   }
   for (const fn of service.functions) {

@@ -66,11 +66,6 @@ function checkFunctionLimits(s: TargetScope): void {
     } else if (support === 'preview') {
       s.warn('preview-runtime', `${fn.runtime} is in preview on ${t.label}.`, rt.path, 'Preview runtimes can change; use an older runtime for production.', rt.explicit ? 'value' : 'key');
     }
-    if (t.target === 'local') {
-      const host = Number(ctx.hostNode.replace(/^v/, '').split('.')[0]);
-      const wanted = Number(fn.runtime.replace('node', ''));
-      if (host < wanted) s.warn('local-runtime', `The local target runs functions on this machine's Node.js ${ctx.hostNode}, older than ${fn.runtime}${rt.explicit ? '' : ' (the default runtime)'}.`, rt.path, `Install Node.js ${wanted} to test locally on the runtime you deploy, or set \`runtime: node${host}\`.`, rt.explicit ? 'value' : 'key');
-    }
 
     const mem = s.fieldPath(fn, 'memory');
     if (fn.memory < t.memory.min || fn.memory > t.memory.max) {
@@ -123,6 +118,7 @@ function checkFunctionLimits(s: TargetScope): void {
     if (warm > t.concurrency.warmMax) s.warn('limit-concurrency', `Function \`${fn.name}\` keeps ${warm} warm; ${t.label}'s default quota is ${t.concurrency.warmMax}.`, [...cc, 'warm']);
   }
 
+  if (t.target === 'local') checkLocalRuntime(s);
   if (t.memory.perService && new Set(fns.map((f) => f.memory)).size > 1) {
     const most = Math.max(...fns.map((f) => f.memory));
     s.warn('per-service-memory', `${t.label} sets memory once for all functions of the service; they all get ${t.memory.sizes?.find((x) => x >= most) ?? most} MB.`, ['functions'], 'Give every function the same `memory` (or use `defaults.memory`) to make this explicit.', 'key');
@@ -131,6 +127,32 @@ function checkFunctionLimits(s: TargetScope): void {
     s.warn('per-service-timeout', `${t.label} sets one timeout for all functions of the service; they all get the longest, ${formatMs(Math.max(...fns.map((f) => f.timeoutMs)))}.`, ['functions'], 'Give every function the same `timeout` (or use `defaults.timeout`).', 'key');
   }
   checkNames(s);
+}
+
+/**
+ * The local target runs functions on this machine's Node.js. One warning per service, not one per
+ * function: it is one fact about the machine with one fix. It points at the newest runtime asked
+ * for and names the functions when their runtimes are set in different places.
+ */
+function checkLocalRuntime(s: TargetScope): void {
+  const { ctx } = s;
+  const major = (v: string) => Number(v.replace(/^v|^node/, '').split('.')[0]);
+  const host = major(ctx.hostNode);
+  const behind = ctx.service.functions.filter((fn) => major(fn.runtime) > host);
+  if (behind.length === 0) return;
+  const newest = behind.reduce((a, b) => (major(b.runtime) > major(a.runtime) ? b : a));
+  const rt = s.fieldPath(newest, 'runtime');
+  const runtimes = [...new Set(behind.map((fn) => fn.runtime))].sort((a, b) => major(a) - major(b));
+  const places = new Set(behind.map((fn) => JSON.stringify(s.fieldPath(fn, 'runtime').path)));
+  const names = behind.slice(0, 5).map((fn) => `\`${fn.name}\``).join(', ') + (behind.length > 5 ? ` and ${behind.length - 5} more` : '');
+  const which = places.size > 1 ? ` (function${behind.length === 1 ? '' : 's'} ${names})` : rt.explicit ? '' : ' (the default runtime)';
+  s.warn(
+    'local-runtime',
+    `The local target runs functions on this machine's Node.js ${ctx.hostNode}, older than ${runtimes.join(' and ')}${which}.`,
+    rt.path,
+    `Install Node.js ${major(newest.runtime)} to test locally on the runtime you deploy, or set \`runtime: node${host}\`${places.size > 1 ? ' wherever a runtime is set' : ''}.`,
+    rt.explicit ? 'value' : 'key',
+  );
 }
 
 function checkNames(s: TargetScope): void {

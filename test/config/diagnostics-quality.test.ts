@@ -1,0 +1,104 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { validateConfig } from '../../src/config/load-service.js';
+import { project, runCli, STUBS } from './helpers.js';
+
+const cleanups: Array<() => void> = [];
+afterEach(() => cleanups.splice(0).forEach((c) => c()));
+function setup(files: Record<string, string>) {
+  const p = project(files);
+  cleanups.push(p.cleanup);
+  return p.dir;
+}
+
+type Diag = { severity: string; code: string; message: string; hint?: string; line?: number; col?: number };
+
+describe('validate: every diagnostic says how to fix it, and no knock-on noise', () => {
+  it('wrong types, bad values and bounds each come with a hint; invalid parts are not reported twice', async () => {
+    const dir = setup({
+      ...STUBS,
+      'faas.yaml': [
+        'service: 42', //                                              1
+        'runtime: node20', //                                          2
+        'defaults: { memory: [1], architecture: arm }', //             3
+        'functions:', //                                               4
+        '  api:', //                                                   5
+        '    handler: 7', //                                           6
+        '    concurrency: { max: -1, warm: "x" }', //                  7
+        '    events:', //                                              8
+        '      - http: 5', //                                          9
+        '      - storage: { bucket: b, on: made }', //                10
+        '      - foo: bar', //                                        11
+        'queues: [a]', //                                             12
+        'buckets: { b: {} }', //                                      13
+      ].join('\n'),
+    });
+    const r = await runCli(['validate', '--json'], dir);
+    expect(r.code).toBe(2);
+    const diags = (JSON.parse(r.stdout) as { diagnostics: Diag[] }).diagnostics;
+    expect(diags.map((d) => [d.line, d.col, d.code])).toEqual([
+      [1, 10, 'wrong-type'],
+      [3, 21, 'wrong-type'],
+      [3, 40, 'invalid-value'],
+      [6, 14, 'wrong-type'],
+      [7, 25, 'invalid-value'],
+      [7, 35, 'wrong-type'],
+      [9, 15, 'wrong-type'],
+      [10, 35, 'invalid-value'],
+      [11, 9, 'unknown-key'],
+      [12, 9, 'wrong-type'],
+    ]);
+    // no "the service has no functions" for a function whose body is invalid, no "empty event"
+    // for an event whose only key was invalid
+    for (const d of diags) expect(d.hint, `${d.code} at ${d.line}:${d.col} has a hint`).toBeTruthy();
+    const at = (line: number, col: number) => diags.find((d) => d.line === line && d.col === col)!;
+    expect(at(1, 10).hint).toContain('quote it');
+    expect(at(7, 25).hint).toBe('Use a value of at least 1.');
+    expect(at(10, 35).message).toBe('`functions.api.events[1].storage.on` must be one of `created`, `deleted`, got "made".');
+    expect(at(12, 9).message).toBe('`queues` must be a mapping (`name: value` lines), got a list.');
+    expect(at(12, 9).hint).toContain('queues: { name: value }');
+  });
+
+  it('an event that really is empty is still reported', async () => {
+    const dir = setup({ ...STUBS, 'faas.yaml': 'service: shop\nruntime: node20\nfunctions:\n  api:\n    handler: src/api.handler\n    events:\n      - {}\n' });
+    const r = await runCli(['validate', '--json'], dir);
+    const diags = (JSON.parse(r.stdout) as { diagnostics: Diag[] }).diagnostics;
+    expect(diags.map((d) => [d.line, d.code])).toEqual([[7, 'invalid-event']]);
+  });
+});
+
+describe('local-runtime: one warning per service, about the machine', () => {
+  const fns = [
+    'service: shop',
+    'runtime: node22',
+    'functions:',
+    '  a: { handler: src/api.handler }',
+    '  b: { handler: src/api.handler }',
+    '  c: { handler: src/api.handler }',
+  ];
+  const local = async (dir: string, hostNode: string) =>
+    (await validateConfig({ cwd: dir, env: {}, hostNode })).diagnostics.filter((d) => d.code === 'local-runtime');
+
+  it('a shared runtime: one warning at `runtime:`, however many functions', async () => {
+    const dir = setup({ ...STUBS, 'faas.yaml': fns.join('\n') });
+    const warnings = await local(dir, '20.20.2');
+    expect(warnings.map((w) => [w.line, w.col, w.target])).toEqual([[2, 10, 'local']]);
+    expect(warnings[0]!.message).toBe("The local target runs functions on this machine's Node.js 20.20.2, older than node22.");
+    expect(warnings[0]!.hint).toBe('Install Node.js 22 to test locally on the runtime you deploy, or set `runtime: node20`.');
+    expect(await local(dir, '22.1.0')).toEqual([]);
+  });
+
+  it('runtimes set in several places: still one warning, at the newest, naming the functions', async () => {
+    const dir = setup({ ...STUBS, 'faas.yaml': [...fns.slice(0, 4), '  b: { handler: src/api.handler, runtime: node24 }', '  c: { handler: src/api.handler, runtime: node20 }'].join('\n') });
+    const warnings = await local(dir, '20.20.2');
+    expect(warnings.map((w) => [w.line, w.col])).toEqual([[5, 43]]);
+    expect(warnings[0]!.message).toContain('older than node22 and node24 (functions `a`, `b`)');
+    expect(warnings[0]!.hint).toContain('Install Node.js 24');
+  });
+
+  it('the built-in default runtime: one warning at the top of the file', async () => {
+    const dir = setup({ ...STUBS, 'faas.yaml': fns.filter((l) => !l.startsWith('runtime')).join('\n') });
+    const warnings = await local(dir, '20.20.2');
+    expect(warnings.map((w) => [w.line, w.col])).toEqual([[1, 1]]);
+    expect(warnings[0]!.message).toContain('(the default runtime)');
+  });
+});
