@@ -11,6 +11,7 @@ import { appendFileSync } from 'node:fs';
 export async function tick(ev, ctx) { appendFileSync(process.env.OUT, JSON.stringify({ kind: 'tick', id: ev.id, expression: ev.expression, input: ev.input ?? null, time: ev.time }) + '\\n'); }
 export async function cron(ev) { appendFileSync(process.env.OUT, JSON.stringify({ kind: 'cron', expression: ev.expression }) + '\\n'); }
 export async function thumb(evs) { for (const e of evs) appendFileSync(process.env.OUT, JSON.stringify({ kind: 'storage', ...e }) + '\\n'); }
+export async function jpg(evs) { for (const e of evs) appendFileSync(process.env.OUT, JSON.stringify({ kind: 'jpg', ...e }) + '\\n'); }
 `;
 
 function lines(file: string): Array<Record<string, unknown>> {
@@ -30,6 +31,7 @@ describe('local schedules and storage events', () => {
       fn('tick', 'src/jobs.mjs#tick', [{ kind: 'schedule', expression: 'rate(300 milliseconds)', rateMs: 300, timezone: 'UTC', enabled: true, input: { hello: 'world' } }], { env: { OUT: out } }),
       fn('cron', 'src/jobs.mjs#cron', [{ kind: 'schedule', expression: 'cron(* * * * * *)', cron: '* * * * * *', timezone: 'UTC', enabled: true }], { env: { OUT: out } }),
       fn('thumb', 'src/jobs.mjs#thumb', [{ kind: 'storage', bucket: 'uploads', on: ['created', 'deleted'], prefix: 'images/' }], { env: { OUT: out } }),
+      fn('jpg', 'src/jobs.mjs#jpg', [{ kind: 'storage', bucket: 'uploads', on: ['created'], suffix: '.jpg' }], { env: { OUT: out } }),
     ],
   });
   beforeAll(async () => {
@@ -55,14 +57,15 @@ describe('local schedules and storage events', () => {
     await waitFor(() => (lines(out).filter((l) => l.kind === 'tick').length > ticksBefore ? true : undefined), 'the schedule to resume');
   });
 
-  it('turns `bucket put` and files written into the bucket folder into storage events, filtered by prefix', async () => {
+  it('turns `bucket put` and files written into the bucket folder into storage events, filtered by prefix, suffix and type', async () => {
     const put = await bucketPutLocal(svc, 'uploads', 'images/a.png', Buffer.from('png-bytes'));
     expect(put).toEqual({ key: 'images/a.png', size: 9 });
     await bucketPutLocal(svc, 'uploads', 'docs/skip.txt', Buffer.from('x'));
     const folder = join(project.root, '.sls-x/local/buckets/uploads');
     mkdirSync(join(folder, 'images'), { recursive: true });
     writeFileSync(join(folder, 'images/b.jpg'), 'by hand');
-    await waitFor(() => (lines(out).filter((l) => l.kind === 'storage').length >= 2 ? true : undefined), 'two created events');
+    await bucketPutLocal(svc, 'uploads', 'docs/c.jpg', Buffer.from('jpg'));
+    await waitFor(() => (lines(out).filter((l) => l.kind === 'storage').length >= 2 && lines(out).filter((l) => l.kind === 'jpg').length >= 2 ? true : undefined), 'the created events');
     rmSync(join(folder, 'images/b.jpg'));
     await waitFor(() => (lines(out).some((l) => l.kind === 'storage' && l.type === 'deleted') ? true : undefined), 'a deleted event');
     const storage = lines(out).filter((l) => l.kind === 'storage');
@@ -70,6 +73,9 @@ describe('local schedules and storage events', () => {
     expect(storage.find((e) => e.key === 'images/b.jpg' && e.type === 'created')).toMatchObject({ size: 7 });
     expect(storage.find((e) => e.type === 'deleted')).toMatchObject({ key: 'images/b.jpg' });
     expect(storage.some((e) => e.key === 'docs/skip.txt')).toBe(false);
+    // The suffix filter: only .jpg keys (any prefix), and only created (this trigger has no `deleted`).
+    const jpgs = lines(out).filter((l) => l.kind === 'jpg');
+    expect(jpgs.map((e) => `${e.type} ${e.key}`).sort()).toEqual(['created docs/c.jpg', 'created images/b.jpg']);
   });
 
   it('refuses keys that escape the bucket', async () => {
