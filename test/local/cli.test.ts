@@ -117,7 +117,10 @@ describe('the CLI on the local target: deploy, invoke, logs, metrics, queue, buc
         return undefined;
       }
     }, 'the storage event');
-    expect((await cli(['bucket', 'put', 'uploads', 'missing.jpg'], project.root)).code).toBe(2);
+    const missing = await cli(['bucket', 'put', 'uploads', 'missing.jpg'], project.root);
+    expect(missing).toMatchObject({ code: 2, stderr: expect.stringContaining('Cannot read missing.jpg: no such file') });
+    const folder = await cli(['bucket', 'put', 'uploads', 'src'], project.root);
+    expect(folder).toMatchObject({ code: 2, stderr: expect.stringContaining('src is a folder') });
   });
 
   it('metrics prints per-function figures (table and JSON)', async () => {

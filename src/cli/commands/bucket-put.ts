@@ -15,14 +15,14 @@ const MAX_BYTES = 32 * 1024 * 1024;
 export const run: CommandRun<BucketPutOptions> = async ({ args, options }, ctx) => {
   const [bucket, file] = args;
   const path = resolve(ctx.cwd, file);
-  let size: number;
+  let st: ReturnType<typeof statSync>;
   try {
-    const st = statSync(path);
-    if (!st.isFile()) throw new Error('not a file');
-    size = st.size;
+    st = statSync(path);
   } catch {
     throw new SlsxError('USAGE', `Cannot read ${file}: no such file.`, { hint: 'Pass the path of a file to upload, relative to the current folder.' });
   }
+  if (!st.isFile()) throw new SlsxError('USAGE', `${file} is ${st.isDirectory() ? 'a folder' : 'not a regular file'}; \`bucket put\` uploads one file.`, { hint: `Put each file with its own --key, or copy a folder into .sls-x/local/buckets/${bucket}/ directly: that fires the same events.` });
+  const size = st.size;
   if (size > MAX_BYTES) throw new SlsxError('USAGE', `${file} is ${size} bytes; \`bucket put\` takes files up to 32 MB.`, { hint: `Copy bigger files into .sls-x/local/buckets/${bucket}/ directly: that fires the same events.` });
   const session = await openSession(options, ctx);
   if (session.target !== 'local') {
