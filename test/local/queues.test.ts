@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deadLettersLocal, healthLocal, redriveLocal, sendLocal } from '../../providers/local/queue-ops.js';
-import { deploy, fn, http, queue, service, tempProject, waitFor } from './helpers.js';
+import { adapter } from '../../providers/local/index.js';
+import { context, deploy, fn, http, queue, service, tempProject, waitFor } from './helpers.js';
 
 const WORKER = `
 import { appendFileSync } from 'node:fs';
@@ -60,6 +61,10 @@ describe('local queues: batches, partial failures, retries, DLQ, redrive, sendin
     const delivered = batches.flatMap((b) => b.bodies as string[]);
     for (const body of ['a', 'b', 'c', 'd', 'e', 'f']) expect(delivered.filter((x) => x === body)).toHaveLength(1);
     expect(delivered.filter((x) => x === 'fail-1')).toHaveLength(3);
+    // max 1 instance: the consumer backs off while it is busy instead of being throttled.
+    const records = await adapter.invocations!(svc, {}, context(project.root));
+    expect(records.some((r) => r.function === 'worker')).toBe(true);
+    expect(records.filter((r) => r.function === 'worker' && r.outcome === 'throttled')).toEqual([]);
   });
 
   it('a thrown error fails the whole batch; redrive moves dead letters back', async () => {
