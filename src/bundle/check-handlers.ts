@@ -107,7 +107,7 @@ export async function checkHandlers(handlers: ResolvedHandler[], opts: CheckOpti
             severity: 'error',
             code: 'handler-not-function',
             message: `Function \`${h.fn.name}\`: export \`${h.exportName}\` of ${shown} is ${r.type === 'undefined' ? 'undefined' : `a${/^[aeiou]/.test(r.type) ? 'n' : ''} ${r.type}`}, not a function.`,
-            hint: `Export a function: \`export const ${h.exportName} = async (input, ctx) => { ... }\`.`,
+            hint: h.exportName === 'default' ? 'Export a function: `export default async function (input, ctx) { ... }`.' : `Export a function: \`export const ${h.exportName} = async (input, ctx) => { ... }\`.`,
             file: configFile,
             path: `functions.${h.fn.name}.handler`,
           });
@@ -118,6 +118,13 @@ export async function checkHandlers(handlers: ResolvedHandler[], opts: CheckOpti
     }
   }
   if (diagnostics.length > 0) {
+    // Point at the `handler:` line of the config, as validate does.
+    const { locateInConfig } = await import('../config/locate.js');
+    for (const d of diagnostics) {
+      const fn = handlers.find((h) => d.path === `functions.${h.fn.name}.handler`)?.fn.name;
+      const place = fn === undefined ? undefined : await locateInConfig(opts.configFile, ['functions', fn, 'handler']);
+      if (place) Object.assign(d, place);
+    }
     throw new SlsxError('HANDLER_INVALID', diagnostics.length === 1 ? diagnostics[0].message : `${diagnostics.length} handler exports are invalid.`, { diagnostics });
   }
 }

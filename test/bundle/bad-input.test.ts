@@ -78,6 +78,12 @@ describe('packageService on bad handlers', () => {
     expect(readFileSync(join(dir, 'aws', 'good.zip')).equals(before!)).toBe(true);
   });
 
+  it('a default export that is not a function: the hint shows valid `export default` syntax', async () => {
+    const { err, root } = await failure({ 'src/bad.ts': 'export default { not: "a function" };\n' }, 'src/bad.ts#default');
+    expect(err.diagnostics[0]).toMatchObject({ code: 'handler-not-function', hint: 'Export a function: `export default async function (input, ctx) { ... }`.' });
+    nothingWritten(root);
+  });
+
   it('a CommonJS export that is not a function is found by the probe too', async () => {
     const { err } = await failure({ 'src/bad.cjs': 'module.exports.handler = 42;\n' }, 'src/bad.cjs#handler');
     expect(err.code).toBe('HANDLER_INVALID');

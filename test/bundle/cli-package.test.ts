@@ -86,6 +86,11 @@ describe('sls-x package (CLI)', () => {
     const out = await cli(['package', '--target', 'gcp'], dir);
     expect(out.code).toBe(2);
     expect(out.stderr).toContain('error HANDLER_INVALID: Function `nightly`: export `nightly` of src/jobs.ts is a string, not a function.');
+    // at the function's `handler:` line of faas.yaml, with the line shown
+    const line = readFileSync(join(dir, 'faas.yaml'), 'utf8').split('\n').findIndex((l) => l.includes('handler: src/jobs.nightly')) + 1;
+    expect(out.stderr).toContain(`faas.yaml:${line}:14: error [handler-not-function]`);
+    expect(out.stderr).toContain(`${line} |     handler: src/jobs.nightly`);
+    expect(out.stderr).not.toMatch(/\n\s+at /);
     expect(existsSync(join(dir, '.sls-x'))).toBe(false);
   });
 

@@ -58,6 +58,24 @@ describe('validate: every diagnostic says how to fix it, and no knock-on noise',
     expect(at(12, 9).hint).toContain('queues: { name: value }');
   });
 
+  it('a handler that does not build: at its `handler:` line, naming the source file:line:col to fix', async () => {
+    const dir = setup({
+      'src/api.ts': 'export const handler = async () => {\n  const x = ;\n};\n',
+      'src/worker.ts': "import { nope } from './missing.js';\nexport const handler = async () => nope;\n",
+      'faas.yaml': 'service: shop\nruntime: node20\nfunctions:\n  api:\n    handler: src/api.handler\n  worker:\n    handler: src/worker.handler\n',
+    });
+    const r = await runCli(['validate', '--json'], dir);
+    expect(r.code).toBe(2);
+    const diags = (JSON.parse(r.stdout) as { diagnostics: Diag[] }).diagnostics;
+    expect(diags.map((d) => [d.line, d.col, d.code])).toEqual([
+      [5, 14, 'handler-build'],
+      [7, 14, 'handler-build'],
+    ]);
+    expect(diags[0]!.message).toContain('(src/api.ts:2:13)');
+    expect(diags[0]!.hint).toBe('Fix the code at src/api.ts:2:13.');
+    expect(diags[1]!.message).toContain('Could not resolve "./missing.js" (src/worker.ts:1:22)');
+  });
+
   it('an event that really is empty is still reported', async () => {
     const dir = setup({ ...STUBS, 'faas.yaml': 'service: shop\nruntime: node20\nfunctions:\n  api:\n    handler: src/api.handler\n    events:\n      - {}\n' });
     const r = await runCli(['validate', '--json'], dir);

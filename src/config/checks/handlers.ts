@@ -55,8 +55,8 @@ export async function checkHandlers(ctx: CheckContext): Promise<void> {
       if (!pending) exportsCache.set(found, (pending = detectExports(found, root)));
       const result = await pending;
       if (result.error) {
-        const where = result.error.file ? ` (${result.error.file}${result.error.line ? `:${result.error.line}:${result.error.col}` : ''})` : '';
-        report.error('handler-build', `Handler file \`${fn.handler.file}\` does not build: ${result.error.message}${where}.`, { path: at, hint: 'Fix the error in the handler source; `sls-x package` shows the same error.' });
+        const place = result.error.file ? `${result.error.file}${result.error.line ? `:${result.error.line}:${result.error.col}` : ''}` : '';
+        report.error('handler-build', `Handler file \`${fn.handler.file}\` does not build: ${result.error.message}${place ? ` (${place})` : ''}.`, { path: at, hint: place ? `Fix the code at ${place}.` : 'Fix the error in the handler source.' });
         return;
       }
       if (result.exports && !result.exports.includes(fn.handler.export)) {
