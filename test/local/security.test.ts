@@ -66,7 +66,8 @@ describe('local cloud security: loopback only, control API token, secrets from .
     expect(statSync(pidFile).mode & 0o077).toBe(0);
     const { token } = JSON.parse(readFileSync(pidFile, 'utf8')) as { token: string };
     const wrong = token.replace(/./g, (c) => (c === 'a' ? 'b' : 'a'));
-    for (const headers of [{}, { 'x-slsx-token': wrong }, { 'x-slsx-token': '' }]) {
+    const variants: Array<Record<string, string>> = [{}, { 'x-slsx-token': wrong }, { 'x-slsx-token': '' }];
+    for (const headers of variants) {
       const health = await fetch(`${base}/_slsx/health`, { headers });
       expect(health.status).toBe(401);
       expect(JSON.stringify(await health.json())).not.toContain(token);
