@@ -23,16 +23,68 @@ function show(value: unknown): string {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
-/** Which top-level props differ, each as `field: before -> after`. */
+const isObject = (v: unknown): v is Record<string, unknown> => Boolean(v) && typeof v === 'object' && !Array.isArray(v);
+const MAX_DETAILS = 6;
+
+/** An IAM statement in one line: `Allow sqs:SendMessage on arn:...:orders`. */
+function statementLine(st: unknown): string {
+  if (!isObject(st)) return show(st);
+  const list = (v: unknown): string => (Array.isArray(v) ? v.join(', ') : String(v ?? '*'));
+  const condition = st.Condition ? ` if ${show(st.Condition)}` : '';
+  const who = st.Principal ? ` for ${show(st.Principal)}` : '';
+  return `${String(st.Effect ?? 'Allow')} ${list(st.Action)}${st.Resource !== undefined ? ` on ${list(st.Resource)}` : ''}${who}${condition}`;
+}
+
+/** Leaf paths that differ between two JSON values, as `path: before -> after`. */
+function leafChanges(path: string, before: unknown, after: unknown, out: string[]): void {
+  if (stableJson(before) === stableJson(after)) return;
+  if (isObject(before) && isObject(after)) {
+    for (const key of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) leafChanges(`${path}.${key}`, before[key], after[key], out);
+    return;
+  }
+  if (Array.isArray(before) && Array.isArray(after)) {
+    const had = new Set(before.map((v) => stableJson(v)));
+    const has = new Set(after.map((v) => stableJson(v)));
+    for (const v of after) if (!had.has(stableJson(v))) out.push(`${path}: + ${show(v)}`);
+    for (const v of before) if (!has.has(stableJson(v))) out.push(`${path}: - ${show(v)}`);
+    if (had.size === has.size && [...had].every((v) => has.has(v))) out.push(`${path}: order changed`);
+    return;
+  }
+  out.push(`${path}: ${show(before)} -> ${show(after)}`);
+}
+
+/**
+ * Why one field changed, readable: code hashes say so; IAM policy documents list the statements
+ * added and removed; other objects and lists name each changed leaf; scalars show both values.
+ */
+export function describeFieldChange(field: string, before: unknown, after: unknown): string[] {
+  if (/sha256|hash/i.test(field)) return [`${field} changed (code changed)`];
+  const statements = (v: unknown): unknown[] | undefined => (isObject(v) && Array.isArray(v.Statement) ? v.Statement : undefined);
+  const [was, now] = [statements(before), statements(after)];
+  let details: string[] = [];
+  if (was || now) {
+    const had = new Set((was ?? []).map((st) => stableJson(st)));
+    const has = new Set((now ?? []).map((st) => stableJson(st)));
+    details = [
+      ...(now ?? []).filter((st) => !had.has(stableJson(st))).map((st) => `${field}: + ${statementLine(st)}`),
+      ...(was ?? []).filter((st) => !has.has(stableJson(st))).map((st) => `${field}: - ${statementLine(st)}`),
+    ];
+    if (details.length === 0) leafChanges(field, before, after, details);
+  } else if ((isObject(before) && isObject(after)) || (Array.isArray(before) && Array.isArray(after))) {
+    leafChanges(field, before, after, details);
+  } else {
+    details = [`${field}: ${show(before)} -> ${show(after)}`];
+  }
+  return details.length > MAX_DETAILS ? [...details.slice(0, MAX_DETAILS), `${field}: ... and ${details.length - MAX_DETAILS} more change(s)`] : details;
+}
+
+/** Which top-level props differ, each with the reasons it changed. */
 export function changedFields(before: Props, after: Props): Array<{ field: string; reason: string }> {
   const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
   const out: Array<{ field: string; reason: string }> = [];
   for (const field of keys) {
     if (stableJson(before[field]) === stableJson(after[field])) continue;
-    const reason = /sha256|hash/i.test(field)
-      ? `${field} changed (code changed)`
-      : `${field}: ${show(before[field])} -> ${show(after[field])}`;
-    out.push({ field, reason });
+    for (const reason of describeFieldChange(field, before[field], after[field])) out.push({ field, reason });
   }
   return out;
 }
