@@ -28,7 +28,9 @@ describe('sls-x on aws through the CLI (fake AWS)', () => {
     const saved = JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8'));
     expect(saved.scope).toEqual({ target: 'aws', service: 'shop', stage: 'dev', region: 'eu-west-1', account: '123456789012' });
 
-    const applied = await cli(['deploy', 'plan.json', '--target', 'aws'], dir, aws);
+    // The plan names its target: `sls-x deploy plan.json`, as `plan --out` tells the user, is enough.
+    expect(planned.stdout).toContain('sls-x deploy plan.json');
+    const applied = await cli(['deploy', 'plan.json'], dir, aws);
     expect(applied.code).toBe(0);
     // Exactly the saved plan: no new packaging or planning reads of the config's code.
     expect(applied.stdout).not.toContain('packaged');

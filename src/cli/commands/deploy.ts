@@ -11,35 +11,39 @@ export interface DeployOptions {
   out?: string;
 }
 
-function readSavedPlan(file: string, cwd: string, session: Session, parse: (text: string, file: string) => Plan): Plan {
+function readSavedPlan(file: string, cwd: string, parse: (text: string, file: string) => Plan): Plan {
   let text: string;
   try {
     text = readFileSync(resolve(cwd, file), 'utf8');
   } catch {
     throw new SlsxError('USAGE', `Cannot read plan file ${file}.`, { hint: 'Save one with `sls-x plan --out plan.json`.' });
   }
-  const plan = parse(text, file);
+  return parse(text, file);
+}
+
+function checkPlanMatches(plan: Plan, file: string, session: Session): void {
   if (plan.scope.target !== session.target || plan.scope.service !== session.service.service || plan.scope.stage !== session.service.stage) {
     throw new SlsxError('PLAN_STALE', `${file} is a plan for ${plan.scope.service}/${plan.scope.stage} on ${plan.scope.target}, not ${session.service.service}/${session.service.stage} on ${session.target}.`, {
       hint: 'Pass the matching --target/--stage, or make a new plan.',
     });
   }
-  return plan;
 }
 
 /** `sls-x deploy [plan.json]`: plan and apply (or apply a saved plan exactly), then print the endpoints. */
 export const run: CommandRun<DeployOptions> = async ({ args, options }, ctx) => {
   if (options.plan) return runPlan({ args, options }, ctx);
   if (options.out) throw new SlsxError('USAGE', '`--out` saves a plan and goes with `--plan` (or use `sls-x plan --out FILE`).');
-  const session = await openSession(options, ctx, { view: true });
   const { loadAdapter } = await import('../../core/targets.js');
   const { makePlan, applyPlan, parsePlanFile } = await import('../../apply/deploy.js');
   const { renderOutputs } = await import('../../ui/render-plan.js');
   const started = performance.now();
 
+  // A saved plan names its target and stage: they are the defaults, so `sls-x deploy plan.json` is enough.
   const file = args[0];
+  const saved = file ? readSavedPlan(file, ctx.cwd, parsePlanFile) : undefined;
+  const session = await openSession(saved ? { ...options, target: options.target ?? saved.scope.target, stage: options.stage ?? saved.scope.stage } : options, ctx, { view: true });
+  if (saved && file) checkPlanMatches(saved, file, session);
   const { plan, outputs } = await withView(session, async () => {
-    const saved = file ? readSavedPlan(file, ctx.cwd, session, parsePlanFile) : undefined;
     const adapter = await loadAdapter(session.target);
     const plan = saved ?? (await makePlan({ service: session.service, target: session.target, adapter, ctx: session.adapterContext, packager }));
     if (saved) session.events({ type: 'plan', plan });
