@@ -16,6 +16,8 @@ export interface CreateProjectOptions {
   force?: boolean;
   /** Where templates live; default: the package's templates/projects. */
   templatesDir?: string;
+  /** The new project's `sls-x` dependency; default: `slsxDependency()`. */
+  slsxDependency?: string;
 }
 
 export interface CreatedProject {
@@ -28,6 +30,15 @@ export interface CreatedProject {
 
 // npm leaves files named `.gitignore` out of published packages, so templates carry `gitignore`.
 const RENAMES: Record<string, string> = { gitignore: '.gitignore' };
+
+/**
+ * What the new project's package.json asks npm for. Installed from a registry (sls-x lives under
+ * a node_modules folder): the version range. Run from a checkout or a link: that folder, as
+ * `file:` (a range would send `npm install` to the registry for a package it may not have).
+ */
+export function slsxDependency(root = packageRoot(), version = packageVersion()): string {
+  return root.split(/[\\/]/).includes('node_modules') ? `^${version}` : `file:${root}`;
+}
 
 export function defaultTemplatesDir(): string {
   return join(packageRoot(), 'templates', 'projects');
@@ -75,10 +86,12 @@ export async function createProject(opts: CreateProjectOptions): Promise<Created
 
   const source = join(templatesDir, opts.template);
   const version = packageVersion();
+  // JSON-escaped: the only place it goes is a string in package.json (Windows paths have backslashes).
+  const dependency = JSON.stringify(opts.slsxDependency ?? slsxDependency()).slice(1, -1);
   const rendered = walk(source).map((rel) => {
     const parts = rel.split('/');
     parts[parts.length - 1] = RENAMES[parts[parts.length - 1]] ?? parts[parts.length - 1];
-    const text = readFileSync(join(source, rel), 'utf8').replaceAll('__SERVICE__', name).replaceAll('__SLSX_VERSION__', version);
+    const text = readFileSync(join(source, rel), 'utf8').replaceAll('__SERVICE__', name).replaceAll('__SLSX_VERSION__', version).replaceAll('__SLSX_DEPENDENCY__', dependency);
     return { path: parts.join('/'), text };
   });
 

@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createProject, listTemplates } from '../../src/init/create-project.js';
+import { createProject, listTemplates, slsxDependency } from '../../src/init/create-project.js';
 import { nameFromFolder } from '../../src/init/project-name.js';
-import { packageVersion } from '../../src/paths.js';
+import { packageRoot, packageVersion } from '../../src/paths.js';
 import { cli, scratch } from './helpers.js';
 
 let cleanup: (() => void) | undefined;
@@ -27,11 +27,24 @@ describe('sls-x init', () => {
     expect(yaml).toMatch(/^service: my-app$/m);
     const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
     expect(pkg.name).toBe('my-app');
-    expect(pkg.devDependencies['sls-x']).toBe(`^${packageVersion()}`);
-    for (const f of created.files) expect(readFileSync(join(dir, f), 'utf8')).not.toMatch(/__SERVICE__|__SLSX_VERSION__/);
+    // run from this checkout (sls-x is not on the registry under that name): the checkout itself
+    expect(pkg.devDependencies['sls-x']).toBe(`file:${packageRoot()}`);
+    for (const f of created.files) expect(readFileSync(join(dir, f), 'utf8')).not.toMatch(/__SERVICE__|__SLSX_VERSION__|__SLSX_DEPENDENCY__/);
     for (const f of created.files.filter((x) => x.endsWith('.ts'))) expect(readFileSync(join(dir, f), 'utf8')).toContain("from 'sls-x/runtime'");
     expect(readFileSync(join(dir, '.gitignore'), 'utf8')).toContain('.sls-x/');
     expect(existsSync(join(dir, 'gitignore'))).toBe(false);
+  });
+
+  it('the sls-x dependency: a version range when installed from a registry, the folder otherwise', async () => {
+    expect(slsxDependency('/home/me/app/node_modules/sls-x', '1.2.3')).toBe('^1.2.3');
+    expect(slsxDependency('C:\\Users\\me\\AppData\\npm\\node_modules\\sls-x', '1.2.3')).toBe('^1.2.3');
+    expect(slsxDependency('/work/sls-x', '1.2.3')).toBe('file:/work/sls-x');
+    const s = scratch();
+    cleanup = s.cleanup;
+    await createProject({ dir: 'w', cwd: s.dir, template: 'cron', slsxDependency: 'file:C:\\src\\sls-x' });
+    expect(JSON.parse(readFileSync(join(s.dir, 'w', 'package.json'), 'utf8')).devDependencies['sls-x']).toBe('file:C:\\src\\sls-x');
+    await createProject({ dir: 'r', cwd: s.dir, template: 'cron', slsxDependency: slsxDependency('/x/node_modules/sls-x', packageVersion()) });
+    expect(JSON.parse(readFileSync(join(s.dir, 'r', 'package.json'), 'utf8')).devDependencies['sls-x']).toBe(`^${packageVersion()}`);
   });
 
   it('refuses a non-empty folder without --force (exit 2, nothing written), and writes into it with --force', async () => {
