@@ -120,3 +120,36 @@ describe('local-runtime: one warning per service, about the machine', () => {
     expect(warnings[0]!.message).toContain('(the default runtime)');
   });
 });
+
+describe('names the clouds would reject', () => {
+  it('each physical name is checked per target at the key that makes it, with the target named', async () => {
+    const long = 'f'.repeat(50); // shop-dev- + 50 + 18 = 77 characters: over AWS's 64 and GCP's 63
+    const dir = setup({
+      ...STUBS,
+      'faas.yaml': [
+        'service: shop', //                                              1
+        'runtime: node20', //                                            2
+        'targets: { aws: {}, gcp: {}, azure: {} }', //                   3
+        'functions:', //                                                 4
+        `  ${long}x_too_long_for_aws: { handler: src/api.handler }`, //  5
+        '  ok: { handler: src/api.handler }', //                         6
+        'buckets:', //                                                   7
+        `  ${'b'.repeat(60)}: {}`, //                                    8
+        'queues:', //                                                    9
+        '  Bad_Queue: {}', //                                           10
+      ].join('\n'),
+    });
+    const r = await runCli(['validate', '--json'], dir);
+    expect(r.code).toBe(2);
+    const errors = (JSON.parse(r.stdout) as { diagnostics: Array<Diag & { target?: string }> }).diagnostics.filter((d) => d.severity === 'error');
+    expect(errors.map((e) => [e.line, e.col, e.code, e.target])).toEqual([
+      [5, 3, 'limit-name', 'aws'],
+      [5, 3, 'limit-name', 'gcp'],
+      [8, 3, 'limit-name', 'aws'],
+      [8, 3, 'limit-name', 'gcp'],
+      [10, 3, 'invalid-name', undefined],
+    ]);
+    expect(errors[0]!.message).toBe(`Lambda function name \`shop-dev-${long}x_too_long_for_aws\` is ${9 + long.length + 18} characters; AWS Lambda allows at most 64.`);
+    for (const e of errors) expect(e.hint).toBeTruthy();
+  });
+});
