@@ -153,3 +153,22 @@ describe('names the clouds would reject', () => {
     for (const e of errors) expect(e.hint).toBeTruthy();
   });
 });
+
+describe('per-target limit errors each say how to fix them', () => {
+  it('retries, /tmp size and memory out of range', async () => {
+    const dir = setup({
+      ...STUBS,
+      'faas.yaml': 'service: shop\nruntime: node20\ntarget: aws\ntargets: { gcp: {} }\nqueues: { jobs: { maxRetries: 5000 } }\nfunctions:\n  api:\n    handler: src/api.handler\n    ephemeralStorage: 20000\n',
+    });
+    const r = await runCli(['validate', '--json'], dir);
+    expect(r.code).toBe(2);
+    const errors = (JSON.parse(r.stdout) as { diagnostics: Array<Diag & { target?: string }> }).diagnostics.filter((d) => d.severity === 'error');
+    expect(errors.map((e) => [e.code, e.target, e.line])).toEqual([
+      ['limit-retries', 'aws', 5],
+      ['limit-retries', 'gcp', 5],
+      ['limit-ephemeral-storage', 'aws', 9],
+    ]);
+    expect(errors[0]!.hint).toBe('Set `maxRetries` to 999 or less.');
+    expect(errors[2]!.hint).toBe('Set `ephemeralStorage` between 512 and 10240.');
+  });
+});

@@ -18,7 +18,7 @@ export function checkFunctions(ctx: CheckContext): void {
     if (fn.timeoutMs < 1000) {
       report.error('invalid-timeout', `Function \`${fn.name}\` has a timeout under 1 second.`, { path: [...path, 'timeout'], hint: 'Use at least `1s`.' });
     }
-    if (fn.memory < 1) report.error('invalid-memory', `Function \`${fn.name}\` has no memory.`, { path: [...path, 'memory'] });
+    if (fn.memory < 1) report.error('invalid-memory', `Function \`${fn.name}\` has no memory.`, { path: [...path, 'memory'], hint: 'Set `memory` to at least 128 (MB).' });
   }
   for (const name of Object.keys(raw.traffic ?? {})) {
     if (!declared.functions.has(name)) {

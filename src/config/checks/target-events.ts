@@ -91,7 +91,7 @@ export function checkTargetEvents(s: TargetScope): void {
       s.warn('limit-retries', `${t.label} dead-letters after at least ${q.maxRetriesMin + 1} deliveries; queue \`${queue.name}\` retries ${queue.maxRetries} time(s), so it gets ${q.maxRetriesMin} retries there.`, f.path, `Set \`maxRetries: ${q.maxRetriesMin}\` to make every target behave the same.`, f.part);
     } else if (queue.maxRetries > q.maxRetriesMax) {
       const f = field('maxRetries');
-      s.error('limit-retries', `Queue \`${queue.name}\` maxRetries ${queue.maxRetries} is over ${t.label}'s ${q.maxRetriesMax}.`, f.path, undefined, f.part);
+      s.error('limit-retries', `Queue \`${queue.name}\` maxRetries ${queue.maxRetries} is over ${t.label}'s ${q.maxRetriesMax}.`, f.path, `Set \`maxRetries\` to ${q.maxRetriesMax} or less.`, f.part);
     }
     if (!queue.deadLetter && !q.deadLetterOptional) {
       const f = field('deadLetter');

@@ -95,7 +95,7 @@ function checkFunctionLimits(s: TargetScope): void {
     if (eph.explicit) {
       if (!t.ephemeralStorage) s.warn('unsupported-ephemeral-storage', `${t.label} has no configurable /tmp size; \`ephemeralStorage\` is ignored there (on GCP /tmp uses the function's memory).`, eph.path);
       else if (fn.ephemeralStorage < t.ephemeralStorage.min || fn.ephemeralStorage > t.ephemeralStorage.max) {
-        s.error('limit-ephemeral-storage', `Function \`${fn.name}\` ephemeralStorage ${fn.ephemeralStorage} MB is outside ${t.label}'s ${t.ephemeralStorage.min}-${t.ephemeralStorage.max} MB.`, eph.path);
+        s.error('limit-ephemeral-storage', `Function \`${fn.name}\` ephemeralStorage ${fn.ephemeralStorage} MB is outside ${t.label}'s ${t.ephemeralStorage.min}-${t.ephemeralStorage.max} MB.`, eph.path, `Set \`ephemeralStorage\` between ${t.ephemeralStorage.min} and ${t.ephemeralStorage.max}.`);
       }
     }
 
@@ -115,7 +115,7 @@ function checkFunctionLimits(s: TargetScope): void {
     const cc = [...pathOf(ctx, fn), 'concurrency'];
     if (max !== undefined && max > t.concurrency.maxMax) s.warn('limit-concurrency', `Function \`${fn.name}\` allows ${max} instances; ${t.label}'s default quota is ${t.concurrency.maxMax}.`, [...cc, 'max'], 'Ask the cloud for a quota increase, or lower `max`.');
     if (max !== undefined && t.concurrency.maxMin !== undefined && max < t.concurrency.maxMin) s.warn('limit-concurrency', `${t.label}'s lowest instance limit is ${t.concurrency.maxMin}; function \`${fn.name}\` asks for ${max}, so up to ${t.concurrency.maxMin} instances may run.`, [...cc, 'max'], 'Protect a fragile downstream with a queue in between, or accept the higher limit on this target.');
-    if (warm > t.concurrency.warmMax) s.warn('limit-concurrency', `Function \`${fn.name}\` keeps ${warm} warm; ${t.label}'s default quota is ${t.concurrency.warmMax}.`, [...cc, 'warm']);
+    if (warm > t.concurrency.warmMax) s.warn('limit-concurrency', `Function \`${fn.name}\` keeps ${warm} warm; ${t.label}'s default quota is ${t.concurrency.warmMax}.`, [...cc, 'warm'], 'Ask the cloud for a quota increase, or lower `warm`.');
   }
 
   if (t.target === 'local') checkLocalRuntime(s);
