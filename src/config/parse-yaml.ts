@@ -41,6 +41,11 @@ export function parseSource(text: string, file: string, base: ReadonlyArray<stri
     const place = positions.atOffset(e.pos[0]);
     if (lines.has(place.line) || lines.size >= 3) continue;
     lines.add(place.line);
+    // The parser recurses per nesting level; a document nested hundreds deep overflows the stack.
+    if (/Maximum call stack/.test(e.message)) {
+      errors.push({ severity: 'error', code: 'yaml-syntax', message: 'The document is nested too deeply to read.', hint: 'A faas.yaml needs a handful of levels: check that this is the right file, or flatten the nested lists and mappings.', file, ...place });
+      continue;
+    }
     errors.push({
       severity: 'error',
       code: 'yaml-syntax',

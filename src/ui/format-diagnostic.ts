@@ -13,9 +13,21 @@ export function formatDiagnostic(d: Diagnostic): string {
   const out = [`${where}${d.severity} [${d.code}]${target} ${d.message}`];
   if (d.lineText !== undefined && d.line) {
     const num = String(d.line);
-    out.push(`  ${num} | ${d.lineText}`);
-    out.push(`  ${' '.repeat(num.length)} | ${' '.repeat(Math.max(0, (d.col ?? 1) - 1))}^`);
+    const { text, caret } = clip(d.lineText, Math.max(0, (d.col ?? 1) - 1));
+    out.push(`  ${num} | ${text}`);
+    out.push(`  ${' '.repeat(num.length)} | ${' '.repeat(caret)}^`);
   }
   if (d.hint) out.push(`  hint: ${d.hint}`);
   return out.join('\n');
+}
+
+/** Widest code frame shown: a one-line JSON config or a minified line must not flood the terminal. */
+export const FRAME_WIDTH = 120;
+
+/** A window of a long line around the column (0-based), with `…` where it was cut, and the caret's new place. */
+function clip(line: string, col: number): { text: string; caret: number } {
+  if (line.length <= FRAME_WIDTH) return { text: line, caret: col };
+  const start = Math.max(0, Math.min(col - FRAME_WIDTH / 2, line.length - FRAME_WIDTH));
+  const end = start + FRAME_WIDTH;
+  return { text: `${start > 0 ? '…' : ''}${line.slice(start, end)}${end < line.length ? '…' : ''}`, caret: col - start + (start > 0 ? 1 : 0) };
 }

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { validateConfig } from '../../src/config/load-service.js';
+import { formatDiagnostic, FRAME_WIDTH } from '../../src/ui/format-diagnostic.js';
 import { project, runCli, STUBS } from './helpers.js';
 
 const cleanups: Array<() => void> = [];
@@ -170,5 +171,28 @@ describe('per-target limit errors each say how to fix them', () => {
     ]);
     expect(errors[0]!.hint).toBe('Set `maxRetries` to 999 or less.');
     expect(errors[2]!.hint).toBe('Set `ephemeralStorage` between 512 and 10240.');
+  });
+});
+
+describe('code frames of long lines, and documents nested too deeply', () => {
+  it('a long line is cut to a window around the column, the caret still under the character', () => {
+    const line = `${'x'.repeat(500)}HERE${'y'.repeat(500)}`;
+    const text = formatDiagnostic({ severity: 'error', code: 'c', message: 'm', file: 'f.json', line: 1, col: 501, lineText: line });
+    const [, frame, caret] = text.split('\n');
+    expect(frame!.length).toBeLessThan(FRAME_WIDTH + 10);
+    expect(frame).toMatch(/^ {2}1 \| …x+HEREy+…$/);
+    expect(frame![caret!.indexOf('^')]).toBe('H');
+    // short lines are shown whole
+    expect(formatDiagnostic({ severity: 'error', code: 'c', message: 'm', file: 'f', line: 2, col: 3, lineText: 'ab: c' }).split('\n')[1]).toBe('  2 | ab: c');
+  });
+
+  it('a document nested hundreds of levels deep: exit 2, a plain message, no flood', async () => {
+    const dir = setup({ 'faas.yaml': `service: shop\nfunctions: ${'['.repeat(5000)}${']'.repeat(5000)}\n` });
+    const r = await runCli(['validate'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('error [yaml-syntax] The document is nested too deeply to read.');
+    expect(r.stderr).toContain('error CONFIG_UNREADABLE');
+    expect(Math.max(...r.stderr.split('\n').map((l) => l.length))).toBeLessThan(200);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });
