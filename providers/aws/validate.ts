@@ -61,15 +61,6 @@ export function validateAws(service: Service): Diagnostic[] {
     if (envBytes > LAMBDA.maxEnvBytes) {
       err(`${at}.env`, 'limit-env-size', `'${fn.name}' has ${envBytes} bytes of environment variables (with the SLSX_* maps sls-x adds); Lambda allows 4 KB in total.`, 'Move large values to a secret or a file in the bundle.');
     }
-    if (fn.secrets.length > 0) {
-      // Lambda has no secret references in its environment, and the AWS shim does not fetch them: say so rather than deploy a function whose process.env lacks them.
-      warn(
-        `${at}.secrets`,
-        'secrets-not-in-env',
-        `On AWS, '${fn.name}' does not get ${fn.secrets.join(', ')} as environment variables: it gets their Secrets Manager ids (${fn.secrets.map((x) => secretName(service, x)).join(', ')}) in SLSX_SECRETS and permission to read exactly those.`,
-        'Create each secret in Secrets Manager under that id, and read it in the handler with GetSecretValue (ids: JSON.parse(process.env.SLSX_SECRETS)).',
-      );
-    }
     if (fn.concurrency.max !== undefined && fn.concurrency.warm > fn.concurrency.max) {
       err(`${at}.concurrency.warm`, 'limit-concurrency', `'${fn.name}' asks for ${fn.concurrency.warm} warm instances but at most ${fn.concurrency.max}.`, 'Set warm <= max.');
     }

@@ -33,11 +33,17 @@ export interface ShimMetaLike {
 }
 
 /** Test seams every shim factory accepts as an optional last argument. */
+import type { SecretLoader } from './secrets.js';
+
+export { secretIds, secretsOnce, type SecretLoader } from './secrets.js';
+
 export interface ShimOptions {
   /** Clock (epoch ms); defaults to `Date.now`. */
   now?: () => number;
   /** Log sink for `ctx.log`; defaults to stdout. */
   write?: LineWriter;
+  /** Where secret values come from (the cloud's secret store by default; tests pass a fake). */
+  loadSecrets?: SecretLoader;
 }
 
 /** Throws a clear error at load time when the export the entry hands over is not a function. */

@@ -25,10 +25,30 @@ import {
   routeErrorResponse,
   runHttp,
   runQueue,
+  secretIds,
+  secretsOnce,
   soleSchedule,
   type NormalizedResponse,
+  type SecretLoader,
   type ShimOptions,
 } from '../../src/runtime/shim-kit.js';
+
+/**
+ * Secrets Manager through the AWS SDK v3 that the Lambda Node.js runtime provides (a
+ * non-literal import: esbuild leaves it out of the bundle). Region from the Lambda environment.
+ */
+const secretsManager: SecretLoader = async (ids) => {
+  const spec = '@aws-sdk/client-secrets-manager';
+  const sdk = (await import(spec)) as {
+    SecretsManagerClient: new (config: object) => { send(command: unknown): Promise<{ SecretString?: string }> };
+    GetSecretValueCommand: new (input: { SecretId: string }) => unknown;
+  };
+  const client = new sdk.SecretsManagerClient({});
+  const entries = await Promise.all(
+    Object.entries(ids).map(async ([name, id]) => [name, (await client.send(new sdk.GetSecretValueCommand({ SecretId: id }))).SecretString] as const),
+  );
+  return Object.fromEntries(entries.filter((e): e is readonly [string, string] => typeof e[1] === 'string'));
+};
 
 /** The part of the Lambda context object the shim reads. */
 interface LambdaContextLike {
@@ -79,7 +99,11 @@ export function createAwsHandler(
   assertHandler(handler, meta);
   const isCold = createColdStartFlag();
   const now = opts.now ?? Date.now;
+  // `secrets:` arrive as Secrets Manager ids (SLSX_SECRETS); their values go into process.env
+  // before the first invocation, so handlers read them like any other variable.
+  const loadSecrets = secretsOnce(secretIds(process.env.SLSX_SECRETS), opts.loadSecrets ?? secretsManager);
   return async (event, context) => {
+    await loadSecrets();
     const lc = (context ?? {}) as LambdaContextLike;
     const remaining = typeof lc.getRemainingTimeInMillis === 'function' ? lc.getRemainingTimeInMillis() : meta.timeoutMs;
     const ctx = contextFor(meta, opts, {

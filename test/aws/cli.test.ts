@@ -53,7 +53,8 @@ describe('sls-x on aws through the CLI (fake AWS)', () => {
     const aws = new FakeAws();
     const dir = shopProject(dirs);
     expect((await cli(['deploy', '--target', 'aws'], dir, aws)).code).toBe(0);
-    writeFileSync(join(dir, 'src', 'worker.ts'), `${readFileSync(join(dir, 'src', 'worker.ts'), 'utf8')}\nexport const marker = 'v2';\n`);
+    // A change that reaches the bundle (an unused export would be tree-shaken away).
+    writeFileSync(join(dir, 'src', 'worker.ts'), readFileSync(join(dir, 'src', 'worker.ts'), 'utf8').replace("'order processed'", "'order processed (v2)'"));
     aws.resetCalls();
     const out = await cli(['plan', '--target', 'aws'], dir, aws);
     expect(out.stdout).toMatch(/^ {2}~ update {2}function:worker +codeSha256 changed \(code changed\)$/m);

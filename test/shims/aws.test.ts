@@ -280,3 +280,63 @@ describe('aws shim: SQS, S3 and schedule payloads', () => {
     expect(() => createAwsHandler({} as never, bare)).toThrow(/not a function/);
   });
 });
+
+describe('aws shim: secrets', () => {
+  const event = () => loadEvent('aws/cloudwatch_event.json');
+  const lambdaCtx = { awsRequestId: 'r-1', getRemainingTimeInMillis: () => 1000 };
+
+  it('puts secret values into process.env before the first invocation, fetching once per instance', async () => {
+    process.env.SLSX_SECRETS = JSON.stringify({ STRIPE_KEY: 'shop/dev/STRIPE_KEY' });
+    delete process.env.STRIPE_KEY;
+    const asked: Array<Record<string, string>> = [];
+    const seen: Array<string | undefined> = [];
+    try {
+      const h = createAwsHandler(async () => void seen.push(process.env.STRIPE_KEY), metas('aws').nightly, {
+        write: () => {},
+        loadSecrets: async (ids) => {
+          asked.push(ids);
+          return { STRIPE_KEY: 'sk_test_123' };
+        },
+      });
+      await h(event(), lambdaCtx);
+      await h(event(), lambdaCtx);
+      expect(asked).toEqual([{ STRIPE_KEY: 'shop/dev/STRIPE_KEY' }]);
+      expect(seen).toEqual(['sk_test_123', 'sk_test_123']);
+    } finally {
+      delete process.env.SLSX_SECRETS;
+      delete process.env.STRIPE_KEY;
+    }
+  });
+
+  it('fails the invocation naming the secret id (never a value) and retries on the next one', async () => {
+    process.env.SLSX_SECRETS = JSON.stringify({ DB_PASSWORD: 'shop/dev/DB_PASSWORD' });
+    let calls = 0;
+    let ran = 0;
+    try {
+      const h = createAwsHandler(async () => void ran++, metas('aws').nightly, {
+        write: () => {},
+        loadSecrets: async () => {
+          calls++;
+          if (calls === 1) throw Object.assign(new Error('User is not authorized to perform secretsmanager:GetSecretValue'), { name: 'AccessDeniedException' });
+          return { DB_PASSWORD: 'hunter2' };
+        },
+      });
+      await expect(h(event(), lambdaCtx)).rejects.toThrow(/could not read secret\(s\) DB_PASSWORD \(shop\/dev\/DB_PASSWORD\): AccessDeniedException/);
+      expect(ran).toBe(0);
+      await h(event(), lambdaCtx);
+      expect(ran).toBe(1);
+      expect(process.env.DB_PASSWORD).toBe('hunter2');
+    } finally {
+      delete process.env.SLSX_SECRETS;
+      delete process.env.DB_PASSWORD;
+    }
+  });
+
+  it('needs no secret store when the function references no secrets', async () => {
+    delete process.env.SLSX_SECRETS;
+    let loaded = false;
+    const h = createAwsHandler(async () => 'ok', metas('aws').nightly, { write: () => {}, loadSecrets: async () => ((loaded = true), {}) });
+    await h(event(), lambdaCtx);
+    expect(loaded).toBe(false);
+  });
+});
