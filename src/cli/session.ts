@@ -27,7 +27,7 @@ export function eventSink(options: CommonOptions, ctx: CliContext): EventSink {
  * Load and validate the config for a command, print its warnings, and build the adapter context.
  * With `view`, an interactive terminal gets the ink progress view (imported only then).
  */
-export async function openSession(options: CommonOptions, ctx: CliContext, wants: { view?: boolean } = {}): Promise<Session> {
+export async function openSession(options: CommonOptions, ctx: CliContext, wants: { view?: boolean; warnings?: boolean } = {}): Promise<Session> {
   const { loadService } = await import('../config/load-service.js');
   const { service, target, diagnostics } = await loadService({
     cwd: ctx.cwd,
@@ -36,7 +36,7 @@ export async function openSession(options: CommonOptions, ctx: CliContext, wants
     target: options.target,
     env: ctx.env,
   });
-  if (!options.json) for (const d of diagnostics) ctx.stderr.write(`${formatDiagnostic(d)}\n`);
+  if (!options.json && wants.warnings !== false) for (const d of diagnostics) ctx.stderr.write(`${formatDiagnostic(d)}\n`);
   let events = eventSink(options, ctx);
   let view: Session['view'];
   if (wants.view && ctx.interactive && !options.json && !ctx.events) {

@@ -39,3 +39,21 @@ describe('targets that cannot deploy yet', () => {
     expect(run.stderr).toMatch(/aws, azure, gcp, local|aws\|azure\|gcp\|local/);
   });
 });
+
+describe('remove', () => {
+  const { dir, cleanup } = project({
+    'faas.yaml': 'service: shop\ntargets:\n  azure: { region: westeurope }\ndefaults: { memory: 1024 }\nfunctions:\n  api:\n    handler: src/api.handler\n',
+    ...STUBS,
+  });
+  afterAll(cleanup);
+
+  it('does not repeat config warnings that are about running the service', async () => {
+    const validated = await runCli(['validate'], dir);
+    expect(validated.code).toBe(0);
+    expect(validated.stderr).toMatch(/warning \[/);
+    const removed = await runCli(['remove'], dir);
+    expect(removed.code).toBe(0);
+    expect(removed.stderr).not.toMatch(/warning \[/);
+    expect(removed.stdout).toMatch(/Removed shop \(stage dev\) from local: 0 resource\(s\) deleted/);
+  });
+});

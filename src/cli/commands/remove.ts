@@ -3,7 +3,8 @@ import { openSession, packager, withView } from '../session.js';
 
 /** `sls-x remove`: delete everything this service and stage deployed to the target, and nothing else. */
 export const run: CommandRun = async ({ options }, ctx) => {
-  const session = await openSession(options, ctx, { view: true });
+  // Config warnings are about running the service; they are noise when taking it down.
+  const session = await openSession(options, ctx, { view: true, warnings: false });
   const { loadAdapter } = await import('../../core/targets.js');
   const { makePlan, applyPlan } = await import('../../apply/deploy.js');
   const { plan } = await withView(session, async () => {
