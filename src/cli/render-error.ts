@@ -6,11 +6,9 @@ export const REPORT_URL = 'https://github.com/sls-x/sls-x/issues/new';
 /** Text for a failed command: what, where, how to fix. Stacks only for our own bugs, and only with SLSX_DEBUG. */
 export function renderError(err: SlsxError, debug: boolean): string {
   const lines: string[] = [];
-  const errors = err.diagnostics.filter((d) => d.severity === 'error');
   for (const d of err.diagnostics) lines.push(formatDiagnostic(d), '');
   lines.push(`error ${err.code}: ${err.message}`);
   if (err.hint) lines.push(`  hint: ${err.hint}`);
-  if (errors.length > 1) lines.push(`  (${errors.length} errors)`);
   if (!err.isUserError) {
     lines.push(`  This is a bug in sls-x, not in your project. Please report it at ${REPORT_URL}`);
     lines.push('  with the command you ran, `sls-x --version`, and the output of the same command run with SLSX_DEBUG=1.');

@@ -199,7 +199,6 @@ describe('rendered diagnostics', () => {
 
       error CONFIG_INVALID: faas.yaml has 2 errors.
         hint: Fix each problem at the position shown, then run \`sls-x validate\` again.
-        (2 errors)
       "
     `);
   });
