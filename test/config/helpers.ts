@@ -2,31 +2,15 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { main } from '../../src/cli/main.js';
-import type { CliContext } from '../../src/cli/context.js';
+import { runCli as run, type CliRun } from '../support/cli.js';
 
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
 
-export interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+export type { CliRun };
 
 /** Run the real CLI in-process with captured output. */
-export async function runCli(argv: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
-  let stdout = '';
-  let stderr = '';
-  const ctx: CliContext = {
-    cwd,
-    env,
-    stdout: { write: (s) => void (stdout += s), isTTY: false },
-    stderr: { write: (s) => void (stderr += s), isTTY: false },
-    interactive: false,
-    now: () => new Date('2025-01-01T00:00:00Z'),
-  };
-  const code = await main(argv, ctx);
-  return { code, stdout, stderr };
+export function runCli(argv: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+  return run(argv, cwd, { env, now: () => new Date('2025-01-01T00:00:00Z') });
 }
 
 /** A throw-away project folder with the given files (handler stubs by default). */

@@ -2,8 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CliContext } from '../../src/cli/context.js';
-import { main } from '../../src/cli/main.js';
+import { runCli, type CliRun } from '../support/cli.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -20,20 +19,7 @@ function folder(files: Record<string, string> = {}): string {
   return dir;
 }
 
-async function cli(argv: string[], cwd = folder()): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const ctx: CliContext = {
-    cwd,
-    env: {},
-    stdout: { write: (s) => void (stdout += s), isTTY: false },
-    stderr: { write: (s) => void (stderr += s), isTTY: false },
-    interactive: false,
-    now: () => new Date('2026-11-27T00:00:00Z'),
-  };
-  const code = await main(['cost', 'estimate', ...argv], ctx);
-  return { code, stdout, stderr };
-}
+const cli = (argv: string[], cwd = folder()): Promise<CliRun> => runCli(['cost', 'estimate', ...argv], cwd, { now: () => new Date('2026-11-27T00:00:00Z') });
 
 describe('sls-x cost estimate (real CLI entry)', () => {
   it('estimates a hypothetical function from flags with no faas.yaml, naming the catalog dates', async () => {

@@ -1,8 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli/main.js';
-import type { CliContext } from '../../src/cli/context.js';
+import { runCli, type CliRun } from '../support/cli.js';
 
 /** A scratch folder for a test. */
 export function scratch(): { dir: string; cleanup: () => void } {
@@ -11,17 +10,6 @@ export function scratch(): { dir: string; cleanup: () => void } {
 }
 
 /** Run the real CLI in-process with captured output. */
-export async function cli(argv: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const ctx: CliContext = {
-    cwd,
-    env,
-    stdout: { write: (s) => void (stdout += s) },
-    stderr: { write: (s) => void (stderr += s) },
-    interactive: false,
-    now: () => new Date(0),
-  };
-  const code = await main(argv, ctx);
-  return { code, stdout, stderr };
+export function cli(argv: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+  return runCli(argv, cwd, { env, now: () => new Date(0) });
 }

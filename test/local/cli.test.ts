@@ -1,24 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
-import type { CliContext } from '../../src/cli/context.js';
 import { tempProject, waitFor } from './helpers.js';
+import { runCli, type CliRun } from '../support/cli.js';
 
-async function cli(argv: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const ctx: CliContext = {
-    cwd,
-    env: { ...process.env, CI: '1' },
-    stdout: { write: (s) => void (stdout += s) },
-    stderr: { write: (s) => void (stderr += s) },
-    interactive: false,
-    now: () => new Date(),
-  };
-  const code = await main(argv, ctx);
-  return { code, stdout, stderr };
-}
+const cli = (argv: string[], cwd: string): Promise<CliRun> => runCli(argv, cwd, { env: { ...process.env, CI: '1' } });
 
 const YAML = `
 service: clishop

@@ -1,15 +1,11 @@
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { main } from '../../../src/cli/main.js';
-import type { CliContext } from '../../../src/cli/context.js';
 import type { FakeAws } from './fake-aws.js';
+import { runCli, type CliRun } from '../../support/cli.js';
 
-export interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+
+export type { CliRun };
 
 /** A copy of examples/shop in a temp folder (removed by `cleanup`). */
 export function shopProject(dirs: string[]): string {
@@ -24,18 +20,6 @@ export function cleanup(dirs: string[]): void {
 }
 
 /** Run the real CLI entry in `cwd` with the fake AWS injected; plain output (not a terminal) unless `interactive`. */
-export async function cli(argv: string[], cwd: string, aws: FakeAws, opts: { interactive?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> {
-  let stdout = '';
-  let stderr = '';
-  const ctx: CliContext = {
-    cwd,
-    env: opts.env ?? {},
-    stdout: { write: (t) => void (stdout += t), isTTY: opts.interactive ?? false },
-    stderr: { write: (t) => void (stderr += t) },
-    interactive: opts.interactive ?? false,
-    now: () => new Date(),
-    clients: { aws: aws.clients },
-  };
-  const code = await main(argv, ctx);
-  return { code, stdout, stderr };
+export function cli(argv: string[], cwd: string, aws: FakeAws, opts: { interactive?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> {
+  return runCli(argv, cwd, { ...opts, clients: { aws: aws.clients } });
 }
