@@ -46,11 +46,8 @@ export function latencyOf(r: InvocationRecord): number {
   return r.latencyMs ?? r.durationMs + (r.coldStart ? r.initMs ?? 0 : 0);
 }
 
-/**
- * Per-function figures from invocation records, sorted by function then target. Pure: every
- * target's records (local measurements, AWS REPORT lines, ...) aggregate the same way.
- */
-export function aggregateInvocations(records: readonly InvocationRecord[]): FunctionMetrics[] {
+/** Records grouped by function and target, in first-seen order. */
+export function byFunctionAndTarget(records: readonly InvocationRecord[]): InvocationRecord[][] {
   const groups = new Map<string, InvocationRecord[]>();
   for (const r of records) {
     const key = `${r.function}\u0000${r.target}`;
@@ -58,8 +55,16 @@ export function aggregateInvocations(records: readonly InvocationRecord[]): Func
     if (list) list.push(r);
     else groups.set(key, [r]);
   }
+  return [...groups.values()];
+}
+
+/**
+ * Per-function figures from invocation records, sorted by function then target. Pure: every
+ * target's records (local measurements, AWS REPORT lines, ...) aggregate the same way.
+ */
+export function aggregateInvocations(records: readonly InvocationRecord[]): FunctionMetrics[] {
   const out: FunctionMetrics[] = [];
-  for (const list of groups.values()) {
+  for (const list of byFunctionAndTarget(records)) {
     const ran = list.filter((r) => r.outcome !== 'throttled');
     const cold = ran.filter((r) => r.coldStart);
     const failed = ran.filter((r) => r.outcome !== 'ok');

@@ -1,6 +1,7 @@
 import type { InvocationRecord } from '../model/invocation.js';
 import type { TargetName } from '../model/service.js';
 import { percentile } from './percentile.js';
+import { byFunctionAndTarget } from './aggregate.js';
 import { describeSource, MEASURES, missingLatency, type FigureKind } from './sources.js';
 
 /** One labelled figure: what it measures, where it came from, and its p50/p95 in ms. */
@@ -57,15 +58,8 @@ function figure(kind: FigureKind, samples: Array<{ value: number; source: string
  * rather than server-side time passed off as latency.
  */
 export function compareColdStarts(records: readonly InvocationRecord[]): ColdStartRow[] {
-  const groups = new Map<string, InvocationRecord[]>();
-  for (const r of records) {
-    const key = `${r.function}\u0000${r.target}`;
-    const list = groups.get(key);
-    if (list) list.push(r);
-    else groups.set(key, [r]);
-  }
   const rows: ColdStartRow[] = [];
-  for (const list of groups.values()) {
+  for (const list of byFunctionAndTarget(records)) {
     const ran = list.filter((r) => r.outcome !== 'throttled');
     const cold = ran.filter((r) => r.coldStart);
     const warm = ran.filter((r) => !r.coldStart);
