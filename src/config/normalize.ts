@@ -200,7 +200,7 @@ function normalizeTargets(raw: RawConfig['targets']): Partial<Record<TargetName,
   if (!raw) return out;
   const clean = (o: Record<string, unknown>): TargetSettings => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as TargetSettings;
   if (raw.aws) out.aws = clean({ region: raw.aws.region, account: raw.aws.account, profile: raw.aws.profile, logRetentionDays: raw.aws.logRetentionDays });
-  if (raw.azure) out.azure = clean({ region: raw.azure.region, account: raw.azure.subscription, resourceGroup: raw.azure.resourceGroup, logRetentionDays: raw.azure.logRetentionDays });
+  if (raw.azure) out.azure = clean({ region: raw.azure.region, account: raw.azure.subscription, resourceGroup: raw.azure.resourceGroup, keyVault: raw.azure.keyVault, logRetentionDays: raw.azure.logRetentionDays });
   if (raw.gcp) out.gcp = clean({ region: raw.gcp.region, account: raw.gcp.project, logRetentionDays: raw.gcp.logRetentionDays });
   if (raw.local) {
     out.local = clean({ port: raw.local.port, idleTimeoutMs: raw.local.idleTimeout !== undefined ? parseDuration(raw.local.idleTimeout) : DEFAULTS.localIdleTimeoutMs });

@@ -49,6 +49,7 @@ const azureTarget = z
     region: z.string().optional().meta({ description: 'Azure region, e.g. `westeurope`.' }),
     subscription: z.string().optional().meta({ description: 'Azure subscription id.' }),
     resourceGroup: z.string().optional().meta({ description: 'Resource group to deploy into.' }),
+    keyVault: z.string().optional().meta({ description: 'Key Vault (in the resource group) holding the secrets, referenced from app settings; sls-x never reads the values.' }),
     logRetentionDays: z.number().int().positive().optional().meta({ description: 'Log retention in days.' }),
   })
   .meta({ description: 'Azure Functions (Flex Consumption) settings.' });
