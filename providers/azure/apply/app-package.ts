@@ -1,0 +1,57 @@
+import { readFile } from 'node:fs/promises';
+import { SlsxError } from '../../../src/errors/slsx-error.js';
+import { call } from '../errors.js';
+import { dataPlaneRequest } from '../data-plane.js';
+import { ids, resolve } from '../session.js';
+import { TAG_CODE } from '../naming.js';
+import type { ApplyContext, ResourceApply } from './context.js';
+
+/** Polls of a zip deploy's status before giving up (with the clients' sleep between). */
+export const DEPLOY_POLLS = 120;
+
+/** The app's Kudu (SCM) host: from the site's host names, else the public cloud's pattern. */
+export async function scmHost(c: Pick<ApplyContext, 'session' | 'rg'>, app: string): Promise<string> {
+  const site = await call(`webApps get ${app}`, () => c.session.clients.web.webApps.get(c.rg, app));
+  const repo = site.hostNameSslStates?.find((h) => h.hostType === 'Repository')?.name;
+  return repo ?? `${app}.scm.azurewebsites.net`;
+}
+
+/**
+ * One-deploy of app.zip to the Flex Consumption app (Kudu `/api/publish`, no remote build: the
+ * bundle is complete), which stores it in the app's deployment container and restarts the app;
+ * then the package's sha256 goes into the app's `slsx:code` tag, so the next plan sees it.
+ */
+async function deploy(c: ApplyContext): Promise<void> {
+  const app = String(c.after.app);
+  const zipPath = String(c.change.inputs?.zipPath ?? '');
+  if (!zipPath) throw new SlsxError('INTERNAL', 'azure: the package change has no zip path.');
+  const zip = await readFile(zipPath);
+  const host = await scmHost(c, app);
+  const doing = `zip deploy ${app}`;
+  const res = await dataPlaneRequest(c.session.clients, doing, { method: 'POST', url: `https://${host}/api/publish?RemoteBuild=false`, body: new Uint8Array(zip), contentType: 'application/zip' });
+  if (res.status === 202) await waitForDeployment(c, host, doing);
+  else if (res.status < 200 || res.status >= 300) throw new SlsxError('CLOUD_ERROR', `Azure refused the package of ${app} (HTTP ${res.status}): ${res.body.slice(0, 500)}`);
+  // Scope-style SDK paths are `/{scope}/...`: the scope goes without its leading slash.
+  const scope = resolve(ids.site(c.rg, app), c.session).replace(/^\/+/, '');
+  await call(`tags update ${app}`, () => c.session.clients.resources.tagsOperations.beginUpdateAtScopeAndWait(scope, { operation: 'Merge', properties: { tags: { [TAG_CODE]: String(c.after.sha256) } } }));
+}
+
+/** Kudu deployment status: 4 = success, 3 = failed; anything else is still running. */
+async function waitForDeployment(c: ApplyContext, host: string, doing: string): Promise<void> {
+  for (let i = 0; i < DEPLOY_POLLS; i++) {
+    const res = await dataPlaneRequest(c.session.clients, doing, { method: 'GET', url: `https://${host}/api/deployments/latest` });
+    if (res.status === 200) {
+      const status = (JSON.parse(res.body || '{}') as { status?: number; status_text?: string }).status;
+      if (status === 4) return;
+      if (status === 3) throw new SlsxError('CLOUD_ERROR', `The deployment of the package failed on Azure (${doing}): ${res.body.slice(0, 500)}`, { hint: 'See the deployment log in the portal (Deployment Center) or `az functionapp log deployment show`.' });
+    }
+    await c.session.clients.sleep(2000);
+  }
+  throw new SlsxError('CLOUD_ERROR', `The deployment of the package did not finish in time (${doing}).`, { hint: 'Deploy again: the package step is idempotent.' });
+}
+
+/** Deleting the app deletes its package: nothing to do. */
+async function remove(): Promise<void> {}
+
+/** The app's code: app.zip, deployed as one package for every function. */
+export const appPackageApply: ResourceApply = { create: deploy, update: deploy, delete: remove };

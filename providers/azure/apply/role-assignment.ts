@@ -1,0 +1,47 @@
+import { createHash } from 'node:crypto';
+import { SlsxError } from '../../../src/errors/slsx-error.js';
+import { azureCode, call, callOrMissing, mapAzureError } from '../errors.js';
+import { resolve } from '../session.js';
+import type { ApplyContext, ResourceApply } from './context.js';
+
+/** A deterministic GUID for (scope, role, principal): re-running a create finds the same assignment. */
+export function assignmentName(scope: string, roleDefinitionId: string, principalId: string): string {
+  const h = createHash('sha256').update(`${scope.toLowerCase()}|${roleDefinitionId.toLowerCase()}|${principalId}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+async function create(c: ApplyContext): Promise<void> {
+  const after = resolve(c.change.after ?? {}, c.session);
+  const principalId = String(after.principalId);
+  if (principalId.startsWith('${')) throw new SlsxError('INTERNAL', `azure: the identity's principal id is unknown while granting ${c.change.id}.`);
+  const scope = String(after.scope);
+  const roleDefinitionId = String(after.roleDefinitionId);
+  const name = assignmentName(scope, roleDefinitionId, principalId);
+  const ra = c.session.clients.authorization.roleAssignments;
+  const attempts = 6;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await ra.create(scope.replace(/^\/+/, ''), name, { roleDefinitionId, principalId, principalType: 'ServicePrincipal', description: `sls-x ${c.session.service}/${c.session.stage} ${c.change.id}` } as never);
+      return;
+    } catch (err) {
+      const code = azureCode(err);
+      if (code === 'RoleAssignmentExists') return;
+      // A new identity takes a moment to reach Entra ID replicas: retry with backoff (injected sleep).
+      if (code === 'PrincipalNotFound' && attempt < attempts) {
+        await c.session.clients.sleep(Math.min(2000 * 2 ** (attempt - 1), 30_000));
+        continue;
+      }
+      throw mapAzureError(err, `roleAssignments create ${c.change.id}`);
+    }
+  }
+}
+
+async function remove(c: ApplyContext): Promise<void> {
+  const id = c.physicalId;
+  if (!id) return;
+  await callOrMissing(`roleAssignments delete ${c.change.id}`, () => c.session.clients.authorization.roleAssignments.deleteById(id.replace(/^\/+/, '')));
+}
+
+/** One role on one scope for the app's identity. Assignments cannot change: update = delete + create. */
+export const roleAssignmentApply: ResourceApply = { create, delete: remove };
+export { call };

@@ -1,0 +1,90 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Physical names of every Azure resource sls-x creates. Pure and deterministic, so a re-run
+ * finds what an interrupted run created. Globally unique names (storage account, Function App)
+ * are checked for availability at plan time; the storage account name carries a hash of the
+ * service, stage and resource group because it may hold only 24 lowercase letters and digits.
+ */
+
+export const NAME_LIMITS = { app: 60, storageAccount: 24, identity: 128, plan: 60, resourceGroup: 90, systemTopic: 128, eventSubscription: 64 } as const;
+
+/** Tags every taggable resource carries; observe() finds resources by them. */
+export const TAG_SERVICE = 'slsx:service';
+export const TAG_STAGE = 'slsx:stage';
+/** Logical id of the resource (`function-app`), so observe maps a resource back to the plan. */
+export const TAG_ID = 'slsx:id';
+/** sha256 of the package last deployed to the app (a tag on the Function App). */
+export const TAG_CODE = 'slsx:code';
+
+/** 8 hex characters of sha256: enough to keep shortened names apart. */
+export function shortHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 8);
+}
+
+/** `name` itself when it fits, else its head plus `-<hash of the whole name>`. */
+export function fit(name: string, limit: number): string {
+  if (name.length <= limit) return name;
+  const hash = shortHash(name);
+  return `${name.slice(0, limit - hash.length - 1).replace(/-+$/, '')}-${hash}`;
+}
+
+const lower = (s: string): string => s.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/-+/g, '-').replace(/^-|-$/g, '');
+
+/** Container the Flex Consumption app's package lives in. */
+export const DEPLOYMENT_CONTAINER = 'app-package';
+/** Containers the Functions host keeps leases, timers and keys in (identity-based storage cannot create them). */
+export const HOST_CONTAINERS = ['azure-webjobs-hosts', 'azure-webjobs-secrets'] as const;
+
+export interface AzureNames {
+  resourceGroup: string;
+  /** True when the config names the resource group (it may exist and not be ours). */
+  resourceGroupFromConfig: boolean;
+  app: string;
+  plan: string;
+  identity: string;
+  storageAccount: string;
+  systemTopic: string;
+  queue(name: string, poison?: boolean): string;
+  container(bucket: string): string;
+  eventSubscription(fn: string, index: number): string;
+  /** Key Vault secret name of a neutral secret: `<service>-<stage>-<NAME>` with `_` as `-`. */
+  secret(name: string): string;
+}
+
+/** All names for one service and stage (and resource group, when the config names one). */
+export function azureNames(service: string, stage: string, resourceGroup?: string): AzureNames {
+  const prefix = lower(`${service}-${stage}`);
+  const app = fit(prefix, NAME_LIMITS.app);
+  const rg = resourceGroup ?? fit(`slsx-${prefix}`, NAME_LIMITS.resourceGroup);
+  const compact = prefix.replace(/-/g, '').slice(0, NAME_LIMITS.storageAccount - 8);
+  return {
+    resourceGroup: rg,
+    resourceGroupFromConfig: resourceGroup !== undefined,
+    app,
+    plan: fit(`${prefix}-plan`, NAME_LIMITS.plan),
+    identity: fit(`${prefix}-id`, NAME_LIMITS.identity),
+    storageAccount: `${compact}${shortHash(`${service}/${stage}/${rg}`)}`,
+    systemTopic: fit(`${prefix}-storage`, NAME_LIMITS.systemTopic),
+    // One storage account per service and stage: queue and container names need no prefix.
+    queue: (name, poison = false) => (poison ? `${name}-poison` : name),
+    container: (bucket) => bucket,
+    eventSubscription: (fn, index) => fit(`${lower(fn)}-${index}`, NAME_LIMITS.eventSubscription),
+    secret: (name) => `${prefix}-${name.replace(/[^A-Za-z0-9-]/g, '-')}`,
+  };
+}
+
+/** Resource types of the azure adapter, as they appear in plans. */
+export const TYPES = {
+  resourceGroup: 'azure:resources:resource-group',
+  storageAccount: 'azure:storage:account',
+  container: 'azure:storage:container',
+  queue: 'azure:storage:queue',
+  identity: 'azure:msi:identity',
+  roleAssignment: 'azure:authorization:role-assignment',
+  plan: 'azure:web:flex-plan',
+  app: 'azure:web:function-app',
+  code: 'azure:web:app-package',
+  systemTopic: 'azure:eventgrid:system-topic',
+  eventSubscription: 'azure:eventgrid:subscription',
+} as const;

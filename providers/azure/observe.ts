@@ -1,0 +1,151 @@
+import type { ObservedResource } from '../../src/core/resources.js';
+import { all, call, callOrMissing } from './errors.js';
+import { DEPLOYMENT_CONTAINER, HOST_CONTAINERS, TAG_CODE, TAG_ID, TAG_SERVICE, TAG_STAGE, TYPES } from './naming.js';
+import { grantId } from './grants.js';
+import { roleName } from './roles.js';
+import { templatize, type Session } from './session.js';
+import { observeApp } from './observe-app.js';
+
+/** An ARM resource in the resource group carrying this service's and stage's tags. */
+export interface Tagged {
+  id: string;
+  name: string;
+  type: string;
+  tags: Record<string, string>;
+}
+
+export function ours(tags: Record<string, string> | undefined, session: Pick<Session, 'service' | 'stage'>): boolean {
+  return tags?.[TAG_SERVICE] === session.service && tags?.[TAG_STAGE] === session.stage;
+}
+
+/** Resources of the resource group tagged with the service (ARM filters on one tag), then the stage. */
+export async function taggedResources(session: Session): Promise<Tagged[]> {
+  const rg = session.names.resourceGroup;
+  const filter = `tagName eq '${TAG_SERVICE}' and tagValue eq '${session.service.replace(/'/g, "''")}'`;
+  const list = await all(`resources list ${rg}`, session.clients.resources.resources.listByResourceGroup(rg, { filter }));
+  return list
+    .map((r) => ({ id: r.id ?? '', name: r.name ?? '', type: (r.type ?? '').toLowerCase(), tags: (r.tags ?? {}) as Record<string, string> }))
+    .filter((r) => ours(r.tags, session));
+}
+
+/**
+ * What exists for this service and stage, found by tags in its resource group; what cannot be
+ * tagged through the things it lives in (queues and containers in the tagged storage account,
+ * event subscriptions under the tagged system topic by their `slsx:id` label, role assignments
+ * of the tagged identity). Read-only: GET, list and the appsettings `list` POST only.
+ */
+export async function observeAll(session: Session): Promise<ObservedResource[]> {
+  const rg = session.names.resourceGroup;
+  const group = await callOrMissing(`resourceGroups get ${rg}`, () => session.clients.resources.resourceGroups.get(rg));
+  if (!group) return [];
+  // A resource group sls-x did not create is observed too (so it is never "created" again);
+  // apply never deletes one that does not carry the tags.
+  const out: ObservedResource[] = [{ id: 'resource-group', type: TYPES.resourceGroup, props: { name: rg }, physicalId: group.id }];
+  const tagged = await taggedResources(session);
+  const of = (type: string): Tagged[] => tagged.filter((t) => t.type === type.toLowerCase());
+  const identity = of('Microsoft.ManagedIdentity/userAssignedIdentities')[0];
+  if (identity) out.push(await observeIdentity(session, identity));
+  const parts = await Promise.all([
+    ...of('Microsoft.Storage/storageAccounts').map((t) => observeStorage(session, t)),
+    ...of('Microsoft.Web/serverfarms').map(async (t): Promise<ObservedResource[]> => {
+      const plan = await call(`appServicePlans get ${t.name}`, () => session.clients.web.appServicePlans.get(rg, t.name));
+      return [{ id: t.tags[TAG_ID] ?? 'plan', type: TYPES.plan, props: { name: t.name, sku: plan.sku?.name, tier: plan.sku?.tier }, physicalId: t.id }];
+    }),
+    ...of('Microsoft.Web/sites').map((t) => observeApp(session, t)),
+    ...of('Microsoft.EventGrid/systemTopics').map((t) => observeTopic(session, t)),
+    identity ? observeGrants(session) : Promise.resolve([]),
+  ]);
+  out.push(...parts.flat());
+  return templatize(out, session).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+async function observeIdentity(session: Session, t: Tagged): Promise<ObservedResource> {
+  const got = await call(`userAssignedIdentities get ${t.name}`, () => session.clients.msi.userAssignedIdentities.get(session.names.resourceGroup, t.name));
+  session.known.identityClientId = got.clientId;
+  session.known.identityPrincipalId = got.principalId;
+  return { id: 'identity', type: TYPES.identity, props: { name: t.name }, physicalId: t.id, security: true };
+}
+
+async function observeStorage(session: Session, t: Tagged): Promise<ObservedResource[]> {
+  const rg = session.names.resourceGroup;
+  const s = session.clients.storage;
+  const acct = await call(`storageAccounts getProperties ${t.name}`, () => s.storageAccounts.getProperties(rg, t.name));
+  const out: ObservedResource[] = [
+    {
+      id: 'storage',
+      type: TYPES.storageAccount,
+      props: {
+        name: t.name,
+        sku: acct.sku?.name,
+        kind: acct.kind,
+        allowBlobPublicAccess: acct.allowBlobPublicAccess ?? false,
+        allowSharedKeyAccess: acct.allowSharedKeyAccess ?? true,
+        minimumTlsVersion: acct.minimumTlsVersion,
+      },
+      physicalId: t.id,
+    },
+  ];
+  const [containers, queues] = await Promise.all([all(`blobContainers list ${t.name}`, s.blobContainers.list(rg, t.name)), all(`queue list ${t.name}`, s.queue.list(rg, t.name))]);
+  const system = new Set<string>([DEPLOYMENT_CONTAINER, ...HOST_CONTAINERS]);
+  for (const c of containers) {
+    const name = c.name ?? '';
+    out.push({ id: system.has(name) ? `container:${name}` : `bucket:${name}`, type: TYPES.container, props: { account: t.name, name }, physicalId: c.id });
+  }
+  for (const q of queues) {
+    const name = q.name ?? '';
+    const poison = name.endsWith('-poison');
+    out.push({ id: poison ? `queue:${name.slice(0, -'-poison'.length)}:poison` : `queue:${name}`, type: TYPES.queue, props: { account: t.name, name }, physicalId: q.id });
+  }
+  return out;
+}
+
+async function observeTopic(session: Session, t: Tagged): Promise<ObservedResource[]> {
+  const rg = session.names.resourceGroup;
+  const eg = session.clients.eventgrid;
+  const topic = await call(`systemTopics get ${t.name}`, () => eg.systemTopics.get(rg, t.name));
+  const out: ObservedResource[] = [{ id: 'event-topic', type: TYPES.systemTopic, props: { name: t.name, source: topic.source, topicType: topic.topicType }, physicalId: t.id }];
+  const subs = await all(`systemTopicEventSubscriptions list ${t.name}`, eg.systemTopicEventSubscriptions.listBySystemTopic(rg, t.name));
+  for (const sub of subs) {
+    const id = (sub.labels ?? []).find((l) => l.startsWith(`${TAG_ID}=`))?.slice(TAG_ID.length + 1);
+    if (!id) continue;
+    const dest = sub.destination as { resourceId?: string } | undefined;
+    out.push({
+      id,
+      type: TYPES.eventSubscription,
+      props: {
+        topic: t.name,
+        name: sub.name,
+        function: dest?.resourceId,
+        eventTypes: sub.filter?.includedEventTypes ?? [],
+        subjectBeginsWith: sub.filter?.subjectBeginsWith ?? '',
+        subjectEndsWith: sub.filter?.subjectEndsWith ?? '',
+      },
+      physicalId: sub.id,
+    });
+  }
+  return out;
+}
+
+/** Role assignments of the identity at or below the resource group (where every grant is scoped). */
+async function observeGrants(session: Session): Promise<ObservedResource[]> {
+  const principal = session.known.identityPrincipalId;
+  if (!principal) return [];
+  const rg = session.names.resourceGroup;
+  const list = await all(`roleAssignments list ${rg}`, session.clients.authorization.roleAssignments.listForResourceGroup(rg, { filter: `principalId eq '${principal}'` }));
+  const out: ObservedResource[] = [];
+  for (const a of list) {
+    const role = roleName(a.roleDefinitionId ?? '');
+    if (!role || !a.scope) continue;
+    const scope = templatize(a.scope, session);
+    out.push({
+      id: grantId({ role, scope }),
+      type: TYPES.roleAssignment,
+      security: true,
+      props: { scope, role, roleDefinitionId: templatize(a.roleDefinitionId ?? '', session), principalId: '${IdentityPrincipalId}' },
+      physicalId: a.id,
+    });
+  }
+  return out;
+}
+
+export { TAG_CODE };

@@ -1,0 +1,55 @@
+import type { Diagnostic } from '../../src/model/diagnostic.js';
+import type { Service } from '../../src/model/service.js';
+import { keyVaultOf } from './app-settings.js';
+import { maxInstances, namesOf } from './desired.js';
+import { isKnownRegion } from './regions.js';
+
+/**
+ * What the Flex Consumption app cannot do as configured, beyond the limits the config
+ * validation already checks (providers/azure/limits.ts): errors block the plan before any
+ * call to Azure, warnings are shown. Pure.
+ */
+export function validateAzure(service: Service): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const file = service.configFile;
+  const err = (path: string, code: string, message: string, hint: string): void => void out.push({ severity: 'error', code, message, hint, path, file, target: 'azure' });
+  const warn = (path: string, code: string, message: string, hint: string): void => void out.push({ severity: 'warning', code, message, hint, path, file, target: 'azure' });
+  const region = service.targets.azure?.region;
+  if (typeof region === 'string' && !isKnownRegion(region)) {
+    err('targets.azure.region', 'unknown-region', `Unknown Azure region '${region}' (or one without Flex Consumption).`, 'Use a region name such as westeurope, eastus or swedencentral (`az account list-locations -o table`).');
+  }
+  const names = namesOf(service);
+  if (names.app !== `${service.service}-${service.stage}`.toLowerCase()) {
+    warn('service', 'name-shortened', `On Azure the Function App is named '${names.app}' (names are at most 60 lowercase characters).`, 'Use a shorter service or stage name to keep the full name.');
+  }
+  const withSecrets = service.functions.filter((f) => f.secrets.length > 0);
+  if (withSecrets.length > 0 && !keyVaultOf(service)) {
+    err(`functions.${withSecrets[0].name}.secrets`, 'secrets-need-key-vault', `On Azure secrets are Key Vault references, but no Key Vault is configured (used by ${withSecrets.map((f) => f.name).join(', ')}).`, 'Add `targets: { azure: { keyVault: <vault name in the resource group> } }` and store each secret there as `<service>-<stage>-<NAME>`.');
+  }
+  for (const b of service.buckets) {
+    if (b.existing) err(`buckets.${b.name}.existing`, 'existing-bucket', `The azure target cannot use an existing container yet ('${b.existing}'); buckets are containers in the service's own storage account.`, `Drop \`existing:\` for azure, or deploy to aws.`);
+  }
+  for (const q of service.queues) {
+    if (q.name.endsWith('-poison')) err(`queues.${q.name}`, 'queue-name-poison', `Queue '${q.name}' ends in -poison, the suffix Azure gives every queue's poison queue.`, 'Rename the queue.');
+    if (!q.deadLetter) warn(`queues.${q.name}.deadLetter`, 'poison-queue-always', `On Azure a message that fails ${q.maxRetries + 1} times always moves to '${q.name}-poison'; deadLetter: false cannot turn that off.`, 'Set deadLetter: true, or drain the poison queue yourself.');
+  }
+  // App settings are one map for the whole app.
+  const seen = new Map<string, { fn: string; value: string }>();
+  for (const fn of service.functions) {
+    for (const [k, v] of Object.entries(fn.env)) {
+      const prev = seen.get(k);
+      if (prev && prev.value !== v) err(`functions.${fn.name}.env.${k}`, 'app-setting-conflict', `'${fn.name}' and '${prev.fn}' give ${k} different values; on Azure all functions share the app's settings.`, 'Give the variable one value, or different names per function.');
+      else seen.set(k, { fn: fn.name, value: v });
+    }
+  }
+  const maxes = [...new Set(service.functions.flatMap((f) => (f.concurrency.max === undefined ? [] : [f.concurrency.max])))];
+  if (maxes.length > 1 || (maxes.length === 1 && service.functions.some((f) => f.concurrency.max === undefined))) {
+    warn('functions', 'app-wide-concurrency', `Functions ask for different max concurrency; the Function App has one maximumInstanceCount (${maxInstances(service)}) for all of them.`, 'Give every function the same concurrency.max, or split the service.');
+  }
+  for (const fn of service.functions) {
+    if (fn.concurrency.max !== undefined && fn.concurrency.warm > fn.concurrency.max) {
+      err(`functions.${fn.name}.concurrency.warm`, 'limit-concurrency', `'${fn.name}' asks for ${fn.concurrency.warm} warm instances but at most ${fn.concurrency.max}.`, 'Set warm <= max.');
+    }
+  }
+  return out;
+}

@@ -1,0 +1,204 @@
+import type { HttpClient, PipelineRequest, PipelineResponse } from '@azure/core-rest-pipeline';
+import { createHttpHeaders } from '@azure/core-rest-pipeline';
+import type { AccessToken, TokenCredential } from '@azure/core-auth';
+
+/** One request the SDKs (or the Kudu/admin calls) sent. */
+export interface Recorded {
+  method: string;
+  host: string;
+  /** Path with the api-version, no other query: `PUT /subscriptions/.../sites/shop-dev?api-version=2025-03-01`. */
+  line: string;
+  path: string;
+  query: Record<string, string>;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  bytes?: number;
+}
+
+export const SUB = '00000000-0000-0000-0000-000000000001';
+const PRINCIPAL = '11111111-1111-1111-1111-111111111111';
+const CLIENT = '22222222-2222-2222-2222-222222222222';
+
+type Res = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/**
+ * A fake Azure Resource Manager behind the SDKs' injected HttpClient: it keeps resources by
+ * id (case-insensitive, as ARM does), answers PUT/GET/PATCH/DELETE/list like ARM with
+ * provisioningState Succeeded (so the SDK pollers finish at once), and records every request.
+ * Also fakes the app's Kudu `/api/publish` and the admin API. Nothing listens on a socket.
+ */
+export class FakeArm {
+  readonly requests: Recorded[] = [];
+  readonly resources = new Map<string, Res>();
+  readonly appSettings = new Map<string, Record<string, string>>();
+  /** Names someone else owns (global uniqueness). */
+  readonly takenStorageNames = new Set<string>();
+  readonly takenSiteNames = new Set<string>();
+  /** Throw a network error for the first request matching this (an interrupted deploy). */
+  failOnce?: (r: Recorded) => boolean;
+  readonly zips: Buffer[] = [];
+
+  readonly credential: TokenCredential = { getToken: async (): Promise<AccessToken> => ({ token: 'fake-token', expiresOnTimestamp: Date.now() + 3600_000 }) };
+  readonly httpClient: HttpClient = { sendRequest: (req) => this.handle(req) };
+
+  get clients() {
+    return { azure: { httpClient: this.httpClient, credential: this.credential, sleep: async () => {} } };
+  }
+
+  /** Requests that change something (ARM list POSTs are reads). */
+  mutating(): Recorded[] {
+    return this.requests.filter((r) => r.method !== 'GET' && !/\/(list|listkeys|checkNameAvailability|checknameavailability)$/i.test(r.path));
+  }
+
+  lines(filter: (r: Recorded) => boolean = () => true): string[] {
+    return this.requests.filter(filter).map((r) => `${r.method} ${r.line}`);
+  }
+
+  find(method: string, pathEnd: string): Recorded[] {
+    return this.requests.filter((r) => r.method === method && r.path.toLowerCase().endsWith(pathEnd.toLowerCase()));
+  }
+
+  private async handle(req: PipelineRequest): Promise<PipelineResponse> {
+    const url = new URL(req.url);
+    const query = Object.fromEntries(url.searchParams.entries());
+    const raw = req.body;
+    let body: unknown;
+    let bytes: number | undefined;
+    if (typeof raw === 'string') body = raw ? JSON.parse(raw) : undefined;
+    else if (raw instanceof Uint8Array) bytes = raw.length;
+    const path = decodeURIComponent(url.pathname);
+    const rec: Recorded = { method: req.method, host: url.host, path, query, body, bytes, line: `${url.host === 'management.azure.com' ? '' : `https://${url.host}`}${path}${query['api-version'] ? `?api-version=${query['api-version']}` : ''}` };
+    this.requests.push(rec);
+    if (this.failOnce?.(rec)) {
+      this.failOnce = undefined;
+      throw Object.assign(new Error('socket hang up (fake interruption)'), { code: 'ECONNRESET' });
+    }
+    if (url.host.endsWith('.scm.azurewebsites.net')) {
+      if (raw instanceof Uint8Array) this.zips.push(Buffer.from(raw));
+      return this.reply(req, 200, {});
+    }
+    if (url.host.endsWith('.azurewebsites.net')) return this.reply(req, 202, {});
+    return this.arm(req, rec);
+  }
+
+  private reply(req: PipelineRequest, status: number, json: unknown): PipelineResponse {
+    return { request: req, status, headers: createHttpHeaders({ 'content-type': 'application/json' }), bodyAsText: json === undefined ? '' : JSON.stringify(json) };
+  }
+
+  private notFound(req: PipelineRequest, what: string): PipelineResponse {
+    return this.reply(req, 404, { error: { code: 'ResourceNotFound', message: `The Resource '${what}' was not found.` } });
+  }
+
+  private arm(req: PipelineRequest, rec: Recorded): PipelineResponse {
+    const p = rec.path;
+    const key = p.toLowerCase();
+    const m = req.method;
+    if (/\/providers\/microsoft\.storage\/checknameavailability$/.test(key)) {
+      const name = rec.body.name as string;
+      const taken = this.takenStorageNames.has(name);
+      return this.reply(req, 200, { nameAvailable: !taken && !this.has(`/storageaccounts/${name}`), ...(taken ? { reason: 'AlreadyExists', message: 'taken' } : {}) });
+    }
+    if (/\/providers\/microsoft\.web\/checknameavailability$/.test(key)) {
+      const name = rec.body.name as string;
+      const taken = this.takenSiteNames.has(name);
+      return this.reply(req, 200, { nameAvailable: !taken && !this.has(`/sites/${name}`), ...(taken ? { reason: 'AlreadyExists', message: `Hostname '${name}' already exists.` } : {}) });
+    }
+    if (key.endsWith('/providers/microsoft.resources/tags/default') && m === 'PATCH') {
+      const target = this.resources.get(key.slice(0, -'/providers/microsoft.resources/tags/default'.length));
+      if (!target) return this.notFound(req, p);
+      target.tags = { ...(target.tags ?? {}), ...rec.body.properties.tags };
+      return this.reply(req, 200, { id: p, properties: { tags: target.tags } });
+    }
+    if (key.endsWith('/config/appsettings/list') && m === 'POST') {
+      const site = key.slice(0, -'/config/appsettings/list'.length);
+      if (!this.resources.has(site)) return this.notFound(req, p);
+      return this.reply(req, 200, { properties: this.appSettings.get(site) ?? {} });
+    }
+    if (key.endsWith('/host/default/listkeys') && m === 'POST') return this.reply(req, 200, { masterKey: 'fake-master-key', functionKeys: {} });
+    if (/\/resourcegroups\/[^/]+\/resources$/.test(key) && m === 'GET') return this.listGroup(req, key.slice(0, -'/resources'.length), query(rec));
+    if (key.endsWith('/providers/microsoft.authorization/roleassignments') && m === 'GET') {
+      const principal = /principalId eq '([^']+)'/.exec(rec.query.$filter ?? '')?.[1];
+      const scope = key.slice(0, -'/providers/microsoft.authorization/roleassignments'.length);
+      const value = [...this.resources.entries()]
+        .filter(([id, r]) => id.includes('/providers/microsoft.authorization/roleassignments/') && id.startsWith(scope) && (!principal || r.properties.principalId === principal))
+        .map(([, r]) => r);
+      return this.reply(req, 200, { value });
+    }
+    // Lists of child collections: queues, containers, event subscriptions.
+    if (m === 'GET' && /\/(queueservices\/default\/queues|blobservices\/default\/containers|eventsubscriptions)$/.test(key)) {
+      const value = [...this.resources.entries()].filter(([id]) => id.startsWith(`${key}/`) && !id.slice(key.length + 1).includes('/')).map(([, r]) => r);
+      return this.reply(req, 200, { value });
+    }
+    switch (m) {
+      case 'GET': {
+        const r = this.resources.get(key);
+        return r ? this.reply(req, 200, this.view(key, r)) : this.notFound(req, p);
+      }
+      case 'PUT':
+        return this.reply(req, 200, this.put(key, p, rec.body ?? {}));
+      case 'PATCH': {
+        const r = this.resources.get(key);
+        if (!r) return this.notFound(req, p);
+        Object.assign(r, { ...rec.body, properties: { ...(r.properties ?? {}), ...(rec.body?.properties ?? {}) } });
+        return this.reply(req, 200, r);
+      }
+      case 'DELETE': {
+        if (!this.resources.has(key)) return this.reply(req, 204, undefined);
+        for (const id of [...this.resources.keys()]) if (id === key || id.startsWith(`${key}/`)) this.resources.delete(id);
+        this.appSettings.delete(key);
+        return this.reply(req, 200, undefined);
+      }
+    }
+    return this.reply(req, 400, { error: { code: 'BadRequest', message: `fake ARM cannot ${m} ${p}` } });
+  }
+
+  has(suffix: string): boolean {
+    return [...this.resources.keys()].some((k) => k.endsWith(suffix.toLowerCase()));
+  }
+
+  /** Put a resource as ARM would store it. */
+  put(key: string, path: string, body: Res): Res {
+    const segs = path.split('/');
+    const name = segs[segs.length - 1];
+    const prev = this.resources.get(key);
+    const res: Res = { ...body, id: path, name, type: typeOf(path), properties: { ...(body.properties ?? {}), provisioningState: 'Succeeded' } };
+    if (body.tags === undefined && prev?.tags) res.tags = prev.tags;
+    if (/\/microsoft\.managedidentity\/userassignedidentities\//.test(key)) Object.assign(res.properties, { principalId: PRINCIPAL, clientId: CLIENT, tenantId: 'tenant' });
+    if (key.includes('/providers/microsoft.authorization/roleassignments/')) res.properties.scope = path.slice(0, path.toLowerCase().indexOf('/providers/microsoft.authorization/'));
+    if (/\/microsoft\.web\/sites\/[^/]+$/.test(key)) {
+      const settings = Object.fromEntries(((body.properties?.siteConfig?.appSettings ?? []) as Array<{ name: string; value: string }>).map((s) => [s.name, s.value]));
+      this.appSettings.set(key, settings);
+      delete res.properties.siteConfig;
+      Object.assign(res.properties, { defaultHostName: `${name}.azurewebsites.net`, hostNameSslStates: [{ name: `${name}.azurewebsites.net`, hostType: 'Standard' }, { name: `${name}.scm.azurewebsites.net`, hostType: 'Repository' }] });
+    }
+    this.resources.set(key, res);
+    return res;
+  }
+
+  private view(_key: string, r: Res): Res {
+    return r;
+  }
+
+  private listGroup(req: PipelineRequest, rgKey: string, q: { tagName?: string; tagValue?: string }): PipelineResponse {
+    const value = [...this.resources.entries()]
+      .filter(([id]) => id.startsWith(`${rgKey}/providers/`) && id.slice(rgKey.length + '/providers/'.length).split('/').length === 3)
+      .filter(([, r]) => !q.tagName || r.tags?.[q.tagName] === q.tagValue)
+      .map(([, r]) => ({ id: r.id, name: r.name, type: r.type, location: r.location, tags: r.tags }));
+    return this.reply(req, 200, { value });
+  }
+}
+
+function query(rec: Recorded): { tagName?: string; tagValue?: string } {
+  const f = rec.query.$filter ?? '';
+  const m = /tagName eq '([^']+)' and tagValue eq '([^']+)'/.exec(f);
+  return m ? { tagName: m[1], tagValue: m[2] } : {};
+}
+
+/** `Microsoft.Web/sites` from an ARM id. */
+function typeOf(path: string): string {
+  const i = path.lastIndexOf('/providers/');
+  if (i < 0) return /\/resourceGroups\/[^/]+$/i.test(path) ? 'Microsoft.Resources/resourceGroups' : 'unknown';
+  const parts = path.slice(i + '/providers/'.length).split('/');
+  const types = [parts[0]];
+  for (let j = 1; j < parts.length; j += 2) types.push(parts[j]);
+  return types.join('/');
+}
