@@ -56,7 +56,7 @@ export async function observeAll(session: Session): Promise<ObservedResource[]> 
     identity ? observeGrants(session) : Promise.resolve([]),
   ]);
   out.push(...parts.flat());
-  return templatize(out, session).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return templatize(out.map(withDependencies), session).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 async function observeIdentity(session: Session, t: Tagged): Promise<ObservedResource> {
@@ -146,6 +146,28 @@ async function observeGrants(session: Session): Promise<ObservedResource[]> {
     });
   }
   return out;
+}
+
+/**
+ * The same dependencies desired() declares, for what is only observed (a removal): deletes run
+ * in reverse, so grants and the app go before the identity, containers and queues before the
+ * storage account, and the resource group last.
+ */
+function withDependencies(r: ObservedResource): ObservedResource {
+  const byType: Record<string, string[]> = {
+    [TYPES.storageAccount]: ['resource-group'],
+    [TYPES.identity]: ['resource-group'],
+    [TYPES.plan]: ['resource-group'],
+    [TYPES.container]: ['storage'],
+    [TYPES.queue]: ['storage'],
+    [TYPES.roleAssignment]: ['identity', 'storage'],
+    [TYPES.app]: ['plan', 'identity', 'storage'],
+    [TYPES.code]: ['function-app'],
+    [TYPES.systemTopic]: ['storage'],
+    [TYPES.eventSubscription]: ['event-topic', 'package'],
+  };
+  const deps = byType[r.type];
+  return deps ? { ...r, dependsOn: deps } : r;
 }
 
 export { TAG_CODE };

@@ -145,7 +145,7 @@ export class FakeArm {
         if (!this.resources.has(key)) return this.reply(req, 204, undefined);
         for (const id of [...this.resources.keys()]) if (id === key || id.startsWith(`${key}/`)) this.resources.delete(id);
         this.appSettings.delete(key);
-        return this.reply(req, 200, undefined);
+        return this.reply(req, 204, undefined);
       }
     }
     return this.reply(req, 400, { error: { code: 'BadRequest', message: `fake ARM cannot ${m} ${p}` } });
