@@ -17,6 +17,8 @@ export async function loadAdapter(target: TargetName): Promise<Adapter> {
       return (await import('../../providers/aws/index.js')).adapter;
     case 'azure':
       return (await import('../../providers/azure/index.js')).adapter;
+    case 'gcp':
+      return (await import('../../providers/gcp/index.js')).adapter;
     default:
       throw new SlsxError('TARGET_NOT_AVAILABLE', `The '${target}' target cannot deploy, invoke, read logs or metrics yet.`, {
         hint: `\`sls-x validate --target ${target}\`, \`sls-x package --target ${target}\` and \`sls-x cost estimate\` work today; deploy to local or aws.`,

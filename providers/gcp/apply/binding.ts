@@ -1,0 +1,60 @@
+import { SlsxError } from '../../../src/errors/slsx-error.js';
+import type { IamPolicy } from '../clients.js';
+import { call, errorKind, mapGcpError } from '../errors.js';
+import type { BindingKind } from '../desired-iam.js';
+import { readPolicy } from '../observe-iam.js';
+import { waitOptions } from '../clients.js';
+import { isPropagation, type ApplyContext, type ResourceApply } from './context.js';
+
+type Bindings = Record<string, string[]>;
+
+const API: Record<BindingKind, 'run' | 'publisher' | 'storage' | 'secrets'> = { run: 'run', topic: 'publisher', bucket: 'storage', secret: 'secrets' };
+
+/**
+ * The policy with sls-x's members changed from `before` to `after`, every other member kept:
+ * grants others made on a shared bucket or secret are never touched.
+ */
+export function mergePolicy(policy: IamPolicy, before: Bindings, after: Bindings): IamPolicy {
+  const roles = new Set([...(policy.bindings ?? []).map((b) => String(b.role)), ...Object.keys(after)]);
+  const bindings = [...roles]
+    .map((role) => {
+      const current = (policy.bindings ?? []).filter((b) => b.role === role).flatMap((b) => b.members ?? []);
+      const kept = current.filter((m) => !(before[role] ?? []).includes(m));
+      return { role, members: [...new Set([...kept, ...(after[role] ?? [])])].sort() };
+    })
+    .filter((b) => b.members.length > 0);
+  return { ...policy, bindings };
+}
+
+async function write(c: ApplyContext, before: Bindings, after: Bindings, resource: string, kind: BindingKind): Promise<void> {
+  const api = API[kind];
+  const wait = waitOptions(c.session.clients);
+  const doing = `${api}.setIamPolicy ${resource}`;
+  for (let attempt = 1; ; attempt++) {
+    const policy = await readPolicy(c.session, api, resource);
+    if (!policy) {
+      if (Object.keys(after).length === 0) return; // Deleting grants on something already gone.
+      throw new SlsxError('CLOUD_ERROR', `Cannot grant access on ${resource}: it does not exist.`, { hint: 'Deploy again; if it keeps failing, check the resource in the console.' });
+    }
+    const next = mergePolicy(policy, before, after);
+    try {
+      if (api === 'storage') await c.session.clients.storage.setIamPolicy(resource, next);
+      else await c.session.clients[api].setIamPolicy({ resource, policy: next });
+      return;
+    } catch (err) {
+      // Someone else changed the policy since we read it (etag), or a new service account is not visible yet: read and try again.
+      const retry = errorKind(err) === 'precondition' || errorKind(err) === 'conflict' || isPropagation(err);
+      if (!retry || attempt >= wait.propagationAttempts) throw mapGcpError(err, doing);
+      await wait.sleep(Math.min(1000 * 2 ** (attempt - 1), 15_000));
+    }
+  }
+}
+
+const bindingsOf = (props: Record<string, unknown>): Bindings => (props.bindings as Bindings | undefined) ?? {};
+
+/** IAM grants on one resource (a function's Cloud Run service, a topic, a bucket, a secret): sls-x's members only. */
+export const bindingApply: ResourceApply = {
+  create: (c) => write(c, {}, bindingsOf(c.after), String(c.after.resource), c.after.kind as BindingKind),
+  update: (c) => write(c, bindingsOf(c.before), bindingsOf(c.after), String(c.after.resource), c.after.kind as BindingKind),
+  delete: (c) => call(`remove grants on ${String(c.before.resource)}`, () => write(c, bindingsOf(c.before), {}, String(c.before.resource), c.before.kind as BindingKind)),
+};

@@ -1,0 +1,250 @@
+/**
+ * The control-plane calls the gcp adapter makes, as small interfaces ("ports") shaped like the
+ * Google SDK methods they stand for: the gax clients (`@google-cloud/functions`, `/pubsub` v1,
+ * `/scheduler`, `/logging`) are passed through as they are; Cloud Storage, IAM service
+ * accounts, Cloud Run / Secret Manager IAM policies and the project lookup go through thin
+ * wrappers (real-clients.ts, rest-clients.ts). Tests inject fakes of these interfaces through
+ * `AdapterContext.clients` (or `{ gcp: ... }`) and assert on the exact requests.
+ */
+
+/** A long-running operation as gax returns it: awaited through `promise()`, never by sleeping. */
+export interface Operation<T = unknown> {
+  name?: string | null;
+  promise(): Promise<[T, ...unknown[]]>;
+}
+
+/** An IAM policy (the parts sls-x reads and writes). `etag` guards concurrent writes. */
+export interface IamPolicy {
+  bindings?: Array<{ role?: string | null; members?: string[] | null }> | null;
+  etag?: string | Uint8Array | null;
+  version?: number | null;
+}
+
+export interface IamPolicyApi {
+  getIamPolicy(req: { resource: string }): Promise<[IamPolicy, ...unknown[]]>;
+  setIamPolicy(req: { resource: string; policy: IamPolicy }): Promise<[IamPolicy, ...unknown[]]>;
+}
+
+/** Cloud Functions v2 (`FunctionServiceClient`). */
+export interface FunctionsApi {
+  getFunction(req: { name: string }): Promise<[GcfFunction, ...unknown[]]>;
+  listFunctions(req: { parent: string; filter?: string }): Promise<[GcfFunction[], ...unknown[]]>;
+  createFunction(req: { parent: string; functionId: string; function: GcfFunction }): Promise<[Operation<GcfFunction>, ...unknown[]]>;
+  updateFunction(req: { function: GcfFunction; updateMask: { paths: string[] } }): Promise<[Operation<GcfFunction>, ...unknown[]]>;
+  deleteFunction(req: { name: string }): Promise<[Operation, ...unknown[]]>;
+  generateUploadUrl(req: { parent: string }): Promise<[{ uploadUrl?: string | null; storageSource?: StorageSource | null }, ...unknown[]]>;
+}
+
+export interface StorageSource {
+  bucket?: string | null;
+  object?: string | null;
+  generation?: string | number | null;
+}
+
+/** The fields of a v2 `Function` sls-x sets or reads. */
+export interface GcfFunction {
+  name?: string | null;
+  description?: string | null;
+  labels?: Record<string, string> | null;
+  state?: string | number | null;
+  url?: string | null;
+  environment?: string | number | null;
+  buildConfig?: {
+    runtime?: string | null;
+    entryPoint?: string | null;
+    source?: { storageSource?: StorageSource | null } | null;
+  } | null;
+  serviceConfig?: {
+    service?: string | null;
+    uri?: string | null;
+    availableMemory?: string | null;
+    timeoutSeconds?: number | null;
+    environmentVariables?: Record<string, string> | null;
+    secretEnvironmentVariables?: Array<{ key?: string | null; projectId?: string | null; secret?: string | null; version?: string | null }> | null;
+    maxInstanceCount?: number | null;
+    minInstanceCount?: number | null;
+    serviceAccountEmail?: string | null;
+    ingressSettings?: string | number | null;
+    allTrafficOnLatestRevision?: boolean | null;
+  } | null;
+  eventTrigger?: {
+    trigger?: string | null;
+    eventType?: string | null;
+    pubsubTopic?: string | null;
+    eventFilters?: Array<{ attribute?: string | null; value?: string | null; operator?: string | null }> | null;
+    serviceAccountEmail?: string | null;
+    retryPolicy?: string | number | null;
+    triggerRegion?: string | null;
+  } | null;
+}
+
+/** Pub/Sub v1 `PublisherClient` (topics, topic IAM, publish). */
+export interface PublisherApi extends IamPolicyApi {
+  getTopic(req: { topic: string }): Promise<[PubsubTopic, ...unknown[]]>;
+  listTopics(req: { project: string }): Promise<[PubsubTopic[], ...unknown[]]>;
+  createTopic(req: PubsubTopic): Promise<[PubsubTopic, ...unknown[]]>;
+  updateTopic(req: { topic: PubsubTopic; updateMask: { paths: string[] } }): Promise<[PubsubTopic, ...unknown[]]>;
+  deleteTopic(req: { topic: string }): Promise<unknown>;
+  listTopicSubscriptions(req: { topic: string }): Promise<[string[], ...unknown[]]>;
+  publish(req: { topic: string; messages: Array<{ data: Uint8Array | string; attributes?: Record<string, string> }> }): Promise<[{ messageIds?: string[] | null }, ...unknown[]]>;
+}
+
+export interface PubsubTopic {
+  name?: string | null;
+  labels?: Record<string, string> | null;
+  messageRetentionDuration?: { seconds?: number | string | null } | null;
+}
+
+/** Pub/Sub v1 `SubscriberClient` (the trigger's subscription: dead-lettering, ack deadline). */
+export interface SubscriberApi extends IamPolicyApi {
+  getSubscription(req: { subscription: string }): Promise<[PubsubSubscription, ...unknown[]]>;
+  updateSubscription(req: { subscription: PubsubSubscription; updateMask: { paths: string[] } }): Promise<[PubsubSubscription, ...unknown[]]>;
+}
+
+export interface PubsubSubscription {
+  name?: string | null;
+  topic?: string | null;
+  ackDeadlineSeconds?: number | null;
+  messageRetentionDuration?: { seconds?: number | string | null } | null;
+  deadLetterPolicy?: { deadLetterTopic?: string | null; maxDeliveryAttempts?: number | null } | null;
+}
+
+/** Cloud Scheduler v1 `CloudSchedulerClient`. Jobs take no labels: their description carries the marker. */
+export interface SchedulerApi {
+  listJobs(req: { parent: string }): Promise<[SchedulerJob[], ...unknown[]]>;
+  getJob(req: { name: string }): Promise<[SchedulerJob, ...unknown[]]>;
+  createJob(req: { parent: string; job: SchedulerJob }): Promise<[SchedulerJob, ...unknown[]]>;
+  updateJob(req: { job: SchedulerJob; updateMask: { paths: string[] } }): Promise<[SchedulerJob, ...unknown[]]>;
+  deleteJob(req: { name: string }): Promise<unknown>;
+  pauseJob(req: { name: string }): Promise<[SchedulerJob, ...unknown[]]>;
+  resumeJob(req: { name: string }): Promise<[SchedulerJob, ...unknown[]]>;
+}
+
+export interface SchedulerJob {
+  name?: string | null;
+  description?: string | null;
+  schedule?: string | null;
+  timeZone?: string | null;
+  state?: string | number | null;
+  httpTarget?: {
+    uri?: string | null;
+    httpMethod?: string | number | null;
+    headers?: Record<string, string> | null;
+    body?: Uint8Array | string | null;
+    oidcToken?: { serviceAccountEmail?: string | null; audience?: string | null } | null;
+  } | null;
+}
+
+/** Cloud Storage buckets (a wrapper over `@google-cloud/storage`, shaped like the JSON API). */
+export interface StorageApi {
+  /** Undefined when the bucket does not exist; throws 403 when it is not ours to see. */
+  getBucket(name: string): Promise<GcsBucket | undefined>;
+  listBuckets(req: { project: string; labels: Record<string, string> }): Promise<GcsBucket[]>;
+  createBucket(req: { project: string; name: string; location: string; labels: Record<string, string> }): Promise<GcsBucket>;
+  setBucketLabels(name: string, labels: Record<string, string>): Promise<void>;
+  deleteBucket(name: string): Promise<void>;
+  getIamPolicy(bucket: string): Promise<IamPolicy>;
+  setIamPolicy(bucket: string, policy: IamPolicy): Promise<void>;
+  /** Write an object only if it does not exist (`ifGenerationMatch: 0`); false when it does. */
+  createObject(bucket: string, key: string, body: string): Promise<boolean>;
+  readObject(bucket: string, key: string): Promise<{ body: string; generation: string } | undefined>;
+  deleteObject(bucket: string, key: string, generation?: string): Promise<void>;
+}
+
+export interface GcsBucket {
+  name: string;
+  location?: string;
+  labels?: Record<string, string>;
+  /** Number of the project that owns the bucket. */
+  projectNumber?: string;
+}
+
+/** IAM service accounts (iam.googleapis.com v1). They take no labels: their description carries the marker. */
+export interface ServiceAccountsApi {
+  listServiceAccounts(req: { name: string }): Promise<ServiceAccount[]>;
+  getServiceAccount(req: { name: string }): Promise<ServiceAccount | undefined>;
+  createServiceAccount(req: { name: string; accountId: string; serviceAccount: { displayName: string; description: string } }): Promise<ServiceAccount>;
+  patchServiceAccount(req: { name: string; serviceAccount: { displayName: string; description: string }; updateMask: string }): Promise<ServiceAccount>;
+  deleteServiceAccount(req: { name: string }): Promise<void>;
+}
+
+export interface ServiceAccount {
+  name?: string;
+  email?: string;
+  displayName?: string;
+  description?: string;
+}
+
+/** Cloud Resource Manager: the project id -> number, and that the credentials can see it. */
+export interface ProjectsApi {
+  getProject(req: { name: string }): Promise<{ name?: string; projectId?: string; state?: string } | undefined>;
+}
+
+/** Cloud Logging v2 `LoggingServiceV2Client.listLogEntries` (autopaginated to `pageSize`). */
+export interface LoggingApi {
+  listLogEntries(req: { resourceNames: string[]; filter: string; orderBy?: string; pageSize?: number }): Promise<[LogEntry[], ...unknown[]]>;
+}
+
+export interface LogEntry {
+  timestamp?: { seconds?: number | string | null; nanos?: number | null } | string | null;
+  severity?: string | number | null;
+  textPayload?: string | null;
+  jsonPayload?: Record<string, unknown> | null;
+  httpRequest?: { latency?: { seconds?: number | string | null; nanos?: number | null } | string | null; status?: number | null } | null;
+  labels?: Record<string, string> | null;
+  trace?: string | null;
+  resource?: { labels?: Record<string, string> | null } | null;
+  logName?: string | null;
+}
+
+/** Plain HTTP: the zip PUT to the signed upload URL, and calls to function URLs. */
+export interface HttpApi {
+  put(url: string, body: Uint8Array, headers: Record<string, string>): Promise<{ status: number; text: string }>;
+  request(url: string, init: { method: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number; headers: Record<string, string>; text: string }>;
+  /** An identity token for `audience` (private functions), from the same credentials. */
+  idToken?(audience: string): Promise<string>;
+}
+
+/** Waiting for long-running operations; tests inject `sleep` so nothing really waits. */
+export interface WaitOptions {
+  sleep: (ms: number) => Promise<void>;
+  /** Attempts for calls that fail until a new service account propagates. */
+  propagationAttempts: number;
+}
+
+export const DEFAULT_WAIT: WaitOptions = {
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  propagationAttempts: 8,
+};
+
+/** Every client the gcp adapter uses. */
+export interface GcpClients {
+  functions: FunctionsApi;
+  run: IamPolicyApi;
+  publisher: PublisherApi;
+  subscriber: SubscriberApi;
+  scheduler: SchedulerApi;
+  storage: StorageApi;
+  serviceAccounts: ServiceAccountsApi;
+  secrets: IamPolicyApi;
+  projects: ProjectsApi;
+  logging: LoggingApi;
+  http: HttpApi;
+  wait?: Partial<WaitOptions>;
+}
+
+export function waitOptions(clients: GcpClients): WaitOptions {
+  return { ...DEFAULT_WAIT, ...clients.wait };
+}
+
+/** True when `value` looks like an injected client set (tests, emulators). */
+export function isGcpClients(value: unknown): value is GcpClients {
+  return !!value && typeof value === 'object' && 'functions' in value && 'serviceAccounts' in value && 'publisher' in value;
+}
+
+/** Injected clients: the GcpClients themselves or a per-target record holding them under `gcp`. */
+export function pickClients(value: unknown): GcpClients | undefined {
+  if (isGcpClients(value)) return value;
+  const nested = (value as { gcp?: unknown } | undefined)?.gcp;
+  return isGcpClients(nested) ? nested : undefined;
+}

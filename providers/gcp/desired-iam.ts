@@ -1,0 +1,77 @@
+import type { DesiredResource } from '../../src/core/resources.js';
+import type { Service } from '../../src/model/service.js';
+import { PLACEHOLDERS, TYPES, type Names } from './naming.js';
+import { bucketPhysicalName, eventTrigger } from './desired.js';
+
+export const ROLES = {
+  invoker: 'roles/run.invoker',
+  publisher: 'roles/pubsub.publisher',
+  subscriber: 'roles/pubsub.subscriber',
+  objectViewer: 'roles/storage.objectViewer',
+  objectUser: 'roles/storage.objectUser',
+  secretAccessor: 'roles/secretmanager.secretAccessor',
+} as const;
+
+/** The Pub/Sub service agent: it moves undeliverable messages to the dead-letter topic. */
+export const PUBSUB_AGENT = `serviceAccount:service-${PLACEHOLDERS.projectNumber}@gcp-sa-pubsub.iam.gserviceaccount.com`;
+
+export type BindingKind = 'run' | 'topic' | 'bucket' | 'secret';
+
+const sa = (email: string): string => `serviceAccount:${email}`;
+
+function binding(id: string, kind: BindingKind, resource: string, roles: Record<string, Set<string>>, dependsOn: string[]): DesiredResource | undefined {
+  const bindings = Object.fromEntries(
+    Object.entries(roles)
+      .filter(([, members]) => members.size > 0)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([role, members]) => [role, [...members].sort()]),
+  );
+  if (Object.keys(bindings).length === 0) return undefined;
+  return { id, type: TYPES.binding, security: true, props: { kind, resource, bindings }, dependsOn: [...new Set(dependsOn)] };
+}
+
+/**
+ * Least privilege, one grant at a time and never project-wide: who may invoke each function
+ * (everyone for HTTP functions; the Scheduler invoker account; the function's own account as
+ * its trigger's identity), who may publish to each topic (the functions that send to it; the
+ * Pub/Sub agent on dead-letter topics), who may read or write each bucket and read each secret.
+ */
+export function desiredBindings(service: Service, names: Names): DesiredResource[] {
+  const out: Array<DesiredResource | undefined> = [];
+  for (const fn of service.functions) {
+    const members = new Set<string>();
+    const deps = [`function:${fn.name}`];
+    if (fn.events.some((e) => e.kind === 'http')) members.add('allUsers');
+    if (fn.events.some((e) => e.kind === 'schedule')) {
+      members.add(sa(names.invokerAccountEmail));
+      deps.push('sa:invoker');
+    }
+    if (eventTrigger(service, fn, names)) members.add(sa(names.serviceAccountEmail(fn.name)));
+    out.push(binding(`iam:run:${fn.name}`, 'run', names.runServicePath(fn.name), { [ROLES.invoker]: members }, deps));
+  }
+  for (const q of service.queues) {
+    const senders = service.functions.filter((f) => f.sends.includes(q.name));
+    out.push(binding(`iam:topic:${q.name}`, 'topic', names.topicPath(q.name), { [ROLES.publisher]: new Set(senders.map((f) => sa(names.serviceAccountEmail(f.name)))) }, [`topic:${q.name}`, ...senders.map((f) => `sa:${f.name}`)]));
+    if (q.deadLetter && service.functions.some((f) => f.events.some((e) => e.kind === 'queue' && e.queue === q.name))) {
+      out.push(binding(`iam:topic:${q.name}:dlq`, 'topic', names.topicPath(q.name, true), { [ROLES.publisher]: new Set([PUBSUB_AGENT]) }, [`topic:${q.name}:dlq`]));
+    }
+  }
+  for (const b of service.buckets) {
+    const viewers = new Set<string>();
+    const users = new Set<string>();
+    const deps = b.existing ? [] : [`bucket:${b.name}`];
+    for (const fn of service.functions) {
+      const use = fn.buckets.find((x) => x.name === b.name);
+      if (!use) continue;
+      (use.access === 'read' ? viewers : users).add(sa(names.serviceAccountEmail(fn.name)));
+      deps.push(`sa:${fn.name}`);
+    }
+    out.push(binding(`iam:bucket:${b.name}`, 'bucket', bucketPhysicalName(service, names, b.name), { [ROLES.objectViewer]: viewers, [ROLES.objectUser]: users }, deps));
+  }
+  const secrets = [...new Set(service.functions.flatMap((f) => f.secrets))].sort();
+  for (const s of secrets) {
+    const users = service.functions.filter((f) => f.secrets.includes(s));
+    out.push(binding(`iam:secret:${s}`, 'secret', names.secretPath(s), { [ROLES.secretAccessor]: new Set(users.map((f) => sa(names.serviceAccountEmail(f.name)))) }, users.map((f) => `sa:${f.name}`)));
+  }
+  return out.filter((r): r is DesiredResource => r !== undefined);
+}

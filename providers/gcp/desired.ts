@@ -1,0 +1,119 @@
+import type { Artifact } from '../../src/model/artifact.js';
+import type { FunctionSpec, Runtime, Service } from '../../src/model/service.js';
+import type { DesiredResource, Props } from '../../src/core/resources.js';
+import { stableJson } from '../../src/plan/diff.js';
+import { SlsxError } from '../../src/errors/slsx-error.js';
+import { marker, names as namesFor, PLACEHOLDERS, TYPES, type Names } from './naming.js';
+import { desiredEvents } from './desired-events.js';
+import { desiredBindings } from './desired-iam.js';
+
+export const GCF_RUNTIMES: Record<Runtime, string> = { node20: 'nodejs20', node22: 'nodejs22', node24: 'nodejs24' };
+
+export const PUBSUB_PUBLISHED = 'google.cloud.pubsub.topic.v1.messagePublished';
+export const STORAGE_EVENTS = { created: 'google.cloud.storage.object.v1.finalized', deleted: 'google.cloud.storage.object.v1.deleted' } as const;
+
+/** Cloud Functions' own default when maxInstanceCount is not set (2nd gen). */
+export const DEFAULT_MAX_INSTANCES = 100;
+
+/** The real name of a config bucket: its `existing:` name, or the one sls-x gives it. */
+export function bucketPhysicalName(service: Service, names: Names, bucket: string): string {
+  const b = service.buckets.find((x) => x.name === bucket);
+  return b?.existing ?? names.bucketName(bucket, service.targets.gcp?.account);
+}
+
+/** Environment the function runs with: the config's env plus where its queues and buckets are (secrets arrive as their own variables). */
+export function functionEnv(service: Service, fn: FunctionSpec, names: Names): Record<string, string> {
+  const env: Record<string, string> = { ...fn.env };
+  if (fn.sends.length > 0) env.SLSX_QUEUES = stableJson(Object.fromEntries(fn.sends.map((q) => [q, names.topicPath(q)])));
+  if (fn.buckets.length > 0) env.SLSX_BUCKETS = stableJson(Object.fromEntries(fn.buckets.map((b) => [b.name, bucketPhysicalName(service, names, b.name)])));
+  return env;
+}
+
+/** The one event trigger a 2nd gen function can have (validate refuses more): a Pub/Sub topic or a bucket. */
+export function eventTrigger(service: Service, fn: FunctionSpec, names: Names): Props | undefined {
+  for (const e of fn.events) {
+    if (e.kind === 'queue') {
+      return { eventType: PUBSUB_PUBLISHED, pubsubTopic: names.topicPath(e.queue), retryPolicy: 'RETRY_POLICY_RETRY', serviceAccount: names.serviceAccountEmail(fn.name) };
+    }
+    if (e.kind === 'storage') {
+      return {
+        eventType: STORAGE_EVENTS[e.on[0]],
+        bucket: bucketPhysicalName(service, names, e.bucket),
+        retryPolicy: 'RETRY_POLICY_RETRY',
+        serviceAccount: names.serviceAccountEmail(fn.name),
+      };
+    }
+  }
+  return undefined;
+}
+
+/** HTTP and scheduled functions take requests from outside; event-only functions only from Google's own event delivery. */
+export function ingress(fn: FunctionSpec): string {
+  return fn.events.some((e) => e.kind === 'http' || e.kind === 'schedule') || fn.events.length === 0 ? 'ALLOW_ALL' : 'ALLOW_INTERNAL_ONLY';
+}
+
+function functionResources(service: Service, fn: FunctionSpec, artifact: Artifact, names: Names): DesiredResource[] {
+  const saId = `sa:${fn.name}`;
+  const trigger = eventTrigger(service, fn, names);
+  const deps = [saId];
+  for (const e of fn.events) {
+    if (e.kind === 'queue') deps.push(`topic:${e.queue}`);
+    if (e.kind === 'storage' && !service.buckets.find((b) => b.name === e.bucket)?.existing) deps.push(`bucket:${e.bucket}`);
+  }
+  // The function reads its secrets as itself at start-up: the grant must come first.
+  for (const s of fn.secrets) deps.push(`iam:secret:${s}`);
+  const props: Props = {
+    name: names.functionName(fn.name),
+    runtime: GCF_RUNTIMES[fn.runtime],
+    entryPoint: fn.name,
+    memory: `${fn.memory}Mi`,
+    timeout: Math.ceil(fn.timeoutMs / 1000),
+    env: functionEnv(service, fn, names),
+    // References only: Cloud Functions reads the values from Secret Manager at instance start.
+    secrets: fn.secrets.map((s) => ({ key: s, projectId: PLACEHOLDERS.project, secret: names.secretPath(s).split('/').pop(), version: 'latest' })),
+    maxInstances: fn.concurrency.max ?? DEFAULT_MAX_INSTANCES,
+    minInstances: fn.concurrency.warm,
+    serviceAccount: names.serviceAccountEmail(fn.name),
+    ingress: ingress(fn),
+    trigger,
+    // 48 hex characters: what a label (how the function records its code) can hold.
+    codeSha256: artifact.sha256.slice(0, 48),
+  };
+  return [
+    {
+      id: saId,
+      type: TYPES.serviceAccount,
+      security: true,
+      replaceOn: ['accountId'],
+      props: { accountId: names.serviceAccountId(fn.name), displayName: `sls-x ${service.service}/${service.stage} ${fn.name}`.slice(0, 100), description: marker(service.service, service.stage, saId) },
+    },
+    {
+      id: `function:${fn.name}`,
+      type: TYPES.function,
+      props,
+      // A function cannot move between a trigger and none, or between topics: replaced.
+      replaceOn: ['trigger'],
+      dependsOn: [...new Set(deps)],
+      inputs: { zipPath: artifact.zipPath, size: artifact.size },
+    },
+  ];
+}
+
+/**
+ * Everything the config wants in GCP, pure: names and emails carry placeholders for the
+ * project, region and project number, which apply() fills in. Order is stable.
+ */
+export function desired(service: Service, artifacts: Artifact[]): DesiredResource[] {
+  const names = namesFor(service.service, service.stage);
+  const out: DesiredResource[] = [];
+  for (const fn of service.functions) {
+    const artifact = artifacts.find((a) => a.target === 'gcp' && (a.name === fn.name || a.functions.includes(fn.name)));
+    if (!artifact) throw new SlsxError('INTERNAL', `No gcp artifact for function '${fn.name}'.`, { hint: 'Package the service for gcp before planning.' });
+    out.push(...functionResources(service, fn, artifact, names));
+  }
+  out.push(...desiredEvents(service, names));
+  out.push(...desiredBindings(service, names));
+  return out;
+}
+
+export { TYPES };

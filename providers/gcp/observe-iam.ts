@@ -1,0 +1,107 @@
+import type { ObservedResource } from '../../src/core/resources.js';
+import type { IamPolicy, IamPolicyApi } from './clients.js';
+import { callOrMissing } from './errors.js';
+import { TYPES } from './naming.js';
+import { PUBSUB_AGENT, ROLES, type BindingKind } from './desired-iam.js';
+import { resolve, templatize, type Session } from './session.js';
+
+const MANAGED_ROLES: Record<BindingKind, string[]> = {
+  run: [ROLES.invoker],
+  topic: [ROLES.publisher],
+  bucket: [ROLES.objectViewer, ROLES.objectUser],
+  secret: [ROLES.secretAccessor],
+};
+
+/** The members sls-x manages in a policy: its own service accounts, `allUsers` on its functions, the Pub/Sub agent on its topics. */
+export function ourBindings(policy: IamPolicy | undefined, kind: BindingKind, ours: Set<string>): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const b of policy?.bindings ?? []) {
+    const role = String(b.role ?? '');
+    if (!MANAGED_ROLES[kind].includes(role)) continue;
+    const members = (b.members ?? []).filter((m) => ours.has(m) || (kind === 'run' && m === 'allUsers'));
+    if (members.length > 0) out[role] = [...new Set([...(out[role] ?? []), ...members])].sort();
+  }
+  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+interface Observed {
+  accounts: ObservedResource[];
+  functions: ObservedResource[];
+  topics: ObservedResource[];
+  buckets: ObservedResource[];
+}
+
+/**
+ * sls-x's grants: on its functions' Cloud Run services, its topics and buckets, and on the
+ * existing buckets and secrets the config names (session.external). Only sls-x's own members
+ * are read, so grants others made are neither shown nor touched.
+ */
+export async function observeBindings(session: Session, seen: Observed): Promise<ObservedResource[]> {
+  const emails = new Map(seen.accounts.map((a) => [`serviceAccount:${a.physicalId}`, a.id]));
+  const ours = new Set([...emails.keys(), resolve(PUBSUB_AGENT, session)]);
+  const targets: Array<{ id: string; kind: BindingKind; resource: string; api: 'run' | 'publisher' | 'secrets' | 'storage'; deps: string[] }> = [];
+  for (const f of seen.functions) {
+    const fn = f.id.slice('function:'.length);
+    targets.push({ id: `iam:run:${fn}`, kind: 'run', resource: `projects/${session.project}/locations/${session.region}/services/${String(f.props.name)}`, api: 'run', deps: [f.id] });
+  }
+  for (const t of seen.topics) targets.push({ id: `iam:${t.id}`, kind: 'topic', resource: String(t.physicalId), api: 'publisher', deps: [t.id] });
+  const bucketKeys = new Set<string>();
+  for (const b of seen.buckets) {
+    const key = b.id.slice('bucket:'.length);
+    bucketKeys.add(key);
+    targets.push({ id: `iam:bucket:${key}`, kind: 'bucket', resource: String(b.props.name), api: 'storage', deps: [b.id] });
+  }
+  // Grants on things sls-x does not own: those the config names, and those the deployed
+  // functions still use (so a grant the config no longer wants is found and removed).
+  const external = referenced(session, seen.functions);
+  for (const b of external.buckets) {
+    if (!bucketKeys.has(b.key)) targets.push({ id: `iam:bucket:${b.key}`, kind: 'bucket', resource: b.name, api: 'storage', deps: [] });
+  }
+  for (const s of external.secrets) {
+    targets.push({ id: `iam:secret:${s}`, kind: 'secret', resource: resolve(session.names.secretPath(s), session), api: 'secrets', deps: [] });
+  }
+  const results = await Promise.all(
+    targets.map(async (t): Promise<ObservedResource | undefined> => {
+      const policy = await readPolicy(session, t.api, t.resource);
+      const bindings = ourBindings(policy, t.kind, ours);
+      if (Object.keys(bindings).length === 0) return undefined;
+      const memberDeps = Object.values(bindings).flat().flatMap((m) => (emails.has(m) ? [emails.get(m) as string] : []));
+      return {
+        id: t.id,
+        type: TYPES.binding,
+        security: true,
+        props: templatize({ kind: t.kind, resource: t.resource, bindings }, session),
+        physicalId: t.resource,
+        dependsOn: [...new Set([...t.deps, ...memberDeps])],
+      };
+    }),
+  );
+  return results.filter((r): r is ObservedResource => r !== undefined);
+}
+
+/** Existing buckets and secrets named by the config or used by a deployed function. */
+function referenced(session: Session, functions: ObservedResource[]): Session['external'] {
+  const buckets = new Map(session.external.buckets.map((b) => [b.key, b.name]));
+  const secrets = new Set(session.external.secrets);
+  const prefix = `${session.names.prefix}-`;
+  for (const f of functions) {
+    for (const s of (f.props.secrets as Array<{ secret?: string }> | undefined) ?? []) {
+      if (s.secret?.startsWith(prefix)) secrets.add(s.secret.slice(prefix.length));
+    }
+    try {
+      const map = JSON.parse(String((f.props.env as Record<string, string> | undefined)?.SLSX_BUCKETS ?? '{}')) as Record<string, string>;
+      for (const [key, name] of Object.entries(map)) if (!buckets.has(key)) buckets.set(key, name);
+    } catch {
+      // Not ours to judge: a hand-edited variable just means no bucket grants are looked up from it.
+    }
+  }
+  return { buckets: [...buckets].map(([key, name]) => ({ key, name })).sort((a, b) => a.key.localeCompare(b.key)), secrets: [...secrets].sort() };
+}
+
+/** A resource's IAM policy; undefined when the resource does not exist. */
+export async function readPolicy(session: Session, api: 'run' | 'publisher' | 'secrets' | 'storage', resource: string): Promise<IamPolicy | undefined> {
+  if (api === 'storage') return callOrMissing(`storage.buckets.getIamPolicy ${resource}`, () => session.clients.storage.getIamPolicy(resource));
+  const client: IamPolicyApi = session.clients[api];
+  const got = await callOrMissing(`${api}.getIamPolicy ${resource}`, () => client.getIamPolicy({ resource }));
+  return got?.[0];
+}
