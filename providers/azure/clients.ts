@@ -1,4 +1,5 @@
 import type { TokenCredential } from '@azure/core-auth';
+import { SlsxError } from '../../src/errors/slsx-error.js';
 import type { HttpClient } from '@azure/core-rest-pipeline';
 import type { WebSiteManagementClient } from '@azure/arm-appservice';
 import type { StorageManagementClient } from '@azure/arm-storage';
@@ -60,6 +61,12 @@ export async function createAzureClients(subscriptionId: string, env: NodeJS.Pro
     import('@azure/arm-eventgrid'),
   ]);
   const endpoint = (opts.endpoint ?? env.AZURE_RESOURCE_MANAGER_ENDPOINT ?? DEFAULT_ARM_ENDPOINT).replace(/\/+$/, '');
+  if (!endpoint.startsWith('https://')) {
+    // The SDKs' bearer-token policy refuses to send a token over plain HTTP: say so up front.
+    throw new SlsxError('USAGE', `AZURE_RESOURCE_MANAGER_ENDPOINT must be an https:// URL (got '${endpoint}'): Azure credentials are never sent over plain HTTP.`, {
+      hint: 'Put a TLS endpoint in front of the emulator or recorder (e.g. https://localhost:8443), or unset the variable for the public cloud.',
+    });
+  }
   const credential = opts.credential ?? (await defaultCredential(env));
   // Older generated clients build URLs from `$host`, newer ones from `endpoint`: set both.
   const common = {
@@ -67,7 +74,6 @@ export async function createAzureClients(subscriptionId: string, env: NodeJS.Pro
     $host: endpoint,
     credentialScopes: [`${endpoint}/.default`],
     ...(opts.httpClient ? { httpClient: opts.httpClient } : {}),
-    ...(endpoint.startsWith('http://') ? { allowInsecureConnection: true } : {}),
   };
   return {
     subscriptionId,
