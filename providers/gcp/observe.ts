@@ -47,7 +47,8 @@ export function functionProps(session: Session, f: GcfFunction): Props {
           serviceAccount: t.serviceAccountEmail,
         }
       : undefined,
-    codeSha256: f.labels?.[LABEL_CODE],
+    // A function whose last build or deploy failed runs no (or old) code: show it as changed, so deploy redoes it.
+    codeSha256: f.state === 'FAILED' ? `${f.labels?.[LABEL_CODE] ?? ''} (last deploy failed)` : f.labels?.[LABEL_CODE],
   };
   return templatize(props, session);
 }

@@ -35,6 +35,8 @@ export class FakeGcp {
   httpHandler: (url: string, init: { method: string; headers?: Record<string, string>; body?: string }) => { status: number; headers?: Record<string, string>; text: string } = () => ({ status: 200, text: '{}' });
   /** Times createFunction answers "service account does not exist" before it works (IAM propagation). */
   accountPropagationDelay = 0;
+  /** Times createFunction's operation fails with the function left in state FAILED (a failed build). */
+  failBuilds = 0;
   sleeps: number[] = [];
   private seq = 0;
   readonly clients: GcpClients;
@@ -151,6 +153,11 @@ export class FakeGcp {
         if (email && !this.accounts.has(email)) throw gcpError(3, `Service account ${email} does not exist.`);
         const stored = this.materialize(structuredClone(f), name);
         this.functions.set(name, stored);
+        if (this.failBuilds > 0) {
+          this.failBuilds--;
+          stored.state = 'FAILED';
+          return this.op(stored, gcpError(3, 'Build failed: npm ERR! injected'));
+        }
         return this.op(stored);
       },
       updateFunction: async ({ function: f, updateMask }: { function: GcfFunction; updateMask: { paths: string[] } }) => {
@@ -164,6 +171,7 @@ export class FakeGcp {
           if (!field) next[camel(head)] = structuredClone((f as any)[camel(head)]);
           else next[camel(head)] = { ...(next[camel(head)] ?? {}), [camel(field)]: structuredClone((f as any)[camel(head)]?.[camel(field)]) };
         }
+        next.state = 'ACTIVE';
         next.serviceConfig.environmentVariables = { ...(next.serviceConfig.environmentVariables ?? {}), LOG_EXECUTION_ID: 'true' };
         this.functions.set(name, next);
         return this.op(next);
