@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { AdapterContext, InvokeResult } from '../../src/core/adapter.js';
 import type { FunctionSpec, Service } from '../../src/model/service.js';
 import { SlsxError } from '../../src/errors/slsx-error.js';
@@ -68,17 +69,18 @@ export async function azureInvoke(service: Service, fn: string, payload: unknown
     if (res.status === 404) throw new SlsxError('FUNCTION_NOT_FOUND', `The app ${app} has no function '${name}' (is the latest package deployed?).`, { hint: 'Run `sls-x deploy --target azure`.' });
     result = { accepted: ok, status: res.status };
   }
-  const durationMs = performance.now() - t0;
+  const durationMs = Math.round((performance.now() - t0) * 100) / 100;
   return {
     result,
     record: {
       target: 'azure',
       function: fn,
-      requestId: '',
+      requestId: `client-${randomUUID()}`,
       startedAt: started,
       coldStart: false,
       durationMs,
-      billedMs: durationMs,
+      // Client-measured: what Flex bills (per-instance execution time) needs Application Insights.
+      billedMs: Math.ceil(durationMs),
       memoryMb: appMemory(service),
       latencyMs: durationMs,
       outcome: ok ? 'ok' : 'error',

@@ -13,6 +13,6 @@ export async function azureOutputs(service: Service, session: Session): Promise<
   for (const fn of service.functions) {
     for (const e of fn.events) if (e.kind === 'http') endpoints.push({ method: e.method, url: `https://${host}/api${e.path}`, function: fn.name });
   }
-  const functions = service.functions.map((f) => ({ name: f.name, physicalName: `${app}/${planAzureTriggers(f.name, f.events)[0]?.name ?? f.name}` }));
+  const functions = service.functions.map((f) => ({ name: f.name, physicalName: `${app}/${planAzureTriggers(f.name, f.events).map((t) => t.name).join(',') || f.name}` }));
   return { endpoints, functions, region: session.region, subscription: session.subscriptionId, resourceGroup: session.names.resourceGroup, app };
 }

@@ -76,7 +76,11 @@ export class FakeArm {
       if (raw instanceof Uint8Array) this.zips.push(Buffer.from(raw));
       return this.reply(req, 200, {});
     }
-    if (url.host.endsWith('.azurewebsites.net')) return this.reply(req, 202, {});
+    if (url.host.endsWith('.azurewebsites.net')) {
+      // The app itself: the admin API queues a run (202); an HTTP route answers like the shim would.
+      if (path.startsWith('/admin/functions/')) return req.headers.get('x-functions-key') === 'fake-master-key' ? this.reply(req, 202, undefined) : this.reply(req, 401, undefined);
+      return this.reply(req, 200, { ok: true, method: req.method, path });
+    }
     return this.arm(req, rec);
   }
 

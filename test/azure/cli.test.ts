@@ -1,0 +1,74 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
+import { FakeArm, SUB } from './support/fake-arm.js';
+
+const dirs: string[] = [];
+afterAll(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+function shopProject(): string {
+  const root = mkdtempSync(join(tmpdir(), 'slsx-azure-cli-'));
+  dirs.push(root);
+  cpSync(resolve(import.meta.dirname, '../../examples/shop'), root, { recursive: true });
+  return root;
+}
+
+const env = { AZURE_SUBSCRIPTION_ID: SUB };
+const cli = (argv: string[], cwd: string, arm: FakeArm) => runCli(argv, cwd, { env, clients: { azure: arm.clients.azure } });
+
+describe('azure through the real CLI on examples/shop (fake ARM)', () => {
+  it('plan --out reads only; deploy plan.json applies it; a second deploy changes nothing; invoke; remove', async () => {
+    const arm = new FakeArm();
+    const cwd = shopProject();
+    const planned = await cli(['plan', '--target', 'azure', '--out', 'plan.json'], cwd, arm);
+    // The one thing Azure does differently here is said, as a warning: api caps the whole app.
+    expect(planned.stderr).toMatch(/warning \[app-wide-concurrency\] \(azure\).*maximumInstanceCount \(50\)/);
+    expect(planned.stderr).not.toMatch(/error/i);
+    expect(planned.code).toBe(0);
+    expect(arm.mutating()).toEqual([]);
+    expect(planned.stdout).toMatch(/create.*function-app/);
+    expect(planned.stdout).toMatch(/grant:QueueDataContributor:queues\/orders/);
+    const saved = JSON.parse(readFileSync(join(cwd, 'plan.json'), 'utf8'));
+    expect(saved.scope).toEqual({ target: 'azure', service: 'shop', stage: 'dev', region: 'westeurope', account: `${SUB}/shop-rg` });
+
+    const applied = await cli(['deploy', 'plan.json'], cwd, arm);
+    expect(applied.stderr).not.toMatch(/error/i);
+    expect(applied.code).toBe(0);
+    expect(applied.stdout).toMatch(/https:\/\/shop-dev\.azurewebsites\.net\/api\/orders\/\{id\}/);
+    expect(arm.zips).toHaveLength(1);
+    expect(arm.zips[0].subarray(0, 2).toString()).toBe('PK'); // the real app.zip from the bundler
+
+    arm.requests.length = 0;
+    const again = await cli(['deploy', '--target', 'azure'], cwd, arm);
+    expect(again.code).toBe(0);
+    expect(arm.mutating()).toEqual([]);
+
+    const http = await cli(['invoke', 'api', '--target', 'azure', '--data', '{"path":"/orders/42"}'], cwd, arm);
+    expect(http.code).toBe(0);
+    expect(arm.requests.at(-1)).toMatchObject({ method: 'GET', host: 'shop-dev.azurewebsites.net', path: '/api/orders/42' });
+    const queued = await cli(['invoke', 'worker', '--target', 'azure', '--data', '"hello"'], cwd, arm);
+    expect(queued.code).toBe(0);
+    const admin = arm.requests.at(-1)!;
+    expect(admin).toMatchObject({ method: 'POST', host: 'shop-dev.azurewebsites.net', path: '/admin/functions/worker', body: { input: 'hello' } });
+
+    arm.requests.length = 0;
+    const removed = await cli(['remove', '--target', 'azure'], cwd, arm);
+    expect(removed.stderr).not.toMatch(/error/i);
+    expect(removed.code).toBe(0);
+    expect(arm.has('/sites/shop-dev')).toBe(false);
+    expect(arm.has('/resourcegroups/shop-rg')).toBe(false);
+  });
+
+  it('a plan-time refusal exits 2 with the reason and writes nothing to Azure', async () => {
+    const arm = new FakeArm();
+    arm.takenSiteNames.add('shop-dev');
+    const run = await cli(['deploy', '--target', 'azure'], shopProject(), arm);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/RESOURCE_CONFLICT/);
+    expect(run.stderr).toMatch(/shop-dev' is taken by someone else/);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(arm.mutating()).toEqual([]);
+  });
+});
