@@ -1,4 +1,5 @@
 import type { TargetLimits } from '../../src/config/limits-types.js';
+import { fullBucketName, names } from './naming.js';
 
 const S = 1000;
 const prefixed = (service: string, stage: string, name: string) => `${service}-${stage}-${name}`;
@@ -28,6 +29,7 @@ export const limits: TargetLimits = {
       max: 63,
       pattern: /^[a-z](?:[a-z0-9-]*[a-z0-9])?$/,
       allowed: 'lowercase letters, digits and `-`, starting with a letter',
+      // Checked unshortened: a function name over 63 characters is an error, not silently hashed.
       physical: prefixed,
     },
     queue: {
@@ -36,7 +38,8 @@ export const limits: TargetLimits = {
       max: 255,
       pattern: /^(?!goog)[A-Za-z][A-Za-z0-9._~+%-]*$/,
       allowed: 'letters, digits and `-._~+%`, starting with a letter and not with `goog`',
-      physical: (service, stage, name) => `${service}-${stage}-${name}-dlq`,
+      // The longest topic sls-x makes for a queue: its dead-letter topic.
+      physical: (service, stage, name) => names(service, stage).topicName(name, true),
     },
     bucket: {
       label: 'Cloud Storage bucket name',
@@ -44,7 +47,8 @@ export const limits: TargetLimits = {
       max: 63,
       pattern: /^(?!goog)(?!.*google)[a-z0-9][a-z0-9_.-]*[a-z0-9]$/,
       allowed: 'lowercase letters, digits, `-`, `_` and `.`, not containing `google`',
-      physical: prefixed,
+      // Bucket names are global: `<service>-<stage>-<bucket>-<hash>` (naming.ts).
+      physical: fullBucketName,
     },
   },
   queue: {

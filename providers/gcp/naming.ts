@@ -51,11 +51,19 @@ export function parseMarker(text: string | null | undefined): { service: string;
   return m ? { service: m[1], stage: m[2], id: m[3] } : undefined;
 }
 
-/** Bucket name (global namespace): a hash of service, stage, bucket and project keeps teams apart. */
+/**
+ * Bucket name (global namespace): `<service>-<stage>-<bucket>-<hash>`, the hash of service,
+ * stage, bucket and project keeping two teams' `uploads` apart. `sls-x validate` checks the
+ * unshortened name (limits.ts), so the shortening here is only a safety net.
+ */
 export function bucketName(service: string, stage: string, bucket: string, project = ''): string {
   const raw = `${service}-${stage}-${bucket}`.toLowerCase().replace(/[^a-z0-9_.-]/g, '-');
-  const hash = shortHash(`${service}/${stage}/${bucket}/${project}`);
-  return `${fit(raw, NAME_LIMITS.bucket - 9).replace(/[-_.]+$/, '')}-${hash}`;
+  return `${fit(raw, NAME_LIMITS.bucket - 9).replace(/[-_.]+$/, '')}-${shortHash(`${service}/${stage}/${bucket}/${project}`)}`;
+}
+
+/** The bucket name before any shortening: what validate checks against GCP's limits. */
+export function fullBucketName(service: string, stage: string, bucket: string): string {
+  return `${service}-${stage}-${bucket}-${shortHash(`${service}/${stage}/${bucket}/`)}`;
 }
 
 export interface Names {

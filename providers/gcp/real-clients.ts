@@ -1,5 +1,5 @@
 import type { GcpClients, GcsBucket, HttpApi, IamPolicy, StorageApi } from './clients.js';
-import { endpointFor, endpointOverride, gaxOptions } from './endpoints.js';
+import { endpointFor, endpointOverride, gaxOptions, type GcpApi } from './endpoints.js';
 import { iamPolicyRest, projectsRest, serviceAccountsRest, type Requester } from './rest-clients.js';
 
 const SCOPES = ['https://www.googleapis.com/auth/cloud-platform'];
@@ -21,20 +21,25 @@ export async function createClients(env: NodeJS.ProcessEnv, projectId: string): 
     import('google-auth-library'),
   ]);
   const auth = new gal.GoogleAuth({ scopes: SCOPES, projectId });
-  const requester: Requester = { request: (opts) => auth.request(opts as never) as never };
-  const opts = (api: Parameters<typeof gaxOptions>[0]) => gaxOptions(api, env, projectId) as never;
+  // Real credentials never go over plain HTTP: an emulator or recorder at an http:// override
+  // gets a placeholder token instead (and needs no credentials at all).
+  const anonymous = new gal.OAuth2Client();
+  anonymous.setCredentials({ access_token: 'emulator' });
+  const plain = (api: GcpApi): boolean => endpointFor(api, env).startsWith('http://');
+  const requester = (api: GcpApi): Requester => ({ request: (o) => (plain(api) ? anonymous : auth).request(o as never) as never });
+  const opts = (api: GcpApi) => ({ ...gaxOptions(api, env, projectId), ...(plain(api) ? { authClient: anonymous } : {}) }) as never;
   const storageApi = storageClient(new storage.Storage({ projectId, ...(endpointOverride('STORAGE', env) ? { apiEndpoint: endpointFor('STORAGE', env) } : {}) }));
   return {
     functions: new functions.v2.FunctionServiceClient(opts('FUNCTIONS')) as never,
-    run: iamPolicyRest(requester, `${endpointFor('RUN', env)}/v2`),
+    run: iamPolicyRest(requester('RUN'), `${endpointFor('RUN', env)}/v2`),
     publisher: new pubsub.v1.PublisherClient(opts('PUBSUB')) as never,
     subscriber: new pubsub.v1.SubscriberClient(opts('PUBSUB')) as never,
     scheduler: new scheduler.CloudSchedulerClient(opts('SCHEDULER')) as never,
     logging: new logging.v2.LoggingServiceV2Client(opts('LOGGING')) as never,
     storage: storageApi,
-    serviceAccounts: serviceAccountsRest(requester, env),
-    secrets: iamPolicyRest(requester, `${endpointFor('SECRETMANAGER', env)}/v1`),
-    projects: projectsRest(requester, env),
+    serviceAccounts: serviceAccountsRest(requester('IAM'), env),
+    secrets: iamPolicyRest(requester('SECRETMANAGER'), `${endpointFor('SECRETMANAGER', env)}/v1`),
+    projects: projectsRest(requester('RESOURCEMANAGER'), env),
     http: httpClient(auth),
   };
 }
