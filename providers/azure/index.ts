@@ -8,6 +8,7 @@ import { azureScope } from './preflight.js';
 import { openSession, sessionOf } from './session.js';
 import { validateAzure } from './validate.js';
 import { azureInvoke } from './operations.js';
+import { acquireLock } from './lock.js';
 
 async function sessionFor(scope: Scope, ctx: AdapterContext) {
   return openSession(ctx, scope);
@@ -32,6 +33,9 @@ export const adapter: Adapter = {
   },
   async outputs(service, scope, ctx) {
     return azureOutputs(service, await sessionFor(scope, ctx));
+  },
+  async lock(scope, ctx) {
+    return acquireLock(await sessionFor(scope, ctx), ctx);
   },
   invoke: azureInvoke,
 };

@@ -44,6 +44,9 @@ describe('azure through the real CLI on examples/shop (fake ARM)', () => {
     const again = await cli(['deploy', '--target', 'azure'], cwd, arm);
     expect(again.code).toBe(0);
     expect(arm.mutating()).toEqual([]);
+    // Under the stage's lock, released at the end.
+    expect(arm.requests.filter((r) => r.path.endsWith('/lease')).map((r) => r.body.action)).toEqual(['Acquire', 'Release']);
+    expect(arm.leases.size).toBe(0);
 
     const http = await cli(['invoke', 'api', '--target', 'azure', '--data', '{"path":"/orders/42"}'], cwd, arm);
     expect(http.code).toBe(0);

@@ -1,3 +1,5 @@
+import { breakLock } from '../lock.js';
+import { DEPLOYMENT_CONTAINER } from '../naming.js';
 import { call, callOrMissing } from '../errors.js';
 import type { ApplyContext, ResourceApply } from './context.js';
 
@@ -46,6 +48,8 @@ async function createContainer(c: ApplyContext): Promise<void> {
 async function deleteContainer(c: ApplyContext): Promise<void> {
   const account = String(c.before.account);
   const name = String(c.before.name);
+  // The package container carries this very deploy's lock lease (see lock.ts): break it first.
+  if (name === DEPLOYMENT_CONTAINER) await breakLock(c.session);
   await callOrMissing(`blobContainers delete ${account}/${name}`, () => c.session.clients.storage.blobContainers.delete(c.rg, account, name));
 }
 

@@ -44,9 +44,9 @@ export class FakeArm {
     return { azure: { httpClient: this.httpClient, credential: this.credential, sleep: async () => {} } };
   }
 
-  /** Requests that change something (ARM list POSTs are reads). */
+  /** Requests that change a resource (ARM list POSTs are reads; the deploy lock's lease calls are counted apart). */
   mutating(): Recorded[] {
-    return this.requests.filter((r) => r.method !== 'GET' && !/\/(list|listkeys|checkNameAvailability|checknameavailability)$/i.test(r.path));
+    return this.requests.filter((r) => r.method !== 'GET' && !/\/(list|listkeys|checkNameAvailability|checknameavailability|lease)$/i.test(r.path));
   }
 
   lines(filter: (r: Recorded) => boolean = () => true): string[] {
@@ -117,6 +117,7 @@ export class FakeArm {
       if (!this.resources.has(site)) return this.notFound(req, p);
       return this.reply(req, 200, { properties: this.appSettings.get(site) ?? {} });
     }
+    if (key.endsWith('/lease') && m === 'POST') return this.lease(req, key.slice(0, -'/lease'.length), rec.body);
     if (key.endsWith('/host/default/listkeys') && m === 'POST') return this.reply(req, 200, { masterKey: 'fake-master-key', functionKeys: {} });
     if (/\/resourcegroups\/[^/]+\/resources$/.test(key) && m === 'GET') return this.listGroup(req, key.slice(0, -'/resources'.length), query(rec));
     if (key.endsWith('/providers/microsoft.authorization/roleassignments') && m === 'GET') {
@@ -147,12 +148,40 @@ export class FakeArm {
       }
       case 'DELETE': {
         if (!this.resources.has(key)) return this.reply(req, 204, undefined);
+        if (this.leases.has(key)) return this.reply(req, 412, { error: { code: 'LeaseIdMissing', message: 'There is currently a lease on the container and no lease ID was specified in the request.' } });
         for (const id of [...this.resources.keys()]) if (id === key || id.startsWith(`${key}/`)) this.resources.delete(id);
         this.appSettings.delete(key);
         return this.reply(req, 204, undefined);
       }
     }
     return this.reply(req, 400, { error: { code: 'BadRequest', message: `fake ARM cannot ${m} ${p}` } });
+  }
+
+  /** Container leases as Azure keeps them: one holder; Acquire on a leased container is a 409. */
+  readonly leases = new Map<string, string>();
+  private leaseCount = 0;
+
+  private lease(req: PipelineRequest, container: string, body: { action: string; leaseId?: string }): PipelineResponse {
+    if (!this.resources.has(container)) return this.notFound(req, container);
+    const held = this.leases.get(container);
+    switch (body.action) {
+      case 'Acquire': {
+        if (held) return this.reply(req, 409, { error: { code: 'LeaseAlreadyPresent', message: 'There is already a lease present.' } });
+        const id = `lease-${++this.leaseCount}`;
+        this.leases.set(container, id);
+        return this.reply(req, 200, { leaseId: id });
+      }
+      case 'Renew':
+        return held === body.leaseId ? this.reply(req, 200, { leaseId: held }) : this.reply(req, 409, { error: { code: 'LeaseIdMismatchWithLeaseOperation', message: 'mismatch' } });
+      case 'Release':
+        if (held !== body.leaseId) return this.reply(req, 409, { error: { code: 'LeaseIdMismatchWithLeaseOperation', message: 'mismatch' } });
+        this.leases.delete(container);
+        return this.reply(req, 200, {});
+      case 'Break':
+        this.leases.delete(container);
+        return this.reply(req, 200, { leaseTimeSeconds: 0 });
+    }
+    return this.reply(req, 400, { error: { code: 'BadRequest', message: body.action } });
   }
 
   has(suffix: string): boolean {

@@ -1,0 +1,56 @@
+import type { AdapterContext } from '../../src/core/adapter.js';
+import { SlsxError } from '../../src/errors/slsx-error.js';
+import { azureCode, azureStatus, isNotFound, mapAzureError } from './errors.js';
+import { DEPLOYMENT_CONTAINER } from './naming.js';
+import type { Session } from './session.js';
+
+/** Seconds a lease lives without renewal (Azure allows 15-60): a dead deploy's lock frees itself. */
+export const LEASE_SECONDS = 60;
+export const RENEW_MS = 30_000;
+
+/**
+ * Per-stage deploy lock: a lease on the service's package container, taken through Resource
+ * Manager (`blobContainers/lease`, atomic: a second Acquire gets 409), renewed while the deploy
+ * runs and released at the end; a deploy that died loses it after 60 s. The very first deploy
+ * of a stage has no storage account to lock yet: it runs unlocked (every change is idempotent,
+ * so two first deploys converge). The lease does not stop blob writes (the package upload).
+ */
+export async function acquireLock(session: Session, ctx: AdapterContext): Promise<() => Promise<void>> {
+  const containers = session.clients.storage.blobContainers;
+  const rg = session.names.resourceGroup;
+  const account = session.names.storageAccount;
+  const lease = (parameters: { action: 'Acquire' | 'Renew' | 'Release'; leaseId?: string; leaseDuration?: number }) =>
+    containers.lease(rg, account, DEPLOYMENT_CONTAINER, { parameters });
+  let leaseId: string;
+  try {
+    leaseId = (await lease({ action: 'Acquire', leaseDuration: LEASE_SECONDS })).leaseId ?? '';
+  } catch (err) {
+    if (isNotFound(err)) return async () => {};
+    if (azureStatus(err) === 409 || azureCode(err) === 'LeaseAlreadyPresent') {
+      throw new SlsxError('DEPLOY_LOCKED', `Another deploy of ${session.service}/${session.stage} is running (it holds the lease on ${account}/${DEPLOYMENT_CONTAINER}).`, {
+        hint: `Wait for it to finish. If that deploy died, its lock frees itself within ${LEASE_SECONDS} s; deploy again after that.`,
+        cause: err,
+      });
+    }
+    throw mapAzureError(err, `blobContainers lease ${account}/${DEPLOYMENT_CONTAINER}`);
+  }
+  void ctx;
+  const timer = setInterval(() => {
+    lease({ action: 'Renew', leaseId }).catch(() => clearInterval(timer));
+  }, RENEW_MS);
+  timer.unref?.();
+  let released = false;
+  return async () => {
+    if (released) return;
+    released = true;
+    clearInterval(timer);
+    await lease({ action: 'Release', leaseId }).catch(() => undefined);
+  };
+}
+
+/** Break the lock's lease (a remove deletes the locked container itself). */
+export async function breakLock(session: Session): Promise<void> {
+  await session.clients.storage.blobContainers
+    .lease(session.names.resourceGroup, session.names.storageAccount, DEPLOYMENT_CONTAINER, { parameters: { action: 'Break', breakPeriod: 0 } })
+    .catch(() => undefined);
+}
