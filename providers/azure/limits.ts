@@ -1,4 +1,5 @@
 import type { TargetLimits } from '../../src/config/limits-types.js';
+import { azureNames } from './naming.js';
 
 const S = 1000;
 
@@ -30,7 +31,7 @@ export const limits: TargetLimits = {
       max: 60,
       pattern: /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/,
       allowed: 'lowercase letters, digits and `-`',
-      physical: (service, stage) => `${service}-${stage}`,
+      physical: (service, stage) => azureNames(service, stage).app,
     },
     function: { label: 'function name', max: 127, pattern: /^[A-Za-z][A-Za-z0-9_-]*$/, allowed: 'letters, digits, `-` and `_`, starting with a letter', physical: (_s, _t, name) => name },
     queue: {
@@ -39,7 +40,7 @@ export const limits: TargetLimits = {
       max: 63,
       pattern: /^[a-z0-9](?!.*--)[a-z0-9-]*[a-z0-9]$/,
       allowed: 'lowercase letters, digits and single `-`',
-      physical: (_s, _t, name) => `${name}-poison`,
+      physical: (_s, _t, name) => azureNames(_s, _t).queue(name, true),
     },
     bucket: {
       label: 'Blob container name',
@@ -47,7 +48,7 @@ export const limits: TargetLimits = {
       max: 63,
       pattern: /^[a-z0-9](?!.*--)[a-z0-9-]*[a-z0-9]$/,
       allowed: 'lowercase letters, digits and single `-`',
-      physical: (_s, _t, name) => name,
+      physical: (_s, _t, name) => azureNames(_s, _t).container(name),
     },
   },
   queue: {

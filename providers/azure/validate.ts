@@ -18,6 +18,9 @@ export function validateAzure(service: Service): Diagnostic[] {
   if (typeof region === 'string' && !isKnownRegion(region)) {
     err('targets.azure.region', 'unknown-region', `Unknown Azure region '${region}' (or one without Flex Consumption).`, 'Use a region name such as westeurope, eastus or swedencentral (`az account list-locations -o table`).');
   }
+  if (service.targets.azure?.logRetentionDays !== undefined) {
+    warn('targets.azure.logRetentionDays', 'log-retention-unused', 'The azure target does not create Application Insights or a Log Analytics workspace yet, so logRetentionDays has no effect.', 'Remove it, or set retention on your own workspace.');
+  }
   const names = namesOf(service);
   if (names.app !== `${service.service}-${service.stage}`.toLowerCase()) {
     warn('service', 'name-shortened', `On Azure the Function App is named '${names.app}' (names are at most 60 lowercase characters).`, 'Use a shorter service or stage name to keep the full name.');
