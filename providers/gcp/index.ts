@@ -6,6 +6,7 @@ import { gcpOutputs } from './outputs.js';
 import { gcpScope } from './preflight.js';
 import { sessionFor, sessionOf } from './session.js';
 import { validateGcp } from './validate.js';
+import { gcpInvocations, gcpInvoke, gcpLogs } from './operations.js';
 
 /**
  * The gcp target: Cloud Functions (2nd gen) with Pub/Sub topics, Cloud Scheduler jobs,
@@ -27,4 +28,7 @@ export const adapter: Adapter = {
   async outputs(service, scope, ctx) {
     return gcpOutputs(service, sessionFor(scope, ctx));
   },
+  invoke: gcpInvoke,
+  logs: gcpLogs,
+  invocations: gcpInvocations,
 };

@@ -1,0 +1,178 @@
+import { randomUUID } from 'node:crypto';
+import type { AdapterContext, InvokeResult } from '../../src/core/adapter.js';
+import type { InvocationRecord, LogLine } from '../../src/model/invocation.js';
+import type { FunctionSpec, Service } from '../../src/model/service.js';
+import { SlsxError } from '../../src/errors/slsx-error.js';
+import { waitOptions, type LogEntry } from './clients.js';
+import { call } from './errors.js';
+import { functionUrl } from './outputs.js';
+import { resolveProject, resolveRegion } from './preflight.js';
+import { openSession, resolve, type Session } from './session.js';
+
+export const FOLLOW_MAX_POLLS = 1800;
+export const FOLLOW_INTERVAL_MS = 2000;
+export const SOURCE = 'GCP Cloud Logging (Cloud Run request logs)';
+
+/** A session without the plan-time checks: operations only read, or call what is deployed. */
+async function session(service: Service, ctx: AdapterContext): Promise<Session> {
+  return openSession(ctx, {
+    project: resolveProject(service, ctx.env),
+    projectNumber: '',
+    region: resolveRegion(service, ctx.env),
+    service: service.service,
+    stage: service.stage,
+    external: { buckets: [], secrets: [] },
+  });
+}
+
+function spec(service: Service, fn: string): FunctionSpec {
+  const found = service.functions.find((f) => f.name === fn);
+  if (!found) throw new SlsxError('FUNCTION_NOT_FOUND', `There is no function '${fn}' in ${service.configFile}.`, { hint: `Functions: ${service.functions.map((f) => f.name).join(', ') || '(none)'}.` });
+  return found;
+}
+
+function record(f: FunctionSpec, startedAt: number, ms: number, ok: boolean, requestId: string, error?: string): InvocationRecord {
+  return { target: 'gcp', function: f.name, requestId, startedAt, coldStart: false, durationMs: ms, billedMs: Math.ceil(ms / 100) * 100, memoryMb: f.memory, latencyMs: ms, outcome: ok ? 'ok' : 'error', trigger: 'invoke', ...(error ? { error } : {}), source: 'client measurement (GCP invoke)' };
+}
+
+interface HttpPayload {
+  method?: string;
+  path?: string;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+/**
+ * Invoke a deployed function: an HTTP function through its URL (payload `{ method, path,
+ * headers, body }`, or a JSON body to its first route); a queue function by publishing the
+ * payload to its topic; a scheduled function by calling it as Cloud Scheduler does (with an
+ * identity token). Storage functions take events only from their bucket.
+ */
+export async function gcpInvoke(service: Service, fn: string, payload: unknown, ctx: AdapterContext): Promise<InvokeResult> {
+  const f = spec(service, fn);
+  const s = await session(service, ctx);
+  const started = ctx.now().getTime();
+  const t0 = performance.now();
+  const http = f.events.find((e) => e.kind === 'http');
+  const queue = f.events.find((e) => e.kind === 'queue');
+  if (!http && queue && queue.kind === 'queue') {
+    const topic = resolve(s.names.topicPath(queue.queue), s);
+    const [res] = await call(`pubsub.topics.publish ${topic}`, () => s.clients.publisher.publish({ topic, messages: [{ data: Buffer.from(JSON.stringify(payload ?? {})) }] }));
+    const id = res.messageIds?.[0] ?? randomUUID();
+    return { result: { published: id, topic }, record: record(f, started, performance.now() - t0, true, id), logs: [] };
+  }
+  if (!http && !f.events.some((e) => e.kind === 'schedule') && f.events.length > 0) {
+    throw new SlsxError('TARGET_NOT_AVAILABLE', `'${fn}' is triggered by its bucket only (its ingress is internal), so sls-x cannot call it directly on GCP.`, { hint: 'Upload a file to the bucket to trigger it, or test it on the local target.' });
+  }
+  const base = await functionUrl(s, fn);
+  const p = (payload && typeof payload === 'object' && ('path' in payload || 'method' in payload) ? payload : { body: payload }) as HttpPayload;
+  const method = (p.method ?? (http && http.kind === 'http' && http.method !== 'ANY' ? http.method : 'POST')).toUpperCase();
+  const path = p.path ?? (http && http.kind === 'http' ? http.path : '/');
+  const headers: Record<string, string> = { ...(p.headers ?? {}) };
+  const body = method === 'GET' || method === 'HEAD' || p.body === undefined ? undefined : typeof p.body === 'string' ? p.body : JSON.stringify(p.body);
+  if (body !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
+  // Private functions (scheduled ones): an identity token for their URL, as Cloud Scheduler sends.
+  if (!http && s.clients.http.idToken) headers.authorization = `Bearer ${await call(`identity token for ${base}`, () => (s.clients.http.idToken as (a: string) => Promise<string>)(base))}`;
+  const res = await call(`${method} ${base}${path}`, () => s.clients.http.request(`${base}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) }));
+  const ms = performance.now() - t0;
+  const requestId = res.headers['function-execution-id'] ?? res.headers['x-cloud-trace-context']?.split('/')[0] ?? randomUUID();
+  let parsed: unknown = res.text;
+  try {
+    parsed = JSON.parse(res.text);
+  } catch {
+    // Not JSON: shown as text.
+  }
+  const ok = res.status < 500;
+  return { result: { status: res.status, body: parsed }, record: record(f, started, ms, ok, requestId, ok ? undefined : `HTTP ${res.status}`), logs: [] };
+}
+
+const SEVERITY: Record<string, LogLine['level']> = { DEBUG: 'debug', INFO: 'info', NOTICE: 'info', DEFAULT: 'info', WARNING: 'warn', ERROR: 'error', CRITICAL: 'error', ALERT: 'error', EMERGENCY: 'error' };
+
+function millis(t: LogEntry['timestamp']): number {
+  if (!t) return 0;
+  if (typeof t === 'string') return Date.parse(t);
+  return Number(t.seconds ?? 0) * 1000 + Math.floor(Number(t.nanos ?? 0) / 1e6);
+}
+
+function seconds(d: { seconds?: number | string | null; nanos?: number | null } | string | null | undefined): number {
+  if (!d) return 0;
+  if (typeof d === 'string') return Number.parseFloat(d) || 0;
+  return Number(d.seconds ?? 0) + Number(d.nanos ?? 0) / 1e9;
+}
+
+function filterFor(s: Session, names: string[], sinceMs: number, extra = ''): string {
+  const services = names.map((n) => `"${n}"`).join(' OR ');
+  return `resource.type="cloud_run_revision" AND resource.labels.service_name=(${services}) AND timestamp>="${new Date(sinceMs).toISOString()}"${extra ? ` AND ${extra}` : ''}`;
+}
+
+async function entries(s: Session, filter: string): Promise<LogEntry[]> {
+  const [list] = await call('logging.entries.list', () => s.clients.logging.listLogEntries({ resourceNames: [`projects/${s.project}`], filter, orderBy: 'timestamp asc', pageSize: 1000 }));
+  return list;
+}
+
+function toLine(fn: string, e: LogEntry): LogLine {
+  const message = e.textPayload ?? (typeof e.jsonPayload?.message === 'string' ? e.jsonPayload.message : JSON.stringify(e.jsonPayload ?? {}));
+  return { time: millis(e.timestamp), function: fn, requestId: e.labels?.execution_id ?? undefined, level: SEVERITY[String(e.severity ?? 'DEFAULT')] ?? 'info', message };
+}
+
+/** The function's log lines (stdout/stderr of its instances) from Cloud Logging; `follow` polls until aborted. */
+export async function* gcpLogs(service: Service, fn: string, options: { follow: boolean; sinceMs?: number; signal?: AbortSignal }, ctx: AdapterContext): AsyncIterable<LogLine> {
+  spec(service, fn);
+  const s = await session(service, ctx);
+  const name = s.names.functionName(fn);
+  let since = ctx.now().getTime() - (options.sinceMs ?? 3_600_000);
+  const seen = new Set<string>();
+  for (let poll = 0; poll < (options.follow ? FOLLOW_MAX_POLLS : 1); poll++) {
+    if (options.signal?.aborted) return;
+    for (const e of await entries(s, filterFor(s, [name], since, 'NOT log_id("run.googleapis.com/requests")'))) {
+      const line = toLine(fn, e);
+      const key = `${line.time}:${line.message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      since = Math.max(since, line.time);
+      yield line;
+    }
+    if (options.follow) await waitOptions(s.clients).sleep(FOLLOW_INTERVAL_MS);
+  }
+}
+
+/**
+ * Invocation records from Cloud Run's request logs (one per HTTP request or event delivery,
+ * with its latency). A request is a cold start when it is the first one an instance served and
+ * that instance's start-up probe is in the window; GCP logs no init time, so initMs stays unset.
+ */
+export async function gcpInvocations(service: Service, options: { sinceMs?: number; fn?: string }, ctx: AdapterContext): Promise<InvocationRecord[]> {
+  const s = await session(service, ctx);
+  const fns = service.functions.filter((f) => !options.fn || f.name === options.fn);
+  if (fns.length === 0) return [];
+  const byName = new Map(fns.map((f) => [s.names.functionName(f.name), f]));
+  const since = ctx.now().getTime() - (options.sinceMs ?? 3_600_000);
+  const all = await entries(s, filterFor(s, [...byName.keys()], since, '(log_id("run.googleapis.com/requests") OR textPayload:"STARTUP TCP probe succeeded")'));
+  const started = new Set(all.filter((e) => e.textPayload?.includes('STARTUP TCP probe succeeded')).map((e) => e.labels?.instanceId));
+  const served = new Set<string>();
+  const out: InvocationRecord[] = [];
+  for (const e of all) {
+    if (!e.httpRequest) continue;
+    const f = byName.get(String(e.resource?.labels?.service_name ?? ''));
+    if (!f) continue;
+    const instance = e.labels?.instanceId ?? '';
+    const cold = !served.has(instance) && started.has(instance);
+    served.add(instance);
+    const ms = seconds(e.httpRequest.latency) * 1000;
+    const status = Number(e.httpRequest.status ?? 200);
+    out.push({
+      target: 'gcp',
+      function: f.name,
+      requestId: String(e.trace ?? e.labels?.execution_id ?? `${instance}:${millis(e.timestamp)}`),
+      startedAt: millis(e.timestamp),
+      coldStart: cold,
+      durationMs: ms,
+      billedMs: Math.ceil(ms / 100) * 100,
+      memoryMb: f.memory,
+      latencyMs: ms,
+      outcome: status === 429 ? 'throttled' : status >= 500 ? 'error' : 'ok',
+      source: SOURCE,
+    });
+  }
+  return out;
+}
