@@ -7,6 +7,7 @@ import { gcpScope } from './preflight.js';
 import { sessionFor, sessionOf } from './session.js';
 import { validateGcp } from './validate.js';
 import { gcpInvocations, gcpInvoke, gcpLogs } from './operations.js';
+import { acquireLock } from './lock.js';
 
 /**
  * The gcp target: Cloud Functions (2nd gen) with Pub/Sub topics, Cloud Scheduler jobs,
@@ -27,6 +28,9 @@ export const adapter: Adapter = {
   },
   async outputs(service, scope, ctx) {
     return gcpOutputs(service, sessionFor(scope, ctx));
+  },
+  async lock(scope, ctx) {
+    return acquireLock(sessionFor(scope, ctx), ctx);
   },
   invoke: gcpInvoke,
   logs: gcpLogs,
