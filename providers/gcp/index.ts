@@ -20,17 +20,17 @@ export const adapter: Adapter = {
   validate: validateGcp,
   scope: gcpScope,
   async observe(scope, ctx) {
-    return observeAll(sessionFor(scope, ctx));
+    return observeAll(await sessionFor(scope, ctx));
   },
   desired,
   async apply(change, ctx) {
     return applyChange(change, sessionOf(ctx));
   },
   async outputs(service, scope, ctx) {
-    return gcpOutputs(service, sessionFor(scope, ctx));
+    return gcpOutputs(service, await sessionFor(scope, ctx));
   },
   async lock(scope, ctx) {
-    return acquireLock(sessionFor(scope, ctx), ctx);
+    return acquireLock(await sessionFor(scope, ctx), ctx);
   },
   invoke: gcpInvoke,
   logs: gcpLogs,

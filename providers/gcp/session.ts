@@ -51,15 +51,22 @@ export function sessionOf(ctx: AdapterContext): Session {
   return session;
 }
 
-/** The session for a scope (observe, outputs, lock): scope() must have run with this ctx. */
-export function sessionFor(scope: Scope, ctx: AdapterContext): Session {
-  const session = sessionOf(ctx);
-  if (scope.account && scope.account !== session.project) {
-    throw new SlsxError('PLAN_STALE', `The plan is for GCP project ${scope.account}, but the config and credentials point at ${session.project}.`, {
-      hint: 'Switch to the plan\'s project, or make a new plan.',
+/**
+ * The session for a scope (observe, outputs, lock). The deploy lock is taken before scope()
+ * runs for a saved plan, so a session is opened from the scope itself when there is none yet.
+ */
+export async function sessionFor(scope: Scope, ctx: AdapterContext): Promise<Session> {
+  const existing = sessions.get(ctx);
+  if (!existing) {
+    if (!scope.account || !scope.region) throw new SlsxError('INTERNAL', 'gcp scope without a project or region.');
+    return openSession(ctx, { project: scope.account, projectNumber: '', region: scope.region, service: scope.service, stage: scope.stage, external: { buckets: [], secrets: [] } });
+  }
+  if (scope.account && scope.account !== existing.project) {
+    throw new SlsxError('PLAN_STALE', `The plan is for GCP project ${scope.account}, but the config and credentials point at ${existing.project}.`, {
+      hint: "Switch to the plan's project, or make a new plan.",
     });
   }
-  return session;
+  return existing;
 }
 
 type Where = Pick<Session, 'project' | 'region' | 'projectNumber'>;
