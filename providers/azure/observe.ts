@@ -3,7 +3,7 @@ import { all, call, callOrMissing } from './errors.js';
 import { DEPLOYMENT_CONTAINER, HOST_CONTAINERS, TAG_CODE, TAG_ID, TAG_SERVICE, TAG_STAGE, TYPES } from './naming.js';
 import { grantId } from './grants.js';
 import { roleName } from './roles.js';
-import { templatize, type Session } from './session.js';
+import { ids, resolve, templatize, type Session } from './session.js';
 import { observeApp } from './observe-app.js';
 
 /** An ARM resource in the resource group carrying this service's and stage's tags. */
@@ -56,7 +56,7 @@ export async function observeAll(session: Session): Promise<ObservedResource[]> 
     identity ? observeGrants(session) : Promise.resolve([]),
   ]);
   out.push(...parts.flat());
-  return templatize(out.map(withDependencies), session).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return templatize(canonical(out.map(withDependencies), knownIds(session)), session).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 async function observeIdentity(session: Session, t: Tagged): Promise<ObservedResource> {
@@ -146,6 +146,34 @@ async function observeGrants(session: Session): Promise<ObservedResource[]> {
     });
   }
   return out;
+}
+
+/** The ARM ids desired() writes, resolved: what observed ids are compared against. */
+function knownIds(session: Session): string[] {
+  const { names } = session;
+  const rg = names.resourceGroup;
+  const list = [ids.storageAccount(rg, names.storageAccount), ids.identity(rg, names.identity), ids.plan(rg, names.plan), ids.site(rg, names.app), ids.resourceGroup(rg)];
+  // Longest first, so a site id wins over its resource group's.
+  return resolve(list, session).sort((a, b) => b.length - a.length);
+}
+
+/**
+ * ARM ids are case-insensitive and some APIs answer in another case than they were given
+ * (`resourcegroups`): map any that starts with a known id back to that id's spelling, so a
+ * difference of case never shows as a change.
+ */
+function canonical<T>(value: T, known: string[]): T {
+  const fix = (v: unknown): unknown => {
+    if (typeof v === 'string') {
+      const lower = v.toLowerCase();
+      const id = known.find((k) => lower.startsWith(k.toLowerCase()));
+      return id ? id + v.slice(id.length) : v;
+    }
+    if (Array.isArray(v)) return v.map(fix);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fix(x)]));
+    return v;
+  };
+  return fix(value) as T;
 }
 
 /**

@@ -4,6 +4,7 @@ import { call } from '../errors.js';
 import { dataPlaneRequest } from '../data-plane.js';
 import { ids, resolve } from '../session.js';
 import { TAG_CODE } from '../naming.js';
+import { settle } from '../retry.js';
 import type { ApplyContext, ResourceApply } from './context.js';
 
 /** Polls of a zip deploy's status before giving up (with the clients' sleep between). */
@@ -28,9 +29,17 @@ async function deploy(c: ApplyContext): Promise<void> {
   const zip = await readFile(zipPath);
   const host = await scmHost(c, app);
   const doing = `zip deploy ${app}`;
-  const res = await dataPlaneRequest(c.session.clients, doing, { method: 'POST', url: `https://${host}/api/publish?RemoteBuild=false`, body: new Uint8Array(zip), contentType: 'application/zip' });
-  if (res.status === 202) await waitForDeployment(c, host, doing);
-  else if (res.status < 200 || res.status >= 300) throw new SlsxError('CLOUD_ERROR', `Azure refused the package of ${app} (HTTP ${res.status}): ${res.body.slice(0, 500)}`);
+  // Right after the app and its grants are created, Kudu may not reach the package container yet
+  // (role assignments take minutes to propagate): a 5xx or a failed deployment is retried.
+  await settle(
+    c.session,
+    async () => {
+      const res = await dataPlaneRequest(c.session.clients, doing, { method: 'POST', url: `https://${host}/api/publish?RemoteBuild=false`, body: new Uint8Array(zip), contentType: 'application/zip' });
+      if (res.status === 202) await waitForDeployment(c, host, doing);
+      else if (res.status < 200 || res.status >= 300) throw new SlsxError('CLOUD_ERROR', `Azure refused the package of ${app} (HTTP ${res.status}): ${res.body.slice(0, 500)}`, { hint: 'Deploy again; if it persists, see the deployment log (`az functionapp log deployment show`).' });
+    },
+    (err) => err instanceof SlsxError && err.code === 'CLOUD_ERROR' && !/did not finish in time/.test(err.message),
+  );
   // Scope-style SDK paths are `/{scope}/...`: the scope goes without its leading slash.
   const scope = resolve(ids.site(c.rg, app), c.session).replace(/^\/+/, '');
   await call(`tags update ${app}`, () => c.session.clients.resources.tagsOperations.beginUpdateAtScopeAndWait(scope, { operation: 'Merge', properties: { tags: { [TAG_CODE]: String(c.after.sha256) } } }));

@@ -1,4 +1,5 @@
-import { call, callOrMissing } from '../errors.js';
+import { azureStatus, call, callOrMissing } from '../errors.js';
+import { settle } from '../retry.js';
 import { TAG_ID } from '../naming.js';
 import type { ApplyContext, ResourceApply } from './context.js';
 
@@ -26,8 +27,10 @@ async function putSubscription(c: ApplyContext): Promise<void> {
   const topic = String(c.after.topic);
   const name = String(c.after.name);
   const suffix = String(c.after.subjectEndsWith ?? '');
+  // Event Grid validates the destination: a function the host has not indexed yet (a package
+  // deployed seconds ago) is "not found" for a while, so a 400/404 is retried with backoff.
   await call(`systemTopicEventSubscriptions createOrUpdate ${topic}/${name}`, () =>
-    c.session.clients.eventgrid.systemTopicEventSubscriptions.beginCreateOrUpdateAndWait(c.rg, topic, name, {
+    settle(c.session, () => c.session.clients.eventgrid.systemTopicEventSubscriptions.beginCreateOrUpdateAndWait(c.rg, topic, name, {
       destination: { endpointType: 'AzureFunction', resourceId: String(c.after.function), maxEventsPerBatch: 1 },
       filter: {
         includedEventTypes: c.after.eventTypes as string[],
@@ -37,7 +40,7 @@ async function putSubscription(c: ApplyContext): Promise<void> {
       // Event subscriptions take no tags: the label maps it back to the plan.
       labels: [`${TAG_ID}=${c.change.id}`],
       eventDeliverySchema: 'EventGridSchema',
-    }),
+    }), (err) => [400, 404].includes(azureStatus(err) ?? 0)),
   );
 }
 
