@@ -26,6 +26,9 @@ export function appSettings(service: Service, names: AzureNames): Record<string,
     [`${AZURE_STORAGE_CONNECTION}__accountName`]: names.storageAccount,
     [`${AZURE_STORAGE_CONNECTION}__credential`]: 'managedidentity',
     [`${AZURE_STORAGE_CONNECTION}__clientId`]: PLACEHOLDERS.clientId,
+    // Telemetry to the app's own Application Insights, authenticated with the identity (local auth is off).
+    APPLICATIONINSIGHTS_CONNECTION_STRING: PLACEHOLDERS.insights,
+    APPLICATIONINSIGHTS_AUTHENTICATION_STRING: `Authorization=AAD;ClientId=${PLACEHOLDERS.clientId}`,
   };
   for (const q of service.queues) out[azureAppSettingName('queue', q.name)] = names.queue(q.name);
   for (const b of service.buckets) out[azureAppSettingName('bucket', b.name)] = names.container(b.name);

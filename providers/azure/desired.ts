@@ -43,6 +43,13 @@ export function alwaysReady(service: Service): Array<{ name: string; instanceCou
   return out;
 }
 
+/** Days the Log Analytics workspace keeps logs: `targets.azure.logRetentionDays`, default 30. */
+export function logRetentionDays(service: Service): number {
+  return Number(service.targets.azure?.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS);
+}
+
+export const DEFAULT_LOG_RETENTION_DAYS = 30;
+
 export function nodeVersion(runtime: Service['runtime']): string {
   return runtime.replace(/^node/, '');
 }
@@ -86,6 +93,20 @@ export function desired(service: Service, artifacts: Artifact[]): DesiredResourc
       dependsOn: ['identity', ...(g.on ? [g.on] : [])],
     });
   }
+  out.push({
+    id: 'log-workspace',
+    type: TYPES.workspace,
+    props: { name: names.workspace, sku: 'PerGB2018', retentionDays: logRetentionDays(service) },
+    replaceOn: ['name'],
+    dependsOn: ['resource-group'],
+  });
+  out.push({
+    id: 'app-insights',
+    type: TYPES.insights,
+    props: { name: names.insights, workspace: ids.workspace(rg, names.workspace), disableLocalAuth: true },
+    replaceOn: ['name'],
+    dependsOn: ['log-workspace'],
+  });
   out.push({ id: 'plan', type: TYPES.plan, props: { name: names.plan, sku: 'FC1', tier: 'FlexConsumption' }, dependsOn: ['resource-group'], replaceOn: ['name'] });
   out.push({
     id: 'function-app',
@@ -103,7 +124,7 @@ export function desired(service: Service, artifacts: Artifact[]): DesiredResourc
     },
     replaceOn: ['name'],
     // The host must reach its storage the moment it starts: its grants and queues come first.
-    dependsOn: ['plan', 'identity', 'storage', ...grantIds, ...service.queues.flatMap((q) => [`queue:${q.name}`, `queue:${q.name}:poison`])],
+    dependsOn: ['plan', 'identity', 'storage', 'app-insights', ...grantIds, ...service.queues.flatMap((q) => [`queue:${q.name}`, `queue:${q.name}:poison`])],
   });
   out.push({ id: 'package', type: TYPES.code, props: { app: names.app, sha256: artifact.sha256 }, dependsOn: ['function-app'], inputs: { zipPath: artifact.zipPath, size: artifact.size } });
   out.push(...desiredStorageEvents(service, names));

@@ -39,6 +39,7 @@ export function grants(service: Service, names: AzureNames): Grant[] {
   for (const [bucket, write] of access) {
     add({ on: `bucket:${bucket}`, scope: ids.container(rg, account, names.container(bucket)), role: write ? 'Storage Blob Data Contributor' : 'Storage Blob Data Reader' });
   }
+  add({ on: 'app-insights', scope: ids.insights(rg, names.insights), role: 'Monitoring Metrics Publisher' });
   const vault = keyVaultOf(service);
   if (vault) {
     for (const s of new Set(service.functions.flatMap((f) => f.secrets))) add({ scope: `${ids.vault(rg, vault)}/secrets/${names.secret(s)}`, role: 'Key Vault Secrets User' });

@@ -45,6 +45,9 @@ export interface AzureNames {
   identity: string;
   storageAccount: string;
   systemTopic: string;
+  /** Log Analytics workspace and Application Insights component (logs). */
+  workspace: string;
+  insights: string;
   queue(name: string, poison?: boolean): string;
   container(bucket: string): string;
   eventSubscription(fn: string, index: number): string;
@@ -66,6 +69,8 @@ export function azureNames(service: string, stage: string, resourceGroup?: strin
     identity: fit(`${prefix}-id`, NAME_LIMITS.identity),
     storageAccount: `${compact}${shortHash(`${service}/${stage}/${rg}`)}`,
     systemTopic: fit(`${prefix}-storage`, NAME_LIMITS.systemTopic),
+    workspace: fit(`${prefix}-logs`, 63),
+    insights: fit(`${prefix}-insights`, 255),
     // One storage account per service and stage: queue and container names need no prefix.
     queue: (name, poison = false) => (poison ? `${name}-poison` : name),
     container: (bucket) => bucket,
@@ -86,5 +91,7 @@ export const TYPES = {
   app: 'azure:web:function-app',
   code: 'azure:web:app-package',
   systemTopic: 'azure:eventgrid:system-topic',
+  workspace: 'azure:monitor:log-analytics-workspace',
+  insights: 'azure:monitor:application-insights',
   eventSubscription: 'azure:eventgrid:subscription',
 } as const;

@@ -5,6 +5,7 @@ import { grantId } from './grants.js';
 import { roleName } from './roles.js';
 import { ids, resolve, templatize, type Session } from './session.js';
 import { observeApp } from './observe-app.js';
+import { observeMonitor } from './observe-monitor.js';
 
 /** An ARM resource in the resource group carrying this service's and stage's tags. */
 export interface Tagged {
@@ -45,6 +46,8 @@ export async function observeAll(session: Session): Promise<ObservedResource[]> 
   const of = (type: string): Tagged[] => tagged.filter((t) => t.type === type.toLowerCase());
   const identity = of('Microsoft.ManagedIdentity/userAssignedIdentities')[0];
   if (identity) out.push(await observeIdentity(session, identity));
+  // First: the app's settings are compared with the connection string put back as a placeholder.
+  out.push(...(await observeMonitor(session, of('Microsoft.OperationalInsights/workspaces'), of('Microsoft.Insights/components'))));
   const parts = await Promise.all([
     ...of('Microsoft.Storage/storageAccounts').map((t) => observeStorage(session, t)),
     ...of('Microsoft.Web/serverfarms').map(async (t): Promise<ObservedResource[]> => {
@@ -152,7 +155,15 @@ async function observeGrants(session: Session): Promise<ObservedResource[]> {
 function knownIds(session: Session): string[] {
   const { names } = session;
   const rg = names.resourceGroup;
-  const list = [ids.storageAccount(rg, names.storageAccount), ids.identity(rg, names.identity), ids.plan(rg, names.plan), ids.site(rg, names.app), ids.resourceGroup(rg)];
+  const list = [
+    ids.storageAccount(rg, names.storageAccount),
+    ids.identity(rg, names.identity),
+    ids.plan(rg, names.plan),
+    ids.site(rg, names.app),
+    ids.workspace(rg, names.workspace),
+    ids.insights(rg, names.insights),
+    ids.resourceGroup(rg),
+  ];
   // Longest first, so a site id wins over its resource group's.
   return resolve(list, session).sort((a, b) => b.length - a.length);
 }
@@ -189,7 +200,9 @@ function withDependencies(r: ObservedResource): ObservedResource {
     [TYPES.container]: ['storage'],
     [TYPES.queue]: ['storage'],
     [TYPES.roleAssignment]: ['identity', 'storage'],
-    [TYPES.app]: ['plan', 'identity', 'storage'],
+    [TYPES.app]: ['plan', 'identity', 'storage', 'app-insights'],
+    [TYPES.workspace]: ['resource-group'],
+    [TYPES.insights]: ['log-workspace'],
     [TYPES.code]: ['function-app'],
     [TYPES.systemTopic]: ['storage'],
     [TYPES.eventSubscription]: ['event-topic', 'package'],

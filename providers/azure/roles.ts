@@ -10,6 +10,7 @@ export const ROLES = {
   'Storage Queue Data Contributor': '974c5e8b-45b9-4653-ba55-5f855dd0fb88',
   'Storage Queue Data Message Sender': 'c6a89b2d-59bc-44d0-9896-0f6e12d7b80a',
   'Key Vault Secrets User': '4633458b-17de-408a-b874-0445c86b69e6',
+  'Monitoring Metrics Publisher': '3913510d-42f4-4e42-8a64-420c390055eb',
 } as const;
 
 export type RoleName = keyof typeof ROLES;

@@ -13,7 +13,7 @@ export interface Session {
   stage: string;
   names: AzureNames;
   /** Values only known once created (identity principal/client id), filled by apply or observe. */
-  known: { identityClientId?: string; identityPrincipalId?: string };
+  known: { identityClientId?: string; identityPrincipalId?: string; insightsConnectionString?: string; workspaceCustomerId?: string };
 }
 
 const sessions = new WeakMap<AdapterContext, Session>();
@@ -62,21 +62,29 @@ export function sessionOf(ctx: AdapterContext): Session {
 }
 
 /** Placeholders desired() writes where only the cloud knows the value; apply resolves, observe puts back. */
-export const PLACEHOLDERS = { subscription: '${Subscription}', clientId: '${IdentityClientId}', principalId: '${IdentityPrincipalId}' } as const;
+export const PLACEHOLDERS = {
+  subscription: '${Subscription}',
+  clientId: '${IdentityClientId}',
+  principalId: '${IdentityPrincipalId}',
+  insights: '${AppInsightsConnectionString}',
+} as const;
 
 export function resolve<T>(value: T, session: Pick<Session, 'subscriptionId' | 'known'>): T {
   return deep(value, (s) =>
     s
       .split(PLACEHOLDERS.subscription).join(session.subscriptionId)
       .split(PLACEHOLDERS.clientId).join(session.known.identityClientId ?? PLACEHOLDERS.clientId)
-      .split(PLACEHOLDERS.principalId).join(session.known.identityPrincipalId ?? PLACEHOLDERS.principalId),
+      .split(PLACEHOLDERS.principalId).join(session.known.identityPrincipalId ?? PLACEHOLDERS.principalId)
+      .split(PLACEHOLDERS.insights).join(session.known.insightsConnectionString ?? PLACEHOLDERS.insights),
   ) as T;
 }
 
 export function templatize<T>(value: T, session: Pick<Session, 'subscriptionId' | 'known'>): T {
   return deep(value, (s) => {
     let out = s.replace(new RegExp(`/subscriptions/${escape(session.subscriptionId)}/`, 'gi'), `/subscriptions/${PLACEHOLDERS.subscription}/`);
-    if (session.known.identityClientId && out === session.known.identityClientId) out = PLACEHOLDERS.clientId;
+    if (session.known.insightsConnectionString && out === session.known.insightsConnectionString) out = PLACEHOLDERS.insights;
+    // A GUID of its own: safe to put back wherever it appears (also inside the App Insights auth string).
+    if (session.known.identityClientId) out = out.split(session.known.identityClientId).join(PLACEHOLDERS.clientId);
     return out;
   }) as T;
 }
@@ -104,6 +112,8 @@ export const ids = {
   identity: (rg: string, name: string) => `${ids.resourceGroup(rg)}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${name}`,
   plan: (rg: string, name: string) => `${ids.resourceGroup(rg)}/providers/Microsoft.Web/serverfarms/${name}`,
   site: (rg: string, name: string) => `${ids.resourceGroup(rg)}/providers/Microsoft.Web/sites/${name}`,
+  workspace: (rg: string, name: string) => `${ids.resourceGroup(rg)}/providers/Microsoft.OperationalInsights/workspaces/${name}`,
+  insights: (rg: string, name: string) => `${ids.resourceGroup(rg)}/providers/Microsoft.Insights/components/${name}`,
   vault: (rg: string, name: string) => `${ids.resourceGroup(rg)}/providers/Microsoft.KeyVault/vaults/${name}`,
   roleDefinition: (guid: string) => `/subscriptions/${PLACEHOLDERS.subscription}/providers/Microsoft.Authorization/roleDefinitions/${guid}`,
 };

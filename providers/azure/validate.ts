@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../../src/model/diagnostic.js';
 import type { Service } from '../../src/model/service.js';
 import { keyVaultOf } from './app-settings.js';
-import { maxInstances, namesOf } from './desired.js';
+import { logRetentionDays, maxInstances, namesOf } from './desired.js';
 import { isKnownRegion } from './regions.js';
 
 /**
@@ -18,8 +18,9 @@ export function validateAzure(service: Service): Diagnostic[] {
   if (typeof region === 'string' && !isKnownRegion(region)) {
     err('targets.azure.region', 'unknown-region', `Unknown Azure region '${region}' (or one without Flex Consumption).`, 'Use a region name such as westeurope, eastus or swedencentral (`az account list-locations -o table`).');
   }
-  if (service.targets.azure?.logRetentionDays !== undefined) {
-    warn('targets.azure.logRetentionDays', 'log-retention-unused', 'The azure target does not create Application Insights or a Log Analytics workspace yet, so logRetentionDays has no effect.', 'Remove it, or set retention on your own workspace.');
+  const retention = logRetentionDays(service);
+  if (!Number.isInteger(retention) || retention < 30 || retention > 730) {
+    err('targets.azure.logRetentionDays', 'limit-log-retention', `A Log Analytics workspace keeps logs 30 to 730 days; the config asks for ${retention}.`, 'Set logRetentionDays between 30 and 730.');
   }
   const names = namesOf(service);
   if (names.app !== `${service.service}-${service.stage}`.toLowerCase()) {

@@ -32,6 +32,7 @@ describe('azure adapter: desired state', () => {
       'Storage Queue Data Contributor @ Microsoft.Storage/storageAccounts/shopdevce7e13ab/queueServices/default/queues/orders',
       'Storage Queue Data Contributor @ Microsoft.Storage/storageAccounts/shopdevce7e13ab/queueServices/default/queues/orders-poison',
       'Storage Blob Data Contributor @ Microsoft.Storage/storageAccounts/shopdevce7e13ab/blobServices/default/containers/uploads',
+      'Monitoring Metrics Publisher @ Microsoft.Insights/components/shop-dev-insights',
       'Key Vault Secrets User @ Microsoft.KeyVault/vaults/shop-vault/secrets/shop-dev-STRIPE-KEY',
     ]);
   });
@@ -43,6 +44,7 @@ describe('azure adapter: first deploy', () => {
     const s = shop();
     const p = await deploy(s, artifacts(s), arm);
     expect(work(p.changes)).toEqual([
+      'create app-insights',
       'create bucket:uploads',
       'create container:app-package',
       'create container:azure-webjobs-hosts',
@@ -54,10 +56,12 @@ describe('azure adapter: first deploy', () => {
       'create grant:BlobDataContributor:containers/uploads',
       'create grant:BlobDataOwner:containers/azure-webjobs-hosts',
       'create grant:BlobDataOwner:containers/azure-webjobs-secrets',
+      'create grant:MonitoringMetricsPublisher:components/shop-dev-insights',
       'create grant:QueueDataContributor:queues/orders',
       'create grant:QueueDataContributor:queues/orders-poison',
       'create grant:SecretsUser:secrets/shop-dev-STRIPE-KEY',
       'create identity',
+      'create log-workspace',
       'create package',
       'create plan',
       'create queue:orders',
@@ -87,6 +91,9 @@ describe('azure adapter: first deploy', () => {
         RA(`${ACCT}/queueServices/default/queues/orders-poison`, '18461757-03fb-4f30-84a2-ca08174c9137'),
         RA(`${ACCT}/blobServices/default/containers/uploads`, '9bd36d39-f7f2-48a6-8ffd-1c826fe339dd'),
         `PUT ${RG}/providers/Microsoft.EventGrid/systemTopics/shop-dev-storage?api-version=2022-06-15`,
+        `PUT ${RG}/providers/Microsoft.OperationalInsights/workspaces/shop-dev-logs?api-version=2023-09-01`,
+        `PUT ${RG}/providers/Microsoft.Insights/components/shop-dev-insights?api-version=2020-02-02`,
+        RA(`${RG}/providers/Microsoft.Insights/components/shop-dev-insights`, 'f348721e-044f-4668-83fd-4069739d7c03'),
         `PUT ${RG}/providers/Microsoft.Web/sites/shop-dev?${WEB_V}`,
         'POST https://shop-dev.scm.azurewebsites.net/api/publish',
         `PATCH ${RG}/providers/Microsoft.Web/sites/shop-dev/providers/Microsoft.Resources/tags/default?api-version=2025-04-01`,
@@ -120,6 +127,9 @@ describe('azure adapter: first deploy', () => {
           minTlsVersion: '1.2',
           ftpsState: 'Disabled',
           appSettings: [
+            // Telemetry authenticated with the app's identity (the component has local auth off).
+            { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'Authorization=AAD;ClientId=22222222-2222-2222-2222-222222222222' },
+            { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: 'InstrumentationKey=44444444-4444-4444-4444-444444444444;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/' },
             { name: 'AzureWebJobsStorage__accountName', value: 'shopdevce7e13ab' },
             { name: 'AzureWebJobsStorage__clientId', value: '22222222-2222-2222-2222-222222222222' },
             { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' },
@@ -146,7 +156,19 @@ describe('azure adapter: first deploy', () => {
       ['orders', ROLE('974c5e8b-45b9-4653-ba55-5f855dd0fb88'), '11111111-1111-1111-1111-111111111111', 'ServicePrincipal'],
       ['orders-poison', ROLE('974c5e8b-45b9-4653-ba55-5f855dd0fb88'), '11111111-1111-1111-1111-111111111111', 'ServicePrincipal'],
       ['uploads', ROLE('ba92f5b4-2d11-453d-a403-e96b0029c9fe'), '11111111-1111-1111-1111-111111111111', 'ServicePrincipal'],
+      ['shop-dev-insights', ROLE('3913510d-42f4-4e42-8a64-420c390055eb'), '11111111-1111-1111-1111-111111111111', 'ServicePrincipal'],
     ]);
+    expect(arm.find('PUT', '/workspaces/shop-dev-logs')[0].body).toEqual({
+      location: 'westeurope',
+      tags: { 'slsx:service': 'shop', 'slsx:stage': 'dev', 'slsx:id': 'log-workspace' },
+      properties: { sku: { name: 'PerGB2018' }, retentionInDays: 30 },
+    });
+    expect(arm.find('PUT', '/components/shop-dev-insights')[0].body).toEqual({
+      location: 'westeurope',
+      kind: 'web',
+      tags: { 'slsx:service': 'shop', 'slsx:stage': 'dev', 'slsx:id': 'app-insights' },
+      properties: { Application_Type: 'web', WorkspaceResourceId: `${RG}/providers/Microsoft.OperationalInsights/workspaces/shop-dev-logs`, DisableLocalAuth: true, IngestionMode: 'LogAnalytics' },
+    });
     expect(arm.find('PUT', '/storageAccounts/shopdevce7e13ab')[0].body).toEqual({
       sku: { name: 'Standard_LRS' },
       kind: 'StorageV2',

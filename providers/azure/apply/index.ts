@@ -8,6 +8,7 @@ import { eventSubscriptionApply, systemTopicApply } from './event-grid.js';
 import { flexPlanApply } from './flex-plan.js';
 import { functionAppApply } from './function-app.js';
 import { identityApply } from './identity.js';
+import { insightsApply, workspaceApply } from './monitor.js';
 import { resourceGroupApply } from './resource-group.js';
 import { roleAssignmentApply } from './role-assignment.js';
 import { containerApply, queueApply, storageAccountApply } from './storage.js';
@@ -24,6 +25,8 @@ const BY_TYPE: Record<string, ResourceApply> = {
   [TYPES.code]: appPackageApply,
   [TYPES.systemTopic]: systemTopicApply,
   [TYPES.eventSubscription]: eventSubscriptionApply,
+  [TYPES.workspace]: workspaceApply,
+  [TYPES.insights]: insightsApply,
 };
 
 /** Execute one change of a plan. Every operation is idempotent: re-running it converges. */

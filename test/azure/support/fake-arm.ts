@@ -195,6 +195,8 @@ export class FakeArm {
     const prev = this.resources.get(key);
     const res: Res = { ...body, id: path, name, type: typeOf(path), properties: { ...(body.properties ?? {}), provisioningState: 'Succeeded' } };
     if (body.tags === undefined && prev?.tags) res.tags = prev.tags;
+    if (/\/microsoft\.operationalinsights\/workspaces\/[^/]+$/.test(key)) res.properties.customerId = '33333333-3333-3333-3333-333333333333';
+    if (/\/microsoft\.insights\/components\/[^/]+$/.test(key)) res.properties.ConnectionString = `InstrumentationKey=44444444-4444-4444-4444-444444444444;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/`;
     if (/\/microsoft\.managedidentity\/userassignedidentities\//.test(key)) Object.assign(res.properties, { principalId: PRINCIPAL, clientId: CLIENT, tenantId: 'tenant' });
     if (key.includes('/providers/microsoft.authorization/roleassignments/')) res.properties.scope = path.slice(0, path.toLowerCase().indexOf('/providers/microsoft.authorization/'));
     if (/\/microsoft\.web\/sites\/[^/]+$/.test(key)) {
