@@ -9,6 +9,7 @@ import { openSession, sessionOf } from './session.js';
 import { validateAzure } from './validate.js';
 import { azureInvoke } from './operations.js';
 import { acquireLock } from './lock.js';
+import { azureLogs } from './logs.js';
 
 async function sessionFor(scope: Scope, ctx: AdapterContext) {
   return openSession(ctx, scope);
@@ -38,4 +39,5 @@ export const adapter: Adapter = {
     return acquireLock(await sessionFor(scope, ctx), ctx);
   },
   invoke: azureInvoke,
+  logs: azureLogs,
 };

@@ -9,7 +9,7 @@ import { appMemory, namesOf } from './desired.js';
 import { resolveRegion, resolveSubscription } from './preflight.js';
 import { openSession, scopeAccount, type Session } from './session.js';
 
-async function session(service: Service, ctx: AdapterContext): Promise<Session> {
+export async function session(service: Service, ctx: AdapterContext): Promise<Session> {
   const names = namesOf(service);
   return openSession(ctx, {
     target: 'azure',
@@ -20,7 +20,7 @@ async function session(service: Service, ctx: AdapterContext): Promise<Session> 
   });
 }
 
-function spec(service: Service, fn: string): FunctionSpec {
+export function spec(service: Service, fn: string): FunctionSpec {
   const found = service.functions.find((f) => f.name === fn);
   if (!found) throw new SlsxError('FUNCTION_NOT_FOUND', `There is no function '${fn}' in ${service.configFile}.`, { hint: `Functions: ${service.functions.map((f) => f.name).join(', ') || '(none)'}.` });
   return found;

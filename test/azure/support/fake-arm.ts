@@ -36,6 +36,8 @@ export class FakeArm {
   /** Throw a network error for the first request matching this (an interrupted deploy). */
   failOnce?: (r: Recorded) => boolean;
   readonly zips: Buffer[] = [];
+  /** Rows the Log Analytics query API answers with (AppTraces). */
+  traces: Array<Record<string, unknown>> = [];
 
   readonly credential: TokenCredential = { getToken: async (): Promise<AccessToken> => ({ token: 'fake-token', expiresOnTimestamp: Date.now() + 3600_000 }) };
   readonly httpClient: HttpClient = { sendRequest: (req) => this.handle(req) };
@@ -71,6 +73,10 @@ export class FakeArm {
     if (this.failOnce?.(rec)) {
       this.failOnce = undefined;
       throw Object.assign(new Error('socket hang up (fake interruption)'), { code: 'ECONNRESET' });
+    }
+    if (url.host === 'api.loganalytics.io') {
+      const columns = ['TimeGenerated', 'Message', 'SeverityLevel', 'OperationId', 'Properties'].map((name) => ({ name, type: 'string' }));
+      return this.reply(req, 200, { tables: [{ name: 'PrimaryResult', columns, rows: this.traces.map((t) => columns.map((c) => t[c.name])) }] });
     }
     if (url.host.endsWith('.scm.azurewebsites.net')) {
       if (raw instanceof Uint8Array) this.zips.push(Buffer.from(raw));
