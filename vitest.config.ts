@@ -7,9 +7,14 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     maxWorkers: 2,
-    // Tests reach only loopback: keep the AWS SDK's credential chain off the instance-metadata
-    // address (the opt-in live suite, SLSX_IT_AWS=1, may use it).
-    env: process.env.SLSX_IT_AWS === '1' ? {} : { AWS_EC2_METADATA_DISABLED: 'true' },
+    // Tests reach only loopback: keep every cloud SDK's credential chain off the instance-metadata
+    // address 169.254.169.254 (AWS IMDS, Azure managed identity, GCE metadata). The opt-in live
+    // suites (SLSX_IT_AWS / SLSX_IT_AZURE / SLSX_IT_GCP = 1) use the real chains.
+    env: {
+      ...(process.env.SLSX_IT_AWS === '1' ? {} : { AWS_EC2_METADATA_DISABLED: 'true' }),
+      ...(process.env.SLSX_IT_AZURE === '1' ? {} : { AZURE_TOKEN_CREDENTIALS: 'environmentcredential' }),
+      ...(process.env.SLSX_IT_GCP === '1' ? {} : { METADATA_SERVER_DETECTION: 'none' }),
+    },
     reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });
