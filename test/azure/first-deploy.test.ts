@@ -105,6 +105,7 @@ describe('azure adapter: first deploy', () => {
     expect(at('userAssignedIdentities/shop-dev-id')).toBeLessThan(at('roleAssignments/'));
     expect(at('containers/azure-webjobs-hosts/providers/Microsoft.Authorization')).toBeLessThan(at('sites/shop-dev?'));
     expect(at('queues/orders-poison?')).toBeLessThan(at('sites/shop-dev?'));
+    expect(at('components/shop-dev-insights?')).toBeLessThan(at('sites/shop-dev?'));
     expect(at('sites/shop-dev?')).toBeLessThan(at('/api/publish'));
     expect(at('/api/publish')).toBeLessThan(at('eventSubscriptions/thumbnail-1'));
   });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { SlsxError } from '../../../src/errors/slsx-error.js';
-import { azureCode, call, callOrMissing, mapAzureError } from '../errors.js';
+import { azureCode, callOrMissing, mapAzureError } from '../errors.js';
 import { resolve } from '../session.js';
 import type { ApplyContext, ResourceApply } from './context.js';
 
@@ -44,4 +44,3 @@ async function remove(c: ApplyContext): Promise<void> {
 
 /** One role on one scope for the app's identity. Assignments cannot change: update = delete + create. */
 export const roleAssignmentApply: ResourceApply = { create, delete: remove };
-export { call };
