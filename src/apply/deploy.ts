@@ -34,22 +34,24 @@ export function hashObserved(observed: unknown): string {
 }
 
 /**
- * validate -> package -> scope -> observe -> desired -> diff. Reads only: no write call is made
+ * validate -> scope -> package -> observe -> desired -> diff. Reads only: no write call is made
  * while planning (package writes build output under .sls-x/, never to the target).
  */
 export async function makePlan(input: PlanInput): Promise<Plan> {
   const { service, target, adapter, ctx } = input;
   const checks = await timed(ctx, 'validate', async () => adapter.validate(service));
   const errors = checks.filter((d) => d.severity === 'error');
-  if (errors.length > 0) {
+  // A removal deletes what exists: limits of the config must not stand in its way.
+  if (errors.length > 0 && !input.remove) {
     throw new SlsxError('UNSUPPORTED_CAPABILITY', `The ${target} target cannot deploy this service as configured (${errors.length} problem(s)).`, {
       diagnostics: checks,
       hint: 'Change the config as each diagnostic says, or deploy to another target.',
     });
   }
-  for (const warning of checks) ctx.events({ type: 'diagnostic', diagnostic: warning });
-  const artifacts = input.remove ? [] : await timed(ctx, 'package', () => input.packager(service, target, ctx));
+  if (!input.remove) for (const warning of checks) ctx.events({ type: 'diagnostic', diagnostic: warning });
+  // Who and where first: missing credentials fail before anything is built or written.
   const scope = await timed(ctx, 'observe', () => adapter.scope(service, ctx));
+  const artifacts = input.remove ? [] : await timed(ctx, 'package', () => input.packager(service, target, ctx));
   const observed = await timed(ctx, 'observe', () => adapter.observe(scope, ctx));
   const plan = await timed(ctx, 'plan', async (): Promise<Plan> => {
     const desired = input.remove ? [] : adapter.desired(service, artifacts);

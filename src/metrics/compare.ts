@@ -31,7 +31,7 @@ export interface ColdStartRow {
 /** What happened when a target's records were read. */
 export interface TargetStatus {
   target: TargetName;
-  status: 'data' | 'no records' | 'no adapter yet' | 'unavailable' | 'not configured';
+  status: 'data' | 'no records' | 'no reader yet' | 'unavailable' | 'not configured';
   note?: string;
 }
 

@@ -35,6 +35,14 @@ const DETAILS: Record<string, SourceDetail> = {
     init: 'AWS REPORT lines: `Init Duration` of cold invocations, read from CloudWatch Logs',
     noLatency: 'AWS REPORT lines carry no client-side latency: `sls-x bench coldstart <fn> --target aws` measures and prints it for forced cold starts',
   },
+  'GCP Cloud Logging (Cloud Run request logs)': {
+    init: 'GCP Cloud Logging: no init time is logged; a cold start is the first request an instance serves after its start-up probe',
+    latency: "GCP Cloud Logging: the request latency in Cloud Run's request logs, measured by Google's front end from request in to response out",
+  },
+  'client measurement (GCP invoke)': {
+    init: 'client measurement: `sls-x invoke` on gcp has no server-side init figure',
+    latency: 'client measurement: the HTTP call to the function (or the publish), timed by sls-x',
+  },
   'client measurement (no REPORT line)': {
     init: 'client measurement: the invoke answer had no REPORT line, so no server-side init',
     latency: 'client measurement: the Lambda Invoke API round trip, timed by sls-x',
@@ -53,10 +61,9 @@ export function missingLatency(source: string): string | undefined {
   return DETAILS[source]?.noLatency;
 }
 
-/** Targets whose invocation-record reader does not exist yet, and where it will read from. */
-export const NO_ADAPTER_YET: Partial<Record<TargetName, string>> = {
-  azure: 'Azure Application Insights: its reader comes with the Azure adapter',
-  gcp: 'GCP Cloud Logging: its reader comes with the GCP adapter',
+/** Targets with no invocation-record reader yet, and why. */
+export const NO_READER_YET: Partial<Record<TargetName, string>> = {
+  azure: 'Azure Application Insights records durations but no cold-start flag: sls-x does not read it yet',
 };
 
 /** Where `sls-x bench coldstart` times its client-side latency, per target. */

@@ -74,6 +74,24 @@ describe('plan and apply through the core', () => {
     expect(calls).toEqual([]);
   });
 
+  it('removes even when the config now breaks a limit of the target', async () => {
+    const { adapter, state } = fakeAdapter();
+    const small = service([fn('api')]);
+    await applyPlan({ plan: await makePlan({ service: small, target: 'local', adapter, ctx: context(), packager: packager({}) }), service: small, adapter, ctx: context() });
+    const big = service([fn('api', 8192)]);
+    const removal = await makePlan({ service: big, target: 'local', adapter, ctx: context(), packager: packager({}), remove: true });
+    await applyPlan({ plan: removal, service: big, adapter, ctx: context(), readOutputs: false });
+    expect(state.size).toBe(0);
+  });
+
+  it('reads who and where before packaging: missing credentials fail with nothing built', async () => {
+    const { adapter } = fakeAdapter();
+    let packaged = false;
+    adapter.scope = async () => { throw new SlsxError('CREDENTIALS', 'no credentials'); };
+    await expect(makePlan({ service: service([fn('api')]), target: 'local', adapter, ctx: context(), packager: async () => { packaged = true; return []; } })).rejects.toMatchObject({ code: 'CREDENTIALS' });
+    expect(packaged).toBe(false);
+  });
+
   it('refuses a saved plan when the account or the deployed state changed', async () => {
     const first = fakeAdapter({ account: 'acct-1' });
     const svc = service([fn('api')]);

@@ -172,9 +172,9 @@ traffic:
   });
 
   it('refuses --from-metrics clearly when the target cannot read records', async () => {
-    const r = await cli(['--from-metrics', '--target', 'gcp'], folder(files));
+    const r = await cli(['--from-metrics', '--target', 'azure'], folder(files));
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/error TARGET_NOT_AVAILABLE: --from-metrics: target 'gcp' cannot read invocation records yet/);
+    expect(r.stderr).toMatch(/error TARGET_NOT_AVAILABLE: --from-metrics: target 'azure' cannot read invocation records yet/);
     expect(r.stderr).toMatch(/hint: Use --target local/);
   });
 });

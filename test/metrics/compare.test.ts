@@ -43,7 +43,7 @@ describe('metrics --compare (pure)', () => {
     const rows = compareColdStarts([aws({ coldStart: true, initMs: 140.62 }), rec({ coldStart: true, initMs: 20.5, latencyMs: 25 }), rec({ latencyMs: 1.5 })]);
     const text = renderCompare(rows, [
       { target: 'aws', status: 'data' },
-      { target: 'azure', status: 'no adapter yet', note: 'Azure Application Insights: its reader comes with the Azure adapter' },
+      { target: 'azure', status: 'no reader yet', note: 'Azure Application Insights records durations but no cold-start flag: sls-x does not read it yet' },
       { target: 'local', status: 'data' },
     ]);
     const lines = text.split('\n');
@@ -53,7 +53,7 @@ describe('metrics --compare (pure)', () => {
     expect(text).toContain('[1] server-side init, AWS REPORT lines: `Init Duration` of cold invocations, read from CloudWatch Logs.');
     expect(text).toMatch(/^\[2\] AWS REPORT lines carry no client-side latency/m);
     expect(text).toContain('[4] client-side latency, local measurement: the local HTTP gateway');
-    expect(text).toContain('azure: no adapter yet (Azure Application Insights: its reader comes with the Azure adapter).');
+    expect(text).toContain('azure: no reader yet (Azure Application Insights records durations but no cold-start flag: sls-x does not read it yet).');
     expect(text).not.toMatch(/^aws: /m);
     expect(renderCompare([], [])).toContain('No invocation records on any target yet.');
   });

@@ -15,18 +15,18 @@ const firstLine = (err: unknown): string => (err instanceof Error ? err.message.
 
 /**
  * Read every target's invocation records for `--compare`: local always, a cloud when faas.yaml
- * configures it (or it is the command's target); Azure and GCP say they have no reader yet.
+ * configures it (or it is the command's target); Azure says it has no reader yet.
  * A target that fails to answer (no credentials, ...) is reported, not fatal.
  */
 async function readAll(session: Session, ctx: CliContext, sinceMs: number | undefined): Promise<{ records: InvocationRecord[]; targets: TargetStatus[] }> {
   const { loadAdapter } = await import('../../core/targets.js');
-  const { NO_ADAPTER_YET } = await import('../../metrics/sources.js');
+  const { NO_READER_YET } = await import('../../metrics/sources.js');
   const records: InvocationRecord[] = [];
   const targets: TargetStatus[] = [];
   for (const target of TARGETS as readonly TargetName[]) {
     const wanted = target === 'local' || target === session.target || session.service.targets[target] !== undefined;
-    if (NO_ADAPTER_YET[target]) {
-      targets.push({ target, status: 'no adapter yet', note: NO_ADAPTER_YET[target] });
+    if (NO_READER_YET[target]) {
+      targets.push({ target, status: 'no reader yet', note: NO_READER_YET[target] });
       continue;
     }
     if (!wanted) {
