@@ -20,8 +20,6 @@ export async function loadAdapter(target: TargetName): Promise<Adapter> {
     case 'gcp':
       return (await import('../../providers/gcp/index.js')).adapter;
     default:
-      throw new SlsxError('TARGET_NOT_AVAILABLE', `The '${target}' target cannot deploy, invoke, read logs or metrics yet.`, {
-        hint: `\`sls-x validate --target ${target}\`, \`sls-x package --target ${target}\` and \`sls-x cost estimate\` work today; deploy to local or aws.`,
-      });
+      throw new SlsxError('USAGE', `Unknown target '${String(target)}'.`, { hint: `Use one of: ${TARGETS.join(', ')}.` });
   }
 }
