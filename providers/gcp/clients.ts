@@ -15,7 +15,8 @@ export interface Operation<T = unknown> {
 
 /** An IAM policy (the parts sls-x reads and writes). `etag` guards concurrent writes. */
 export interface IamPolicy {
-  bindings?: Array<{ role?: string | null; members?: string[] | null }> | null;
+  /** `condition` (IAM Conditions, policy version 3): such a binding is someone else's and kept as it is. */
+  bindings?: Array<{ role?: string | null; members?: string[] | null; condition?: unknown }> | null;
   etag?: string | Uint8Array | null;
   version?: number | null;
 }

@@ -17,7 +17,8 @@ export function ourBindings(policy: IamPolicy | undefined, kind: BindingKind, ou
   const out: Record<string, string[]> = {};
   for (const b of policy?.bindings ?? []) {
     const role = String(b.role ?? '');
-    if (!MANAGED_ROLES[kind].includes(role)) continue;
+    // A conditional binding is someone else's (sls-x grants none): not read as sls-x's, never removed.
+    if (!MANAGED_ROLES[kind].includes(role) || b.condition) continue;
     const members = (b.members ?? []).filter((m) => ours.has(m) || (kind === 'run' && m === 'allUsers'));
     if (members.length > 0) out[role] = [...new Set([...(out[role] ?? []), ...members])].sort();
   }

@@ -72,6 +72,24 @@ describe('gcp adapter: buckets and storage triggers', () => {
     expect(gcp.policies.get('bucket:acme-legacy-files')?.bindings).toEqual([{ role: 'roles/storage.objectViewer', members: ['group:data@example.com'] }]);
   });
 
+  it("keeps others' conditional grants on an existing bucket as they are (never widened to the whole bucket)", async () => {
+    const gcp = new FakeGcp();
+    gcp.buckets.set('acme-legacy-files', { name: 'acme-legacy-files', location: 'EU', labels: {}, projectNumber: PROJECT_NUMBER });
+    const condition = { title: 'public only', expression: 'resource.name.startsWith("projects/_/buckets/acme-legacy-files/objects/public/")' };
+    const conditional = { role: 'roles/storage.objectViewer', members: ['group:partners@example.com'], condition };
+    gcp.policies.set('bucket:acme-legacy-files', { version: 3, bindings: [conditional], etag: 'e5' });
+    const s = svc();
+    await deploy(s, artifacts(s), context(gcp));
+    expect(gcp.policies.get('bucket:acme-legacy-files')?.bindings).toEqual([{ role: 'roles/storage.objectViewer', members: [`serviceAccount:${SA_API}`] }, conditional]);
+
+    // Dropping the bucket from the config removes sls-x's grant and nothing else.
+    const s2 = svc();
+    s2.buckets = [{ name: 'uploads' }];
+    s2.functions[1].buckets = [{ name: 'uploads', access: 'read' }];
+    await deploy(s2, artifacts(s2), context(gcp));
+    expect(gcp.policies.get('bucket:acme-legacy-files')?.bindings).toEqual([conditional]);
+  });
+
   it('a function with a trigger on deletes gets the deleted event type', async () => {
     const gcp = new FakeGcp();
     const s = service([fn('cleanup', { events: [{ kind: 'storage', bucket: 'uploads', on: ['deleted'] }] })], { buckets: [{ name: 'uploads' }] });

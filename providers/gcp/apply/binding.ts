@@ -15,15 +15,20 @@ const API: Record<BindingKind, 'run' | 'publisher' | 'storage' | 'secrets'> = { 
  * grants others made on a shared bucket or secret are never touched.
  */
 export function mergePolicy(policy: IamPolicy, before: Bindings, after: Bindings): IamPolicy {
-  const roles = new Set([...(policy.bindings ?? []).map((b) => String(b.role)), ...Object.keys(after)]);
+  // Conditional bindings (IAM Conditions) are never sls-x's: kept exactly as they are. Folding
+  // them into the unconditional binding of their role would drop the condition and widen
+  // someone else's access (e.g. a prefix-limited reader would read the whole bucket).
+  const conditional = (policy.bindings ?? []).filter((b) => b.condition);
+  const plain = (policy.bindings ?? []).filter((b) => !b.condition);
+  const roles = new Set([...plain.map((b) => String(b.role)), ...Object.keys(after)]);
   const bindings = [...roles]
     .map((role) => {
-      const current = (policy.bindings ?? []).filter((b) => b.role === role).flatMap((b) => b.members ?? []);
+      const current = plain.filter((b) => b.role === role).flatMap((b) => b.members ?? []);
       const kept = current.filter((m) => !(before[role] ?? []).includes(m));
       return { role, members: [...new Set([...kept, ...(after[role] ?? [])])].sort() };
     })
     .filter((b) => b.members.length > 0);
-  return { ...policy, bindings };
+  return { ...policy, bindings: [...bindings, ...conditional] };
 }
 
 async function write(c: ApplyContext, before: Bindings, after: Bindings, resource: string, kind: BindingKind): Promise<void> {
