@@ -1,3 +1,4 @@
+import type { ResourceApply as CoreResourceApply } from '../../../src/apply/dispatch.js';
 import type { Change, Props } from '../../../src/core/resources.js';
 import { SlsxError } from '../../../src/errors/slsx-error.js';
 import { waitOptions } from '../clients.js';
@@ -17,11 +18,7 @@ export interface ApplyContext {
 }
 
 /** One resource kind's idempotent operations. `update` defaults to delete + create when absent. */
-export interface ResourceApply {
-  create(c: ApplyContext): Promise<void>;
-  update?(c: ApplyContext): Promise<void>;
-  delete(c: ApplyContext): Promise<void>;
-}
+export type ResourceApply = CoreResourceApply<ApplyContext>;
 
 export function applyContext(change: Change, session: Session): ApplyContext {
   return {

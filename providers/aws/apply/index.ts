@@ -1,5 +1,5 @@
 import type { Change } from '../../../src/core/resources.js';
-import { SlsxError } from '../../../src/errors/slsx-error.js';
+import { dispatchChange } from '../../../src/apply/dispatch.js';
 import { TYPES } from '../naming.js';
 import type { Session } from '../session.js';
 import { aliasApply } from './alias.js';
@@ -35,25 +35,6 @@ const BY_TYPE: Record<string, ResourceApply> = {
 };
 
 /** Execute one change of a plan. Every operation is idempotent: re-running it converges. */
-export async function applyChange(change: Change, session: Session): Promise<void> {
-  const handler = BY_TYPE[change.type];
-  if (!handler) throw new SlsxError('INTERNAL', `The aws adapter cannot apply resources of type '${change.type}'.`);
-  const c = applyContext(change, session);
-  switch (change.action) {
-    case 'noop':
-      return;
-    case 'create':
-      return handler.create(c);
-    case 'update':
-      return handler.update ? handler.update(c) : replace(handler, c);
-    case 'replace':
-      return replace(handler, c);
-    case 'delete':
-      return handler.delete(c);
-  }
-}
-
-async function replace(handler: ResourceApply, c: ReturnType<typeof applyContext>): Promise<void> {
-  await handler.delete(c);
-  await handler.create({ ...c, physicalId: undefined, before: {} });
+export function applyChange(change: Change, session: Session): Promise<void> {
+  return dispatchChange(change, BY_TYPE, (ch) => applyContext(ch, session), 'aws');
 }
