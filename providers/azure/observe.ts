@@ -129,16 +129,19 @@ async function observeTopic(session: Session, t: Tagged): Promise<ObservedResour
   return out;
 }
 
-/** Role assignments of the identity at or below the resource group (where every grant is scoped). */
+/** Role assignments of the identity on resources in the resource group (where every grant is scoped). */
 async function observeGrants(session: Session): Promise<ObservedResource[]> {
   const principal = session.known.identityPrincipalId;
   if (!principal) return [];
   const rg = session.names.resourceGroup;
   const list = await all(`roleAssignments list ${rg}`, session.clients.authorization.roleAssignments.listForResourceGroup(rg, { filter: `principalId eq '${principal}'` }));
   const out: ObservedResource[] = [];
+  // The list also holds assignments inherited from above (subscription, management group): those
+  // are not sls-x's (it never grants above one resource), so they are neither planned nor deleted.
+  const group = resolve(ids.resourceGroup(rg), session).toLowerCase();
   for (const a of list) {
     const role = roleName(a.roleDefinitionId ?? '');
-    if (!role || !a.scope) continue;
+    if (!role || !a.scope || !a.scope.toLowerCase().startsWith(`${group}/`)) continue;
     const scope = templatize(a.scope, session);
     out.push({
       id: grantId({ role, scope }),

@@ -7,17 +7,28 @@ import { call, callOrMissing } from './errors.js';
 import { namesOf } from './desired.js';
 import { ours } from './observe.js';
 import { isKnownRegion } from './regions.js';
+import { azureNameProblems, SUBSCRIPTION_ID } from './validate.js';
 import { openSession, scopeAccount, type Session } from './session.js';
 
 /** The subscription: `targets.azure.subscription`, else AZURE_SUBSCRIPTION_ID. */
 export function resolveSubscription(service: Service, env: NodeJS.ProcessEnv): string {
+  assertAzureNames(service);
   const sub = service.targets.azure?.account ?? env.AZURE_SUBSCRIPTION_ID;
   if (!sub) {
     throw new SlsxError('USAGE', 'No Azure subscription: neither `targets.azure.subscription` in the config nor AZURE_SUBSCRIPTION_ID is set.', {
       hint: 'Add `targets: { azure: { subscription: <id> } }` to faas.yaml, or export AZURE_SUBSCRIPTION_ID (`az account show --query id -o tsv`).',
     });
   }
+  if (!SUBSCRIPTION_ID.test(String(sub))) {
+    throw new SlsxError('USAGE', `AZURE_SUBSCRIPTION_ID '${String(sub)}' is not an Azure subscription id (a GUID).`, { hint: 'Use the id from `az account show --query id -o tsv`.' });
+  }
   return String(sub);
+}
+
+/** Refuse a config whose subscription, resource group or Key Vault is not a valid name, before any request. */
+export function assertAzureNames(service: Service): void {
+  const problems = azureNameProblems(service);
+  if (problems.length > 0) throw new SlsxError('CONFIG_INVALID', `${service.configFile}: ${problems.map((p) => p.message).join(' ')}`, { diagnostics: problems, hint: problems[0].hint });
 }
 
 /** The region: `targets.azure.region`, else AZURE_LOCATION; refused when Flex Consumption does not exist there. */

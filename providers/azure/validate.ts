@@ -3,6 +3,36 @@ import type { Service } from '../../src/model/service.js';
 import { keyVaultOf } from './app-settings.js';
 import { logRetentionDays, maxInstances, namesOf } from './desired.js';
 import { isKnownRegion } from './regions.js';
+import { DEPLOYMENT_CONTAINER, HOST_CONTAINERS } from './naming.js';
+
+const RESERVED_CONTAINERS: string[] = [DEPLOYMENT_CONTAINER, ...HOST_CONTAINERS];
+
+/** An Azure subscription id (a GUID). */
+export const SUBSCRIPTION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Resource group names: 1-90 letters, digits, `_`, `-`, `.`, `(`, `)`; not ending in `.`. */
+const RESOURCE_GROUP = /^[-\p{L}\p{N}_.()]{0,89}[-\p{L}\p{N}_()]$/u;
+/** Key Vault names: 3-24 letters, digits and single `-`, starting with a letter, not ending with `-`. */
+const KEY_VAULT = /^[a-zA-Z](?!.*--)[a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/;
+
+/**
+ * The config's subscription, resource group and Key Vault, checked before they go into ARM ids,
+ * role assignment scopes and Key Vault URIs (a `/` or a host name there would point elsewhere).
+ */
+export function azureNameProblems(service: Service): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const a = service.targets.azure;
+  const err = (path: string, code: string, message: string, hint: string): void => void out.push({ severity: 'error', code, message, hint, path, file: service.configFile, target: 'azure' });
+  if (a?.account !== undefined && !SUBSCRIPTION_ID.test(String(a.account))) {
+    err('targets.azure.subscription', 'invalid-subscription', `'${String(a.account)}' is not an Azure subscription id (a GUID such as 00000000-0000-0000-0000-000000000000).`, 'Use the id from `az account show --query id -o tsv`.');
+  }
+  if (typeof a?.resourceGroup === 'string' && !RESOURCE_GROUP.test(a.resourceGroup)) {
+    err('targets.azure.resourceGroup', 'invalid-resource-group', `'${a.resourceGroup}' is not a valid resource group name.`, 'Use 1-90 letters, digits, `_`, `-`, `.`, `(` or `)`, not ending with `.`.');
+  }
+  if (typeof a?.keyVault === 'string' && !KEY_VAULT.test(a.keyVault)) {
+    err('targets.azure.keyVault', 'invalid-key-vault', `'${a.keyVault}' is not a Key Vault name.`, 'Give the vault\'s name (3-24 letters, digits and `-`, starting with a letter), not its URI.');
+  }
+  return out;
+}
 
 /**
  * What the Flex Consumption app cannot do as configured, beyond the limits the config
@@ -18,6 +48,7 @@ export function validateAzure(service: Service): Diagnostic[] {
   if (typeof region === 'string' && !isKnownRegion(region)) {
     err('targets.azure.region', 'unknown-region', `Unknown Azure region '${region}' (or one without Flex Consumption).`, 'Use a region name such as westeurope, eastus or swedencentral (`az account list-locations -o table`).');
   }
+  out.push(...azureNameProblems(service));
   const retention = logRetentionDays(service);
   if (!Number.isInteger(retention) || retention < 30 || retention > 730) {
     err('targets.azure.logRetentionDays', 'limit-log-retention', `A Log Analytics workspace keeps logs 30 to 730 days; the config asks for ${retention}.`, 'Set logRetentionDays between 30 and 730.');
@@ -31,6 +62,9 @@ export function validateAzure(service: Service): Diagnostic[] {
     err(`functions.${withSecrets[0].name}.secrets`, 'secrets-need-key-vault', `On Azure secrets are Key Vault references, but no Key Vault is configured (used by ${withSecrets.map((f) => f.name).join(', ')}).`, 'Add `targets: { azure: { keyVault: <vault name in the resource group> } }` and store each secret there as `<service>-<stage>-<NAME>`.');
   }
   for (const b of service.buckets) {
+    if (RESERVED_CONTAINERS.includes(b.name) || b.name.startsWith('azure-webjobs-')) {
+      err(`buckets.${b.name}`, 'bucket-name-reserved', `Bucket '${b.name}' would be the container the Functions host or the app's package uses (${RESERVED_CONTAINERS.join(', ')}, azure-webjobs-*).`, 'Rename the bucket.');
+    }
     if (b.existing) err(`buckets.${b.name}.existing`, 'existing-bucket', `The azure target cannot use an existing container yet ('${b.existing}'); buckets are containers in the service's own storage account.`, `Drop \`existing:\` for azure, or deploy to aws.`);
   }
   for (const q of service.queues) {

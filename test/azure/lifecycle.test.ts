@@ -110,6 +110,21 @@ describe('azure adapter: remove', () => {
     expect(arm.mutating()).toEqual([]);
   });
 
+  it('an assignment of the identity made above the resource group (inherited) is not sls-x\'s: never planned, never deleted', async () => {
+    const arm = await deployed();
+    const PRINCIPAL = '11111111-1111-1111-1111-111111111111';
+    const sub = `/subscriptions/${SUB}`;
+    const inherited = `${sub}/providers/Microsoft.Authorization/roleAssignments/99999999-9999-4999-8999-999999999999`;
+    arm.put(inherited.toLowerCase(), inherited, { properties: { principalId: PRINCIPAL, roleDefinitionId: `${sub}/providers/Microsoft.Authorization/roleDefinitions/ba92f5b4-2d11-453d-a403-e96b0029c9fe` } });
+    const s = shop();
+    const p = await deploy(s, artifacts(s), arm);
+    expect(work(p.changes)).toEqual([]);
+    const removed = await deploy(s, [], arm, true);
+    expect(removed.changes.some((c) => String(c.physicalId ?? '').toLowerCase() === inherited.toLowerCase())).toBe(false);
+    expect(arm.requests.filter((r) => r.method === 'DELETE' && r.path.toLowerCase() === inherited.toLowerCase())).toEqual([]);
+    expect(arm.resources.has(inherited.toLowerCase())).toBe(true);
+  });
+
   it('deletes the resource group it created once it is empty; never one it did not create', async () => {
     const arm = await deployed();
     const s = shop();

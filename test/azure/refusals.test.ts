@@ -80,6 +80,37 @@ describe('azure adapter: refused at plan time, before any write', () => {
     expect(adapter.validate(shop()).map((d) => d.code)).toEqual(['app-wide-concurrency']);
   });
 
+  it('a subscription, resource group or Key Vault that is not a valid name: validate says where, scope refuses before any request', async () => {
+    const s = service([fn('api', { secrets: ['STRIPE_KEY'] })], { targets: { azure: { region: 'westeurope', account: 'my-sub', resourceGroup: 'shop/rg', keyVault: 'evil.example.com/x#' } } });
+    expect(adapter.validate(s).filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.path}`).sort()).toEqual([
+      'invalid-key-vault targets.azure.keyVault',
+      'invalid-resource-group targets.azure.resourceGroup',
+      'invalid-subscription targets.azure.subscription',
+    ]);
+    const arm = new FakeArm();
+    const err = await refusal(plan(s, artifacts(s), context(arm)));
+    expect(err.code).toBe('CONFIG_INVALID');
+    expect(err.diagnostics.map((d) => d.code).sort()).toEqual(['invalid-key-vault', 'invalid-resource-group', 'invalid-subscription']);
+    expect(arm.requests).toEqual([]);
+    // The environment's subscription is checked too.
+    const fromEnv = service([fn('api')], { targets: { azure: { region: 'westeurope' } } });
+    const bad = await refusal(plan(fromEnv, artifacts(fromEnv), context(arm, { AZURE_SUBSCRIPTION_ID: 'sub/../x' })));
+    expect(bad.code).toBe('USAGE');
+    expect(bad.message).toMatch(/not an Azure subscription id/);
+    expect(arm.requests).toEqual([]);
+    // Valid names pass: parentheses and dots in a group, a hyphenated vault.
+    const ok = service([fn('api')], { targets: { azure: { region: 'westeurope', account: SUB, resourceGroup: 'Shop.RG_(dev)', keyVault: 'shop-vault-1' } } });
+    expect(adapter.validate(ok).filter((d) => d.severity === 'error')).toEqual([]);
+  });
+
+  it('a bucket named like a container of the host or the package is refused', () => {
+    for (const name of ['app-package', 'azure-webjobs-hosts', 'azure-webjobs-secrets', 'azure-webjobs-eventhub']) {
+      const s = service([fn('api')], { buckets: [{ name }] });
+      expect(adapter.validate(s)).toContainEqual(expect.objectContaining({ severity: 'error', code: 'bucket-name-reserved', path: `buckets.${name}` }));
+    }
+    expect(adapter.validate(service([fn('api')], { buckets: [{ name: 'uploads' }] })).map((d) => d.code)).not.toContain('bucket-name-reserved');
+  });
+
   it('credentials that cannot get a token are a CREDENTIALS error with how to log in', async () => {
     const arm = new FakeArm();
     const failing = { getToken: async () => Promise.reject(Object.assign(new Error('Please run az login'), { name: 'CredentialUnavailableError' })) };

@@ -130,7 +130,9 @@ export class FakeArm {
       const principal = /principalId eq '([^']+)'/.exec(rec.query.$filter ?? '')?.[1];
       const scope = key.slice(0, -'/providers/microsoft.authorization/roleassignments'.length);
       const value = [...this.resources.entries()]
-        .filter(([id, r]) => id.includes('/providers/microsoft.authorization/roleassignments/') && id.startsWith(scope) && (!principal || r.properties.principalId === principal))
+        .filter(([id, r]) => id.includes('/providers/microsoft.authorization/roleassignments/') && (!principal || r.properties.principalId === principal))
+        // Like ARM: what is at or below the scope, and what is inherited from above it.
+        .filter(([id, r]) => id.startsWith(scope) || scope.startsWith(String(r.properties.scope).toLowerCase()))
         .map(([, r]) => r);
       return this.reply(req, 200, { value });
     }
