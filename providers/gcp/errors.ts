@@ -7,6 +7,13 @@ import { SlsxError } from '../../src/errors/slsx-error.js';
  */
 export type GcpErrorKind = 'not-found' | 'conflict' | 'denied' | 'credentials' | 'quota' | 'precondition' | 'other';
 
+/**
+ * What google-auth-library says when Application Default Credentials cannot be had: none found,
+ * a GOOGLE_APPLICATION_CREDENTIALS file missing or not a credential, a refresh token revoked or
+ * needing re-authentication. These errors carry no status code.
+ */
+const CREDENTIAL_TROUBLE = /Could not load the default credentials|Unable to read the credential file|GOOGLE_APPLICATION_CREDENTIALS|does not contain a client_email|The incoming JSON object does not contain|invalid_grant|invalid_rapt|reauth/i;
+
 export function errorKind(err: unknown): GcpErrorKind {
   const e = (err ?? {}) as { code?: unknown; status?: unknown; response?: { status?: number }; message?: string };
   const code = typeof e.code === 'number' ? e.code : undefined;
@@ -14,7 +21,7 @@ export function errorKind(err: unknown): GcpErrorKind {
   const message = String(e.message ?? '');
   if (code === 5 || code === 404 || status === 404) return 'not-found';
   if (code === 6 || code === 409 || status === 409) return 'conflict';
-  if (code === 16 || code === 401 || status === 401 || /Could not load the default credentials|invalid_grant|reauth/i.test(message)) return 'credentials';
+  if (code === 16 || code === 401 || status === 401 || CREDENTIAL_TROUBLE.test(message)) return 'credentials';
   if (code === 7 || code === 403 || status === 403) return 'denied';
   if (code === 8 || code === 429 || status === 429) return 'quota';
   if (code === 9 || code === 10 || code === 412 || status === 412) return 'precondition';
