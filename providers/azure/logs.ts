@@ -28,6 +28,12 @@ interface QueryTable {
 export async function queryWorkspace(s: Session, env: NodeJS.ProcessEnv, query: string): Promise<Array<Record<string, unknown>>> {
   const workspace = await workspaceCustomerId(s);
   const endpoint = (env.AZURE_LOG_ANALYTICS_ENDPOINT ?? DEFAULT_LOG_ANALYTICS_ENDPOINT).replace(/\/+$/, '');
+  if (!endpoint.startsWith('https://')) {
+    // The query carries a bearer token: never over plain HTTP (as for AZURE_RESOURCE_MANAGER_ENDPOINT).
+    throw new SlsxError('USAGE', `AZURE_LOG_ANALYTICS_ENDPOINT must be an https:// URL (got '${endpoint}'): Azure credentials are never sent over plain HTTP.`, {
+      hint: 'Unset it for the public cloud (https://api.loganalytics.io), or give the https:// endpoint of your cloud.',
+    });
+  }
   const doing = 'Log Analytics query';
   const res = await dataPlaneRequest(s.clients, doing, {
     method: 'POST',

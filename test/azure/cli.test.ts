@@ -48,6 +48,13 @@ describe('azure through the real CLI on examples/shop (fake ARM)', () => {
     expect(arm.requests.filter((r) => r.path.endsWith('/lease')).map((r) => r.body.action)).toEqual(['Acquire', 'Release']);
     expect(arm.leases.size).toBe(0);
 
+    // Planning against what is deployed reads only: no lease (the lock is the deploy's), no write.
+    arm.requests.length = 0;
+    const replanned = await cli(['plan', '--target', 'azure'], cwd, arm);
+    expect(replanned.code).toBe(0);
+    expect(arm.requests.length).toBeGreaterThan(5);
+    expect(arm.requests.filter((r) => r.method !== 'GET' && !/\/(appsettings\/list|checkNameAvailability)$/i.test(r.path)).map((r) => `${r.method} ${r.path}`)).toEqual([]);
+
     const http = await cli(['invoke', 'api', '--target', 'azure', '--data', '{"path":"/orders/42"}'], cwd, arm);
     expect(http.code).toBe(0);
     expect(arm.requests.at(-1)).toMatchObject({ method: 'GET', host: 'shop-dev.azurewebsites.net', path: '/api/orders/42' });

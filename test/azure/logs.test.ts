@@ -42,6 +42,16 @@ describe('azure adapter: logs from Application Insights', () => {
     expect(arm.mutating().filter((r) => r.host !== 'api.loganalytics.io')).toEqual([]);
   });
 
+  it('a plain-HTTP AZURE_LOG_ANALYTICS_ENDPOINT is refused: the query carries a bearer token', async () => {
+    const arm = new FakeArm();
+    const s = shop();
+    await deploy(s, artifacts(s), arm);
+    arm.requests.length = 0;
+    const err = await collect(adapter.logs!(s, 'api', { follow: false }, context(arm, { AZURE_LOG_ANALYTICS_ENDPOINT: 'http://127.0.0.1:9' }))).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'USAGE', message: expect.stringMatching(/AZURE_LOG_ANALYTICS_ENDPOINT must be an https:\/\/ URL/) });
+    expect(arm.requests.filter((r) => r.host.startsWith('127.0.0.1'))).toEqual([]);
+  });
+
   it('--follow polls until stopped, without repeating lines', async () => {
     const arm = new FakeArm();
     const s = shop();
