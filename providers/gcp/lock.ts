@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { AdapterContext } from '../../src/core/adapter.js';
 import { SlsxError } from '../../src/errors/slsx-error.js';
-import { call, errorKind } from './errors.js';
+import { call, errorKind, mapGcpError } from './errors.js';
 import { labelsFor, type Session } from './session.js';
 
 /** A lock older than this belongs to a deploy that died and may be taken over. */
@@ -16,6 +16,14 @@ export function lockKey(s: Pick<Session, 'service' | 'stage'>): string {
   return `locks/${s.service}/${s.stage}.json`;
 }
 
+/** The project number (a saved plan takes the lock before scope() has read it). */
+async function projectNumber(s: Session): Promise<string> {
+  if (s.projectNumber) return s.projectNumber;
+  const got = await call(`resourcemanager.projects.get ${s.project}`, () => s.clients.projects.getProject({ name: `projects/${s.project}` }));
+  s.projectNumber = String(got?.name ?? '').replace(/^projects\//, '');
+  return s.projectNumber;
+}
+
 /**
  * Per-stage deploy lock: an object written only if it does not exist (`ifGenerationMatch: 0`),
  * so exactly one deploy wins. A lock past its expiry is deleted by generation (only that
@@ -25,15 +33,29 @@ export async function acquireLock(s: Session, ctx: AdapterContext): Promise<() =
   const storage = s.clients.storage;
   const bucket = lockBucket(s.project);
   const key = lockKey(s);
-  const existing = await call(`storage.buckets.get ${bucket}`, () => storage.getBucket(bucket));
+  const squatted = (): SlsxError =>
+    new SlsxError('RESOURCE_CONFLICT', `The lock bucket '${bucket}' exists in another Google Cloud project; sls-x will not keep its deploy locks there.`, {
+      hint: 'Bucket names are global: someone else holds this name. Delete that bucket if it is yours, or deploy from a project whose lock bucket name is free.',
+    });
+  let existing;
+  try {
+    existing = await storage.getBucket(bucket);
+  } catch (err) {
+    // A bucket of another project answers "denied" to a bucket read this project may do.
+    if (errorKind(err) === 'denied') throw squatted();
+    throw mapGcpError(err, `storage.buckets.get ${bucket}`);
+  }
   if (!existing) {
-    await call(`storage.buckets.insert ${bucket}`, () =>
+    existing = await call(`storage.buckets.insert ${bucket}`, () =>
       storage.createBucket({ project: s.project, name: bucket, location: s.region, labels: labelsFor({ service: 'sls-x', stage: 'locks' }) }).catch((err) => {
         if (errorKind(err) !== 'conflict') throw err;
-        return undefined;
+        return storage.getBucket(bucket);
       }),
     );
   }
+  // Bucket names are global and anyone may create `slsx-deploy-<project>` in their own project:
+  // such a bucket would hold (or forge) this project's locks.
+  if (existing?.projectNumber && existing.projectNumber !== (await projectNumber(s))) throw squatted();
   const now = ctx.now().getTime();
   const holder = `${hostname()}:${process.pid}`;
   const body = JSON.stringify({ holder, acquiredAt: new Date(now).toISOString(), expiresAt: new Date(now + LOCK_TTL_MS).toISOString() });

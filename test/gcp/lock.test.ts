@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { adapter } from '../../providers/gcp/index.js';
-import { FakeGcp } from './support/fake-gcp.js';
+import { FakeGcp, PROJECT_NUMBER } from './support/fake-gcp.js';
 import { context, fn, service } from './support/service.js';
 
 describe('gcp deploy lock', () => {
@@ -30,5 +30,29 @@ describe('gcp deploy lock', () => {
     expect(gcp.objects.size).toBe(1);
     await taken();
     expect(gcp.objects.size).toBe(0);
+  });
+
+  it('refuses a lock bucket of another project (bucket names are global), and writes nothing to it', async () => {
+    for (const projectNumber of ['999999999999', 'forbidden']) {
+      const gcp = new FakeGcp();
+      gcp.buckets.set('slsx-deploy-shop-prod', { name: 'slsx-deploy-shop-prod', location: 'EU', labels: {}, projectNumber });
+      const ctx = context(gcp);
+      const scope = await adapter.scope(service([fn('api')]), ctx);
+      await expect(adapter.lock!(scope, ctx)).rejects.toMatchObject({ code: 'RESOURCE_CONFLICT', message: expect.stringContaining('another Google Cloud project') });
+      expect(gcp.mutatingCalls()).toEqual([]);
+      expect(gcp.objects.size).toBe(0);
+    }
+  });
+
+  it('a saved plan takes the lock before scope(): the lock bucket is still checked against the project', async () => {
+    const gcp = new FakeGcp();
+    gcp.buckets.set('slsx-deploy-shop-prod', { name: 'slsx-deploy-shop-prod', location: 'EU', labels: {}, projectNumber: PROJECT_NUMBER });
+    const ctx = context(gcp);
+    const release = await adapter.lock!({ target: 'gcp', service: 'shop', stage: 'dev', account: 'shop-prod', region: 'europe-west1' }, ctx);
+    expect(gcp.objects.size).toBe(1);
+    await release();
+    gcp.buckets.set('slsx-deploy-shop-prod', { name: 'slsx-deploy-shop-prod', location: 'EU', labels: {}, projectNumber: '999999999999' });
+    const other = context(gcp);
+    await expect(adapter.lock!({ target: 'gcp', service: 'shop', stage: 'dev', account: 'shop-prod', region: 'europe-west1' }, other)).rejects.toMatchObject({ code: 'RESOURCE_CONFLICT' });
   });
 });
