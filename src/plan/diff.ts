@@ -89,6 +89,32 @@ export function changedFields(before: Props, after: Props): Array<{ field: strin
   return out;
 }
 
+/** What a plan shows instead of a value sls-x did not set. */
+export const NOT_SHOWN = '(set outside sls-x: not shown)';
+
+const isStringMap = (v: unknown): v is Record<string, string> => isObject(v) && Object.values(v).every((x) => typeof x === 'string');
+
+/**
+ * Observed maps of strings (environment variables, app settings, labels) can hold values someone
+ * set by hand, a password typed into a console among them. A value the config does not set is
+ * never shown in a reason nor written to a plan file: it is replaced by a marker before the diff,
+ * which still sees the key and removes it. Values the config sets come from faas.yaml, where
+ * secrets cannot be written, so they are shown.
+ */
+export function maskUnmanaged(observed: Props, desired: Props | undefined): Props {
+  const out: Props = {};
+  for (const [field, value] of Object.entries(observed)) {
+    const wanted = desired?.[field];
+    if (isStringMap(value)) {
+      const keep = isObject(wanted) ? wanted : {};
+      out[field] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k in keep ? v : NOT_SHOWN]));
+    } else {
+      out[field] = value;
+    }
+  }
+  return out;
+}
+
 /**
  * The plan's heart, pure: what to create, update, replace or delete, and why.
  * Changes come out in a stable order: creates/updates/replaces/noops in desired order, then deletes.
@@ -104,15 +130,16 @@ export function diff(desired: DesiredResource[], observed: ObservedResource[]): 
       continue;
     }
     seen.delete(want.id);
+    const before = maskUnmanaged(have.props, want.props);
     if (have.type !== want.type) {
-      changes.push({ ...base, action: 'replace', reasons: [`type: ${have.type} -> ${want.type}`], before: have.props, after: want.props, physicalId: have.physicalId });
+      changes.push({ ...base, action: 'replace', reasons: [`type: ${have.type} -> ${want.type}`], before, after: want.props, physicalId: have.physicalId });
       continue;
     }
-    const fields = changedFields(have.props, want.props);
+    const fields = changedFields(before, want.props);
     const forced = fields.filter((f) => want.replaceOn?.includes(f.field));
     const action = fields.length === 0 ? 'noop' : forced.length > 0 ? 'replace' : 'update';
     const reasons = forced.length > 0 ? forced.map((f) => `${f.reason} (forces replacement)`) : fields.map((f) => f.reason);
-    changes.push({ ...base, action, reasons, before: have.props, after: want.props, physicalId: have.physicalId });
+    changes.push({ ...base, action, reasons, before, after: want.props, physicalId: have.physicalId });
   }
   for (const have of seen.values()) {
     changes.push({
@@ -120,7 +147,7 @@ export function diff(desired: DesiredResource[], observed: ObservedResource[]): 
       type: have.type,
       action: 'delete',
       reasons: ['no longer in config'],
-      before: have.props,
+      before: maskUnmanaged(have.props, undefined),
       physicalId: have.physicalId,
       dependsOn: have.dependsOn ?? [],
       security: have.security ?? false,

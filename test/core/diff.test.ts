@@ -38,3 +38,31 @@ describe('plan reasons', () => {
     expect(change.reasons).toEqual(['policy: + Allow sqs:SendMessage on arn:aws:sqs:eu-west-1:123456789012:shop-dev-orders']);
   });
 });
+
+describe('values set outside sls-x', () => {
+  it('are never shown in reasons or stored in the plan, but their keys are still removed', () => {
+    const [change] = diff(
+      [{ id: 'function:api', type: 'aws:lambda:function', props: { memory: 512, env: { STAGE: 'dev' } } }],
+      [{ id: 'function:api', type: 'aws:lambda:function', props: { memory: 512, env: { STAGE: 'dev', DB_PASSWORD: 'hunter2' } } }],
+    );
+    expect(change.action).toBe('update');
+    expect(change.reasons).toEqual(['env.DB_PASSWORD: "(set outside sls-x: not shown)" -> (none)']);
+    expect(JSON.stringify(change)).not.toContain('hunter2');
+  });
+
+  it('keeps values the config sets, so real changes stay readable, and noop stays noop', () => {
+    const [changed] = diff(
+      [{ id: 'f', type: 't', props: { env: { STAGE: 'prod' } } }],
+      [{ id: 'f', type: 't', props: { env: { STAGE: 'dev' } } }],
+    );
+    expect(changed.reasons).toEqual(['env.STAGE: "dev" -> "prod"']);
+    const [same] = diff([{ id: 'f', type: 't', props: { env: { A: '1' } } }], [{ id: 'f', type: 't', props: { env: { A: '1' } } }]);
+    expect(same.action).toBe('noop');
+  });
+
+  it('are masked in what a delete stores', () => {
+    const [gone] = diff([], [{ id: 'function:old', type: 't', props: { env: { TOKEN: 's3cr3t' }, memory: 128 } }]);
+    expect(gone.action).toBe('delete');
+    expect(gone.before).toEqual({ env: { TOKEN: '(set outside sls-x: not shown)' }, memory: 128 });
+  });
+});
