@@ -1,4 +1,5 @@
 import { SlsxError } from '../../src/errors/slsx-error.js';
+import { unreachable } from '../../src/errors/network.js';
 
 /** The error name (`ResourceNotFoundException`) of an SDK error, or ''. */
 export function awsErrorName(err: unknown): string {
@@ -74,6 +75,8 @@ export function mapAwsError(err: unknown, doing: string): SlsxError {
       cause: err,
     });
   }
+  const offline = unreachable(err, 'AWS', doing, 'AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>');
+  if (offline) return offline;
   return new SlsxError('CLOUD_ERROR', `AWS call failed: ${doing}: ${name ? `${name}: ` : ''}${message}`, { cause: err });
 }
 

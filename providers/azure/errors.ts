@@ -1,4 +1,5 @@
 import { SlsxError } from '../../src/errors/slsx-error.js';
+import { unreachable } from '../../src/errors/network.js';
 
 /** HTTP status of an Azure SDK RestError, when it has one. */
 export function azureStatus(err: unknown): number | undefined {
@@ -53,6 +54,8 @@ export function mapAzureError(err: unknown, doing: string): SlsxError {
       cause: err,
     });
   }
+  const offline = unreachable(err, 'Azure', doing, 'AZURE_RESOURCE_MANAGER_ENDPOINT, AZURE_AUTHORITY_HOST');
+  if (offline) return offline;
   return new SlsxError('CLOUD_ERROR', `Azure call failed: ${doing}: ${code ? `${code}: ` : ''}${message}`, { cause: err });
 }
 

@@ -1,4 +1,5 @@
 import { SlsxError } from '../../src/errors/slsx-error.js';
+import { unreachable } from '../../src/errors/network.js';
 
 /**
  * Google errors come in two shapes: gax (gRPC status `code`: 5 NOT_FOUND, 6 ALREADY_EXISTS,
@@ -63,7 +64,7 @@ export function mapGcpError(err: unknown, doing: string): SlsxError {
         cause: err,
       });
     default:
-      return new SlsxError('CLOUD_ERROR', `Google Cloud call failed: ${doing}: ${message}`, { cause: err });
+      return unreachable(err, 'Google Cloud', doing, 'SLSX_GCP_ENDPOINT_<API>') ?? new SlsxError('CLOUD_ERROR', `Google Cloud call failed: ${doing}: ${message}`, { cause: err });
   }
 }
 

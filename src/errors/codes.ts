@@ -20,6 +20,7 @@ export const ERROR_CODES = {
   ACCESS_DENIED: { user: true, summary: 'The cloud refused an action; the message names the missing permission.' },
   QUOTA_EXCEEDED: { user: true, summary: 'A cloud quota or limit was hit.' },
   RESOURCE_CONFLICT: { user: true, summary: 'A resource with that name exists and is owned by something else.' },
+  NETWORK: { user: true, summary: 'A cloud endpoint could not be reached (no network, DNS, or a wrong endpoint override).' },
   LOCAL_CLOUD: { user: true, summary: 'The local cloud is not running, or could not start (e.g. its port is taken).' },
   INVOKE_FAILED: { user: true, summary: 'The invoked function failed, timed out or ran out of memory.' },
   COST_INPUT: { user: true, summary: 'A cost-estimate flag or traffic profile is invalid.' },
