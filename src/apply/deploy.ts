@@ -39,7 +39,12 @@ export function hashObserved(observed: unknown): string {
  */
 export async function makePlan(input: PlanInput): Promise<Plan> {
   const { service, target, adapter, ctx } = input;
-  const checks = await timed(ctx, 'validate', async () => adapter.validate(service));
+  const checks = await timed(ctx, 'validate', async () => {
+    const found = adapter.validate(service);
+    if (found.length === 0) return found;
+    const { placeDiagnostics } = await import('../config/locate.js');
+    return placeDiagnostics(found, service.configFile, ctx.cwd);
+  });
   const errors = checks.filter((d) => d.severity === 'error');
   // A removal deletes what exists: limits of the config must not stand in its way.
   if (errors.length > 0 && !input.remove) {

@@ -19,3 +19,33 @@ export async function locateInConfig(configFile: string, path: ConfigPath, part:
     return undefined;
   }
 }
+
+/**
+ * Give diagnostics found after loading (target adapters' checks) the `file:line:col` and code
+ * frame validate's have: each with a dotted `path` (`functions.api.events.0`) and no line yet is
+ * placed at the deepest part of that path written in the file. The file is shown relative to `cwd`.
+ */
+export async function placeDiagnostics<D extends { path?: string; file?: string; line?: number; col?: number; lineText?: string }>(diagnostics: D[], configFile: string, cwd: string): Promise<D[]> {
+  const { relative, isAbsolute } = await import('node:path');
+  const shown = (() => {
+    const rel = relative(cwd, configFile);
+    return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : configFile;
+  })();
+  const out: D[] = [];
+  for (const d of diagnostics) {
+    const placed = { ...d };
+    if (!d.file || d.file === configFile) placed.file = shown;
+    if (d.path && d.line === undefined) {
+      const parts = d.path.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+      for (let n = parts.length; n > 0; n--) {
+        const place = await locateInConfig(configFile, parts.slice(0, n), n === parts.length ? 'value' : 'key');
+        if (place) {
+          Object.assign(placed, place);
+          break;
+        }
+      }
+    }
+    out.push(placed);
+  }
+  return out;
+}
