@@ -2,6 +2,21 @@ import { throwIfErrors, validateConfig } from '../../config/load-service.js';
 import { looksSecret } from '../../config/checks/env.js';
 import { formatDiagnostic } from '../../ui/format-diagnostic.js';
 import type { CommandRun } from '../context.js';
+import type { Diagnostic } from '../../model/diagnostic.js';
+import type { Service, TargetName } from '../../model/service.js';
+
+/** The adapters' pure checks for every target checked, placed in the file, minus what config checks already said. */
+async function targetChecks(service: Service, targets: readonly string[], already: Diagnostic[], cwd: string): Promise<Diagnostic[]> {
+  const { loadAdapter } = await import('../../core/targets.js');
+  const { placeDiagnostics } = await import('../../config/locate.js');
+  const said = new Set(already.map((d) => `${d.target}|${d.path}|${d.severity}`));
+  const found: Diagnostic[] = [];
+  for (const target of targets as TargetName[]) {
+    const adapter = await loadAdapter(target);
+    for (const d of adapter.validate(service)) if (!said.has(`${d.target}|${d.path}|${d.severity}`)) found.push(d);
+  }
+  return placeDiagnostics(found, service.configFile, cwd);
+}
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -13,6 +28,9 @@ export const run: CommandRun = async ({ options }, ctx) => {
   const result = await validateConfig({ cwd: ctx.cwd, configPath: options.config, stage: options.stage, target: options.target, env: ctx.env });
   throwIfErrors(result.diagnostics, result.file ?? 'config');
   const service = result.service!;
+  // Each target's own checks (what its adapter refuses at plan time), so validate shows them too.
+  result.diagnostics = [...result.diagnostics, ...(await targetChecks(service, result.targets, result.diagnostics, ctx.cwd))];
+  throwIfErrors(result.diagnostics, result.file ?? 'config');
   if (options.json) {
     const body = {
       ok: true,
