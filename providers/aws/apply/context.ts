@@ -4,6 +4,7 @@ import { SlsxError } from '../../../src/errors/slsx-error.js';
 import { waitOptions } from '../clients.js';
 import { isAwsError, mapAwsError } from '../errors.js';
 import { resolve, tagsFor, type Session } from '../session.js';
+import { withBackoff } from '../../../src/apply/backoff.js';
 
 /** What each resource's apply functions receive. */
 export interface ApplyContext {
@@ -63,14 +64,9 @@ export async function ignoreMissing(doing: string, fn: () => Promise<unknown>, .
  */
 export async function retryPropagation<T>(session: Session, doing: string, fn: () => Promise<T>, isPropagation: (err: unknown) => boolean): Promise<T> {
   const wait = waitOptions(session.clients);
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (!isPropagation(err) || attempt >= wait.propagationAttempts) throw mapAwsError(err, doing);
-      await wait.sleep(Math.min(1000 * 2 ** (attempt - 1), 15_000));
-    }
-  }
+  return withBackoff(fn, { attempts: wait.propagationAttempts, sleep: wait.sleep, baseMs: 1000, maxMs: 15_000, retryIf: isPropagation }).catch((err: unknown) => {
+    throw mapAwsError(err, doing);
+  });
 }
 
 /** An error raised when the cloud holds something with our name that is not ours. */

@@ -3,6 +3,7 @@ import { SlsxError } from '../../../src/errors/slsx-error.js';
 import { azureCode, callOrMissing, mapAzureError } from '../errors.js';
 import { resolve } from '../session.js';
 import type { ApplyContext, ResourceApply } from './context.js';
+import { withBackoff } from '../../../src/apply/backoff.js';
 
 /** A deterministic GUID for (scope, role, principal): re-running a create finds the same assignment. */
 export function assignmentName(scope: string, roleDefinitionId: string, principalId: string): string {
@@ -18,22 +19,17 @@ async function create(c: ApplyContext): Promise<void> {
   const roleDefinitionId = String(after.roleDefinitionId);
   const name = assignmentName(scope, roleDefinitionId, principalId);
   const ra = c.session.clients.authorization.roleAssignments;
-  const attempts = 6;
-  for (let attempt = 1; ; attempt++) {
+  const create = async (): Promise<void> => {
     try {
       await ra.create(scope.replace(/^\/+/, ''), name, { roleDefinitionId, principalId, principalType: 'ServicePrincipal', description: `sls-x ${c.session.service}/${c.session.stage} ${c.change.id}` } as never);
-      return;
     } catch (err) {
-      const code = azureCode(err);
-      if (code === 'RoleAssignmentExists') return;
-      // A new identity takes a moment to reach Entra ID replicas: retry with backoff (injected sleep).
-      if (code === 'PrincipalNotFound' && attempt < attempts) {
-        await c.session.clients.sleep(Math.min(2000 * 2 ** (attempt - 1), 30_000));
-        continue;
-      }
-      throw mapAzureError(err, `roleAssignments create ${c.change.id}`);
+      if (azureCode(err) !== 'RoleAssignmentExists') throw err;
     }
-  }
+  };
+  // A new identity takes a moment to reach Entra ID replicas: retry with backoff (injected sleep).
+  await withBackoff(create, { attempts: 6, sleep: c.session.clients.sleep, baseMs: 2000, maxMs: 30_000, retryIf: (err) => azureCode(err) === 'PrincipalNotFound' }).catch((err: unknown) => {
+    throw mapAzureError(err, `roleAssignments create ${c.change.id}`);
+  });
 }
 
 async function remove(c: ApplyContext): Promise<void> {

@@ -5,6 +5,7 @@ import type { BindingKind } from '../desired-iam.js';
 import { readPolicy } from '../observe-iam.js';
 import { waitOptions } from '../clients.js';
 import { isPropagation, type ApplyContext, type ResourceApply } from './context.js';
+import { withBackoff } from '../../../src/apply/backoff.js';
 
 type Bindings = Record<string, string[]>;
 
@@ -35,24 +36,22 @@ async function write(c: ApplyContext, before: Bindings, after: Bindings, resourc
   const api = API[kind];
   const wait = waitOptions(c.session.clients);
   const doing = `${api}.setIamPolicy ${resource}`;
-  for (let attempt = 1; ; attempt++) {
+  // Each try reads the policy afresh: someone else may have changed it since (etag), or a new
+  // service account may not be visible yet.
+  const attempt = async (): Promise<void> => {
     const policy = await readPolicy(c.session, api, resource);
     if (!policy) {
       if (Object.keys(after).length === 0) return; // Deleting grants on something already gone.
       throw new SlsxError('CLOUD_ERROR', `Cannot grant access on ${resource}: it does not exist.`, { hint: 'Deploy again; if it keeps failing, check the resource in the console.' });
     }
     const next = mergePolicy(policy, before, after);
-    try {
-      if (api === 'storage') await c.session.clients.storage.setIamPolicy(resource, next);
-      else await c.session.clients[api].setIamPolicy({ resource, policy: next });
-      return;
-    } catch (err) {
-      // Someone else changed the policy since we read it (etag), or a new service account is not visible yet: read and try again.
-      const retry = errorKind(err) === 'precondition' || errorKind(err) === 'conflict' || isPropagation(err);
-      if (!retry || attempt >= wait.propagationAttempts) throw mapGcpError(err, doing);
-      await wait.sleep(Math.min(1000 * 2 ** (attempt - 1), 15_000));
-    }
-  }
+    if (api === 'storage') await c.session.clients.storage.setIamPolicy(resource, next);
+    else await c.session.clients[api].setIamPolicy({ resource, policy: next });
+  };
+  const retryIf = (err: unknown): boolean => !(err instanceof SlsxError) && (errorKind(err) === 'precondition' || errorKind(err) === 'conflict' || isPropagation(err));
+  await withBackoff(attempt, { attempts: wait.propagationAttempts, sleep: wait.sleep, baseMs: 1000, maxMs: 15_000, retryIf }).catch((err: unknown) => {
+    throw mapGcpError(err, doing);
+  });
 }
 
 const bindingsOf = (props: Record<string, unknown>): Bindings => (props.bindings as Bindings | undefined) ?? {};

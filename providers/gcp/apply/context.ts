@@ -4,6 +4,7 @@ import { SlsxError } from '../../../src/errors/slsx-error.js';
 import { waitOptions } from '../clients.js';
 import { errorKind, mapGcpError } from '../errors.js';
 import { resolve, type Session } from '../session.js';
+import { withBackoff } from '../../../src/apply/backoff.js';
 
 /** What each resource's apply functions receive. */
 export interface ApplyContext {
@@ -45,14 +46,9 @@ export function isPropagation(err: unknown): boolean {
 
 export async function retryPropagation<T>(c: ApplyContext, doing: string, fn: () => Promise<T>, retryIf: (err: unknown) => boolean = isPropagation): Promise<T> {
   const wait = waitOptions(c.session.clients);
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (!retryIf(err) || attempt >= wait.propagationAttempts) throw mapGcpError(err, doing);
-      await wait.sleep(Math.min(1000 * 2 ** (attempt - 1), 15_000));
-    }
-  }
+  return withBackoff(fn, { attempts: wait.propagationAttempts, sleep: wait.sleep, baseMs: 1000, maxMs: 15_000, retryIf }).catch((err: unknown) => {
+    throw mapGcpError(err, doing);
+  });
 }
 
 /** An error raised when GCP holds something with our name that is not ours. */
