@@ -4,6 +4,7 @@ import { SlsxError } from '../../src/errors/slsx-error.js';
 import { call, httpStatus, isAwsError, mapAwsError } from './errors.js';
 import { stagingBucket } from './apply/code.js';
 import type { Session } from './session.js';
+import { keepRenewed } from '../../src/apply/lock-renewal.js';
 
 /** A lock not renewed for this long belongs to a dead deploy and may be taken over. */
 export const LOCK_TTL_MS = 5 * 60_000;
@@ -70,18 +71,16 @@ export async function acquireLock(session: Session, ctx: AdapterContext): Promis
   if (etag === undefined) {
     throw new SlsxError('DEPLOY_LOCKED', `Could not take the deploy lock of ${session.service}/${session.stage}: another deploy took it first.`, { hint: 'Wait for it to finish.' });
   }
-  const timer = setInterval(() => {
-    put({ IfMatch: etag as string }).then(
-      (next) => void (etag = next ?? etag),
-      () => clearInterval(timer),
-    );
-  }, LOCK_RENEW_MS);
-  timer.unref?.();
+  const renewal = keepRenewed(
+    async () => void (etag = (await put({ IfMatch: etag as string })) ?? etag),
+    LOCK_RENEW_MS,
+    (err) => ctx.events({ type: 'warn', message: `The deploy lock of ${session.service}/${session.stage} could not be renewed (${err instanceof Error ? err.message : String(err)}): another deploy can start once it expires.` }),
+  );
   let released = false;
   return async () => {
     if (released) return;
     released = true;
-    clearInterval(timer);
+    renewal.stop();
     await client.send(new s3.DeleteObjectCommand({ Bucket, Key, IfMatch: etag })).catch(() => undefined);
   };
 }

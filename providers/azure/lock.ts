@@ -3,6 +3,7 @@ import { SlsxError } from '../../src/errors/slsx-error.js';
 import { azureCode, azureStatus, isNotFound, mapAzureError } from './errors.js';
 import { DEPLOYMENT_CONTAINER } from './naming.js';
 import type { Session } from './session.js';
+import { keepRenewed } from '../../src/apply/lock-renewal.js';
 
 /** Seconds a lease lives without renewal (Azure allows 15-60): a dead deploy's lock frees itself. */
 export const LEASE_SECONDS = 60;
@@ -34,16 +35,16 @@ export async function acquireLock(session: Session, ctx: AdapterContext): Promis
     }
     throw mapAzureError(err, `blobContainers lease ${account}/${DEPLOYMENT_CONTAINER}`);
   }
-  void ctx;
-  const timer = setInterval(() => {
-    lease({ action: 'Renew', leaseId }).catch(() => clearInterval(timer));
-  }, RENEW_MS);
-  timer.unref?.();
+  const renewal = keepRenewed(
+    async () => void (await lease({ action: 'Renew', leaseId })),
+    RENEW_MS,
+    (err) => ctx.events({ type: 'warn', message: `The deploy lock of ${session.service}/${session.stage} could not be renewed (${err instanceof Error ? err.message : String(err)}): another deploy can start once its lease lapses.` }),
+  );
   let released = false;
   return async () => {
     if (released) return;
     released = true;
-    clearInterval(timer);
+    renewal.stop();
     await lease({ action: 'Release', leaseId }).catch(() => undefined);
   };
 }
