@@ -8,6 +8,7 @@ import { azureScope } from './preflight.js';
 import { openSession, sessionOf } from './session.js';
 import { validateAzure } from './validate.js';
 import { azureInvoke } from './operations.js';
+import { azureForceColdStart } from './coldstart.js';
 import { acquireLock } from './lock.js';
 import { azureLogs } from './logs.js';
 
@@ -40,4 +41,5 @@ export const adapter: Adapter = {
   },
   invoke: azureInvoke,
   logs: azureLogs,
+  forceColdStart: azureForceColdStart,
 };

@@ -43,9 +43,17 @@ const DETAILS: Record<string, SourceDetail> = {
     init: 'client measurement: `sls-x invoke` on gcp has no server-side init figure',
     latency: 'client measurement: the HTTP call to the function (or the publish), timed by sls-x',
   },
+  'client measurement (GCP forced cold start)': {
+    init: 'none: GCP logs no init time, so `sls-x bench coldstart --target gcp` has no server-side init figure',
+    latency: "client measurement: the HTTP call to the function's URL, the first request its new revision serves, timed by sls-x",
+  },
   'client measurement (no REPORT line)': {
     init: 'client measurement: the invoke answer had no REPORT line, so no server-side init',
     latency: 'client measurement: the Lambda Invoke API round trip, timed by sls-x',
+  },
+  'client measurement (Azure, first request after an app restart)': {
+    init: 'client measurement: Azure reports no server-side init to sls-x (none is shown)',
+    latency: 'client measurement: the first request after `sls-x bench coldstart` restarted the Function App, timed by sls-x (instance start and host start included)',
   },
 };
 
@@ -70,4 +78,6 @@ export const NO_READER_YET: Partial<Record<TargetName, string>> = {
 export const BENCH_LATENCY: Partial<Record<TargetName, string>> = {
   local: 'measured by sls-x around each invoke: the call to the local cloud and its answer',
   aws: 'measured by sls-x around each invoke: the Lambda Invoke API round trip (RequestResponse) from this machine, no API gateway',
+  gcp: "measured by sls-x around each invoke: the HTTP call to the function's URL from this machine (the first request its new revision serves); GCP logs no init time, so init is unavailable",
+  azure: 'measured by sls-x around the first invoke after each app restart: the HTTPS request to the app (HTTP functions) or the admin API until it accepts the run (other triggers), from this machine; no server-side init is reported',
 };
