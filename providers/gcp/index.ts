@@ -8,6 +8,7 @@ import { sessionFor, sessionOf } from './session.js';
 import { validateGcp } from './validate.js';
 import { gcpInvocations, gcpInvoke, gcpLogs } from './operations.js';
 import { acquireLock } from './lock.js';
+import { gcpForceColdStart } from './coldstart.js';
 
 /**
  * The gcp target: Cloud Functions (2nd gen) with Pub/Sub topics, Cloud Scheduler jobs,
@@ -35,4 +36,5 @@ export const adapter: Adapter = {
   invoke: gcpInvoke,
   logs: gcpLogs,
   invocations: gcpInvocations,
+  forceColdStart: gcpForceColdStart,
 };

@@ -14,7 +14,7 @@ export const FOLLOW_INTERVAL_MS = 2000;
 export const SOURCE = 'GCP Cloud Logging (Cloud Run request logs)';
 
 /** A session without the plan-time checks: operations only read, or call what is deployed. */
-async function session(service: Service, ctx: AdapterContext): Promise<Session> {
+export async function session(service: Service, ctx: AdapterContext): Promise<Session> {
   return openSession(ctx, {
     project: resolveProject(service, ctx.env),
     projectNumber: '',
@@ -25,14 +25,22 @@ async function session(service: Service, ctx: AdapterContext): Promise<Session> 
   });
 }
 
-function spec(service: Service, fn: string): FunctionSpec {
+export function spec(service: Service, fn: string): FunctionSpec {
   const found = service.functions.find((f) => f.name === fn);
   if (!found) throw new SlsxError('FUNCTION_NOT_FOUND', `There is no function '${fn}' in ${service.configFile}.`, { hint: `Functions: ${service.functions.map((f) => f.name).join(', ') || '(none)'}.` });
   return found;
 }
 
-function record(f: FunctionSpec, startedAt: number, ms: number, ok: boolean, requestId: string, error?: string): InvocationRecord {
-  return { target: 'gcp', function: f.name, requestId, startedAt, coldStart: false, durationMs: ms, billedMs: Math.ceil(ms / 100) * 100, memoryMb: f.memory, latencyMs: ms, outcome: ok ? 'ok' : 'error', trigger: 'invoke', ...(error ? { error } : {}), source: 'client measurement (GCP invoke)' };
+/** How `bench coldstart` calls a function it just forced cold (see coldstart.ts). */
+export interface ForcedInvoke {
+  /** The function's URL, read from the update's result, so no lookup runs inside the timed call. */
+  url: string;
+  /** The record's source: the request is the first one a new revision serves. */
+  source: string;
+}
+
+function record(f: FunctionSpec, startedAt: number, ms: number, ok: boolean, requestId: string, error?: string, forced?: ForcedInvoke): InvocationRecord {
+  return { target: 'gcp', function: f.name, requestId, startedAt, coldStart: !!forced, durationMs: ms, billedMs: Math.ceil(ms / 100) * 100, memoryMb: f.memory, latencyMs: ms, outcome: ok ? 'ok' : 'error', trigger: 'invoke', ...(error ? { error } : {}), source: forced?.source ?? 'client measurement (GCP invoke)' };
 }
 
 interface HttpPayload {
@@ -49,6 +57,11 @@ interface HttpPayload {
  * identity token). Storage functions take events only from their bucket.
  */
 export async function gcpInvoke(service: Service, fn: string, payload: unknown, ctx: AdapterContext): Promise<InvokeResult> {
+  return invokeFunction(service, fn, payload, ctx);
+}
+
+/** `gcpInvoke`, or with `forced` the call right after a forced cold start (a known URL, the record marked cold). */
+export async function invokeFunction(service: Service, fn: string, payload: unknown, ctx: AdapterContext, forced?: ForcedInvoke): Promise<InvokeResult> {
   const f = spec(service, fn);
   const s = await session(service, ctx);
   const started = ctx.now().getTime();
@@ -64,7 +77,7 @@ export async function gcpInvoke(service: Service, fn: string, payload: unknown, 
   if (!http && !f.events.some((e) => e.kind === 'schedule') && f.events.length > 0) {
     throw new SlsxError('TARGET_NOT_AVAILABLE', `'${fn}' is triggered by its bucket only (its ingress is internal), so sls-x cannot call it directly on GCP.`, { hint: 'Upload a file to the bucket to trigger it, or test it on the local target.' });
   }
-  const base = await functionUrl(s, fn);
+  const base = forced?.url ?? (await functionUrl(s, fn));
   const p = (payload && typeof payload === 'object' && ('path' in payload || 'method' in payload) ? payload : { body: payload }) as HttpPayload;
   const method = (p.method ?? (http && http.kind === 'http' && http.method !== 'ANY' ? http.method : 'POST')).toUpperCase();
   const path = p.path ?? (http && http.kind === 'http' ? http.path : '/');
@@ -83,7 +96,7 @@ export async function gcpInvoke(service: Service, fn: string, payload: unknown, 
     // Not JSON: shown as text.
   }
   const ok = res.status < 500;
-  return { result: { status: res.status, body: parsed }, record: record(f, started, ms, ok, requestId, ok ? undefined : `HTTP ${res.status}`), logs: [] };
+  return { result: { status: res.status, body: parsed }, record: record(f, started, ms, ok, requestId, ok ? undefined : `HTTP ${res.status}`, forced), logs: [] };
 }
 
 const SEVERITY: Record<string, LogLine['level']> = { DEBUG: 'debug', INFO: 'info', NOTICE: 'info', DEFAULT: 'info', WARNING: 'warn', ERROR: 'error', CRITICAL: 'error', ALERT: 'error', EMERGENCY: 'error' };
