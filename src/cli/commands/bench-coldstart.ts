@@ -35,7 +35,8 @@ const fmt = (v: number | undefined): string => (v === undefined ? '-' : `${v < 1
 
 /**
  * `sls-x bench coldstart <fn> [--target T] [-n 20] [--data json] [--json]`: forces N cold starts
- * through the target's `forceColdStart` (local: new instance; AWS: a configuration change), invokes
+ * through the target's `forceColdStart` (local: new instance; AWS: a configuration change; GCP: a new
+ * revision; Azure: an app restart), invokes
  * once after each, and prints server-side init and client-side latency as p50/p95/min/max with
  * their sources. Targets without the operation answer TARGET_NOT_AVAILABLE (exit 2).
  */
@@ -52,7 +53,7 @@ export const run: CommandRun<BenchColdstartOptions> = async ({ args, options }, 
   const { loadAdapter } = await import('../../core/targets.js');
   const adapter = await loadAdapter(session.target);
   if (!adapter.forceColdStart || !adapter.invoke) {
-    throw new SlsxError('TARGET_NOT_AVAILABLE', `\`sls-x bench coldstart\` cannot force cold starts on target '${session.target}' yet.`, { hint: 'Run it on local or aws.' });
+    throw new SlsxError('TARGET_NOT_AVAILABLE', `\`sls-x bench coldstart\` cannot force cold starts on target '${session.target}' yet.`, { hint: 'See docs/metrics.md for how each target forces cold starts.' });
   }
   const actx = session.adapterContext;
   const done: BenchRun[] = [];
