@@ -46,6 +46,7 @@ function record(f: FunctionSpec, startedAt: number, ms: number, ok: boolean, req
 interface HttpPayload {
   method?: string;
   path?: string;
+  pathParams?: Record<string, string>;
   headers?: Record<string, string>;
   body?: unknown;
 }
@@ -78,9 +79,10 @@ export async function invokeFunction(service: Service, fn: string, payload: unkn
     throw new SlsxError('TARGET_NOT_AVAILABLE', `'${fn}' is triggered by its bucket only (its ingress is internal), so sls-x cannot call it directly on GCP.`, { hint: 'Upload a file to the bucket to trigger it, or test it on the local target.' });
   }
   const base = forced?.url ?? (await functionUrl(s, fn));
-  const p = (payload && typeof payload === 'object' && ('path' in payload || 'method' in payload) ? payload : { body: payload }) as HttpPayload;
+  const p = (payload && typeof payload === 'object' && ('path' in payload || 'method' in payload || 'pathParams' in payload) ? payload : { body: payload }) as HttpPayload;
   const method = (p.method ?? (http && http.kind === 'http' && http.method !== 'ANY' ? http.method : 'POST')).toUpperCase();
-  const path = p.path ?? (http && http.kind === 'http' ? http.path : '/');
+  // Without a path, the first route's template with its parameters filled (by name when not given), as the local target does.
+  const path = p.path ?? (http && http.kind === 'http' ? http.path.replace(/\{([^}+]+)\+?\}/g, (_m, name: string) => encodeURIComponent(p.pathParams?.[name] ?? name)) : '/');
   const headers: Record<string, string> = { ...(p.headers ?? {}) };
   const body = method === 'GET' || method === 'HEAD' || p.body === undefined ? undefined : typeof p.body === 'string' ? p.body : JSON.stringify(p.body);
   if (body !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';

@@ -35,6 +35,14 @@ describe('gcp operations', () => {
     expect(init.headers.authorization).toBe('Bearer id-token-for-https://europe-west1-shop-prod.cloudfunctions.net/shop-dev-nightly');
 
     await expect(adapter.invoke!(s, 'thumb', {}, context(gcp))).rejects.toMatchObject({ code: 'TARGET_NOT_AVAILABLE' });
+
+    // A templated route gets its parameters filled, never sent as a literal `{id}`.
+    const routed = service([fn('get', { events: [{ kind: 'http', method: 'GET', path: '/orders/{id}', cors: false }] })]);
+    await deploy(routed, artifacts(routed), context(gcp));
+    await adapter.invoke!(routed, 'get', { pathParams: { id: '42' } }, context(gcp));
+    await adapter.invoke!(routed, 'get', undefined, context(gcp));
+    const urls = gcp.inputs('http.request').slice(-2).map(([url]) => url);
+    expect(urls).toEqual(['https://europe-west1-shop-prod.cloudfunctions.net/shop-dev-get/orders/42', 'https://europe-west1-shop-prod.cloudfunctions.net/shop-dev-get/orders/id']);
     await expect(adapter.invoke!(s, 'nope', {}, context(gcp))).rejects.toMatchObject({ code: 'FUNCTION_NOT_FOUND' });
   });
 
