@@ -3,14 +3,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AdapterContext } from '../../../src/core/adapter.js';
-import type { Change, Plan } from '../../../src/core/resources.js';
+import type { Plan } from '../../../src/core/resources.js';
 import type { Artifact } from '../../../src/model/artifact.js';
 import type { FunctionSpec, Service } from '../../../src/model/service.js';
-import { diff } from '../../../src/plan/diff.js';
-import { runPlan } from '../../../src/apply/run-plan.js';
 import { adapter } from '../../../providers/azure/index.js';
 import { functionSpec, serviceSpec } from '../../support/model.js';
 import { SUB, type FakeArm } from './fake-arm.js';
+import { deployWith, planWith, work } from '../../support/adapter-run.js';
 
 export function fn(name: string, over: Partial<FunctionSpec> = {}): FunctionSpec {
   return functionSpec(name, { architecture: 'x86_64', ...over });
@@ -33,21 +32,14 @@ export function context(arm: FakeArm, env: NodeJS.ProcessEnv = {}): AdapterConte
   return { env, cwd: '/project', events: () => {}, now: () => new Date('2026-11-27T10:00:00Z'), clients: arm.clients };
 }
 
-export async function plan(svc: Service, arts: Artifact[], ctx: AdapterContext, remove = false): Promise<Plan> {
-  const scope = await adapter.scope(svc, ctx);
-  const observed = await adapter.observe(scope, ctx);
-  const changes = diff(remove ? [] : adapter.desired(svc, arts), observed);
-  return { version: 1, scope, createdAt: ctx.now().toISOString(), observedHash: '', changes, warnings: [] };
+export function plan(svc: Service, arts: Artifact[], ctx: AdapterContext, remove = false): Promise<Plan> {
+  return planWith(adapter, svc, arts, ctx, remove);
 }
 
-/** Plan then apply with the core's runner, each step in a fresh context (as separate commands are). */
-export async function deploy(svc: Service, arts: Artifact[], arm: FakeArm, remove = false): Promise<Plan> {
-  const ctx = context(arm);
-  const p = await plan(svc, arts, ctx, remove);
-  await runPlan(p.changes, (c) => adapter.apply(c, ctx), { concurrency: 4 });
-  return p;
+/** Plan then apply with the core's runner, in a fresh context (as a separate command is). */
+export function deploy(svc: Service, arts: Artifact[], arm: FakeArm, remove = false): Promise<Plan> {
+  return deployWith(adapter, svc, arts, context(arm), remove);
 }
 
-export function work(changes: Change[]): string[] {
-  return changes.filter((c) => c.action !== 'noop').map((c) => `${c.action} ${c.id}`).sort();
-}
+export { work };
+

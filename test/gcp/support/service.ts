@@ -1,16 +1,12 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { AdapterContext } from '../../../src/core/adapter.js';
-import type { Change, Plan } from '../../../src/core/resources.js';
+import type { Plan } from '../../../src/core/resources.js';
 import type { Artifact } from '../../../src/model/artifact.js';
 import type { FunctionSpec, Service } from '../../../src/model/service.js';
-import { diff } from '../../../src/plan/diff.js';
-import { runPlan } from '../../../src/apply/run-plan.js';
 import { adapter } from '../../../providers/gcp/index.js';
 import { PROJECT, REGION, type FakeGcp } from './fake-gcp.js';
 import { functionSpec, serviceSpec } from '../../support/model.js';
+import { deployWith, fakeArtifacts, planWith, work } from '../../support/adapter-run.js';
 
 export function fn(name: string, over: Partial<FunctionSpec> = {}): FunctionSpec {
   return functionSpec(name, over);
@@ -22,13 +18,7 @@ export function service(functions: FunctionSpec[], over: Partial<Service> = {}):
 
 /** Deterministic "zip" bytes per function written to a temp folder, as packageService would. */
 export function artifacts(svc: Service, code: Record<string, string> = {}): Artifact[] {
-  const dir = mkdtempSync(join(tmpdir(), 'slsx-gcp-'));
-  return svc.functions.map((f) => {
-    const bytes = Buffer.from(`zip of ${f.name}: ${code[f.name] ?? 'v1'}`);
-    const zipPath = join(dir, `${f.name}.zip`);
-    writeFileSync(zipPath, bytes);
-    return { target: 'gcp', name: f.name, functions: [f.name], zipPath, sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length, entry: 'index.mjs' };
-  });
+  return fakeArtifacts('gcp', svc, code);
 }
 
 export function sha(svc: Service, name: string, code = 'v1'): string {
@@ -40,21 +30,14 @@ export function context(gcp: FakeGcp, env: NodeJS.ProcessEnv = {}): AdapterConte
 }
 
 /** Plan as the core does: scope -> observe -> desired -> diff. */
-export async function plan(svc: Service, arts: Artifact[], ctx: AdapterContext, remove = false): Promise<Plan> {
-  const scope = await adapter.scope(svc, ctx);
-  const observed = await adapter.observe(scope, ctx);
-  const changes = diff(remove ? [] : adapter.desired(svc, arts), observed);
-  return { version: 1, scope, createdAt: ctx.now().toISOString(), observedHash: '', changes, warnings: [] };
+export function plan(svc: Service, arts: Artifact[], ctx: AdapterContext, remove = false): Promise<Plan> {
+  return planWith(adapter, svc, arts, ctx, remove);
 }
 
 /** Plan then apply with the core's runner; returns the plan. */
-export async function deploy(svc: Service, arts: Artifact[], ctx: AdapterContext, remove = false): Promise<Plan> {
-  const p = await plan(svc, arts, ctx, remove);
-  await runPlan(p.changes, (c) => adapter.apply(c, ctx), { concurrency: 4 });
-  return p;
+export function deploy(svc: Service, arts: Artifact[], ctx: AdapterContext, remove = false): Promise<Plan> {
+  return deployWith(adapter, svc, arts, ctx, remove);
 }
 
-/** `action id` of each change that does something, sorted. */
-export function work(changes: Change[]): string[] {
-  return changes.filter((c) => c.action !== 'noop').map((c) => `${c.action} ${c.id}`).sort();
-}
+export { work };
+
