@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -8,10 +9,15 @@ import { actionArgv, readInputs } from './inputs.js';
 
 const run = promisify(execFile);
 
-/** Append `name=value` to $GITHUB_OUTPUT with a heredoc delimiter, as multi-line values need. */
-function setOutput(env: NodeJS.ProcessEnv, name: string, value: string): void {
+/**
+ * Append `name=value` to $GITHUB_OUTPUT with a heredoc delimiter, as multi-line values need. The
+ * delimiter is a fresh random UUID (unguessable), as GitHub's own toolkit does, so a value written
+ * by a handler or a cloud cannot close the heredoc early and set other outputs.
+ */
+export function setOutput(env: NodeJS.ProcessEnv, name: string, value: string): void {
   if (!env.GITHUB_OUTPUT) return;
-  const delimiter = `slsx_${Math.random().toString(36).slice(2)}`;
+  const delimiter = `slsx_${randomUUID()}`;
+  if (value.includes(delimiter)) throw new SlsxError('INTERNAL', `Output '${name}' contains its own delimiter.`);
   appendFileSync(env.GITHUB_OUTPUT, `${name}<<${delimiter}\n${value}\n${delimiter}\n`);
 }
 
