@@ -18,6 +18,8 @@ export interface CliContext {
   events?: EventSink;
   /** Injected SDK clients per target (tests). */
   clients?: Record<string, unknown>;
+  /** Read all of standard input (for `--data -`); tests pass their own. */
+  readStdin?: () => Promise<string>;
 }
 
 /** Options every command may take; commander hands them over as camelCase. */

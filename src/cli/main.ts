@@ -77,6 +77,11 @@ export function processContext(): CliContext {
     stderr: { write: (s) => void process.stderr.write(s), isTTY: process.stderr.isTTY },
     interactive: Boolean(process.stdout.isTTY) && !process.env.CI,
     now: () => new Date(),
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    },
   };
 }
 

@@ -14,6 +14,8 @@ export interface CliOptions {
   /** Draw as in a terminal (the ink view) instead of plain lines. */
   interactive?: boolean;
   now?: () => Date;
+  /** What standard input holds (for `--data -`). */
+  stdin?: string;
 }
 
 /** Run the real CLI entry in-process in `cwd`, capturing what it prints and its exit code. */
@@ -29,6 +31,7 @@ export async function runCli(argv: string[], cwd: string, options: CliOptions = 
     interactive,
     now: options.now ?? (() => new Date()),
     ...(options.clients ? { clients: options.clients } : {}),
+    ...(options.stdin !== undefined ? { readStdin: async () => options.stdin as string } : {}),
   };
   const code = await main(argv, ctx);
   return { code, stdout, stderr };

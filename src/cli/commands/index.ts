@@ -49,8 +49,8 @@ export const commands: CommandDef[] = [
     description: 'invoke one function and print its result and figures',
     arguments: [{ name: '<fn>', description: 'function name from faas.yaml' }],
     options: [
-      { flags: '--data <json>', description: 'event payload as JSON' },
-      { flags: '--file <path>', description: 'read the event payload from a file' },
+      { flags: '--data <json>', description: 'event payload as JSON (- reads it from standard input)' },
+      { flags: '--file <path>', description: 'read the event payload from a file (- for standard input)' },
     ],
     load: () => import('./invoke.js'),
   },
@@ -61,8 +61,14 @@ export const commands: CommandDef[] = [
     options: [
       { flags: '-f, --follow', description: 'keep printing new logs' },
       { flags: '--since <duration>', description: 'only logs newer than this, e.g. 10m, 1h' },
+      { flags: '--filter <pattern>', description: 'only lines whose message or data contain this text (or match /regex/flags)' },
     ],
     load: () => import('./logs.js'),
+  },
+  {
+    name: 'info',
+    description: 'show a stage\'s endpoints, functions, queues, buckets and schedules on a target',
+    load: () => import('./info.js'),
   },
   {
     name: 'remove',
@@ -170,5 +176,12 @@ export const commands: CommandDef[] = [
         load: () => import('./bench-coldstart.js'),
       },
     ],
+  },
+  {
+    name: 'completion',
+    description: 'print a shell completion script: bash, zsh or fish (e.g. source <(sls-x completion bash))',
+    arguments: [{ name: '<shell>', description: 'bash | zsh | fish' }],
+    common: false,
+    load: () => import('./completion.js'),
   },
 ];

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { InvokeResult } from '../../core/adapter.js';
 import { SlsxError } from '../../errors/slsx-error.js';
-import type { CommandRun } from '../context.js';
+import type { CliContext, CommandRun } from '../context.js';
 import { openSession } from '../session.js';
 
 export interface InvokeOptions {
@@ -10,11 +10,17 @@ export interface InvokeOptions {
   file?: string;
 }
 
-function payload(options: InvokeOptions, cwd: string): unknown {
+async function payload(options: InvokeOptions, ctx: CliContext): Promise<unknown> {
+  const cwd = ctx.cwd;
   if (options.data !== undefined && options.file !== undefined) throw new SlsxError('USAGE', 'Give the payload with --data or --file, not both.');
   let text = options.data;
   let where = '--data';
-  if (options.file !== undefined) {
+  if (options.data === '-' || options.file === '-') {
+    where = 'standard input';
+    if (!ctx.readStdin) throw new SlsxError('USAGE', 'There is no standard input to read the payload from.', { hint: 'Pass the payload with --data JSON or --file PATH.' });
+    text = await ctx.readStdin();
+    if (!text.trim()) throw new SlsxError('USAGE', 'Standard input was empty: no payload to send.', { hint: 'Pipe JSON in, e.g. echo \'{"id": 42}\' | sls-x invoke api --data -' });
+  } else if (options.file !== undefined) {
     where = options.file;
     try {
       text = readFileSync(resolve(cwd, options.file), 'utf8');
@@ -60,7 +66,7 @@ function showResult(result: unknown): string {
 
 /** `sls-x invoke <fn> [--data JSON | --file F]`: one invocation, its result, figures and logs. */
 export const run: CommandRun<InvokeOptions> = async ({ args, options }, ctx) => {
-  const data = payload(options, ctx.cwd);
+  const data = await payload(options, ctx);
   const session = await openSession(options, ctx);
   const { loadAdapter } = await import('../../core/targets.js');
   const adapter = await loadAdapter(session.target);
