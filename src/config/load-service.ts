@@ -1,4 +1,4 @@
-import { isAbsolute, relative } from 'node:path';
+import { dirname, isAbsolute, relative } from 'node:path';
 import { isMap } from 'yaml';
 import { parseTarget } from '../core/targets.js';
 import { SlsxError } from '../errors/slsx-error.js';
@@ -6,6 +6,7 @@ import type { Diagnostic } from '../model/diagnostic.js';
 import { TARGETS, type Service, type TargetName } from '../model/service.js';
 import { runChecks } from './checks/index.js';
 import { findConfig } from './discover.js';
+import { dotenvForStage } from './dotenv.js';
 import { interpolate, pathKey } from './interpolate.js';
 import { normalize } from './normalize.js';
 import { parseSource } from './parse-yaml.js';
@@ -72,7 +73,8 @@ export async function validateConfig(opts: LoadOptions): Promise<ValidateResult>
   }
 
   const report = new Reporter(file, parsed.positions);
-  const interp = interpolate(parsed.doc, base, text, parsed.positions, file, { env: opts.env, stage: opts.stage });
+  const dir = dirname(location.file);
+  const interp = interpolate(parsed.doc, base, text, parsed.positions, file, { env: opts.env, stage: opts.stage, envFiles: (stage) => dotenvForStage(dir, stage) });
   report.push(...interp.diagnostics);
 
   let data: unknown;

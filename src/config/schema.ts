@@ -205,6 +205,14 @@ export const configSchema = z
       .strictObject({ aws: awsTarget.optional(), azure: azureTarget.optional(), gcp: gcpTarget.optional(), local: localTarget.optional() })
       .optional()
       .meta({ description: 'Per-target settings. Every target listed here is checked by `sls-x validate`.' }),
+    params: z
+      .record(z.string(), z.record(z.string(), envValue))
+      .optional()
+      .meta({ description: 'Per-stage values for `${param:NAME}`: `params: { default: { dbHost: localhost }, prod: { dbHost: db.internal } }`. The current stage\'s value wins over `default`.' }),
+    custom: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .meta({ description: 'Free-form values to refer to with `${self:custom.NAME}`; sls-x reads nothing else from here.' }),
     runtime: runtime.optional(),
     defaults: z
       .strictObject({

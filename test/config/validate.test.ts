@@ -227,7 +227,7 @@ describe('rendered diagnostics', () => {
       "faas.yaml:7:20: error [env-not-set] Environment variable API_HOST is not set (used as \`\${env:API_HOST}\`).
         7 |       URL: https://\${env:API_HOST}/v1
           |                    ^
-        hint: Set it before running sls-x, or give a default: \`\${env:API_HOST, value}\`.
+        hint: Set it before running sls-x, in \`.env\` or \`.env.dev\` beside the config, or give a default: \`\${env:API_HOST, value}\`.
 
       error CONFIG_INVALID: faas.yaml has 1 error.
         hint: Fix each problem at the position shown, then run \`sls-x validate\` again.
