@@ -30,7 +30,12 @@ describe('sls-x init', () => {
     // run from this checkout (sls-x is not on the registry under that name): the checkout itself
     expect(pkg.devDependencies['sls-x']).toBe(`file:${packageRoot()}`);
     for (const f of created.files) expect(readFileSync(join(dir, f), 'utf8')).not.toMatch(/__SERVICE__|__SLSX_VERSION__|__SLSX_DEPENDENCY__/);
-    for (const f of created.files.filter((x) => x.endsWith('.ts'))) expect(readFileSync(join(dir, f), 'utf8')).toContain("from 'sls-x/runtime'");
+    for (const f of created.files.filter((x) => x.endsWith('.ts') && !x.endsWith('.test.ts'))) expect(readFileSync(join(dir, f), 'utf8')).toContain("from 'sls-x/runtime'");
+    // Every handler file has its own unit tests, written with sls-x/testing.
+    const tests = created.files.filter((x) => x.endsWith('.test.ts'));
+    expect(tests.length).toBeGreaterThan(0);
+    for (const f of tests) expect(readFileSync(join(dir, f), 'utf8')).toContain("from 'sls-x/testing'");
+    expect(pkg.scripts.test).toBe('vitest run');
     expect(readFileSync(join(dir, '.gitignore'), 'utf8')).toContain('.sls-x/');
     expect(existsSync(join(dir, 'gitignore'))).toBe(false);
   });
