@@ -9,27 +9,34 @@ export interface DataPlaneResponse {
 }
 
 /**
- * One request to a non-ARM endpoint (the app's Kudu/SCM site, its admin API) with a bearer token
- * for the Resource Manager audience, through the same injected HttpClient the SDKs use, so
- * tests see these requests too. Retries of throttled/5xx calls are the caller's concern.
+ * One request to a non-ARM endpoint through the same injected HttpClient the SDKs use, so tests
+ * see these requests too. Kudu/SCM and Log Analytics calls carry a bearer token for their
+ * audience; calls to the function host itself (`anonymous: true`: the app's routes and its admin
+ * API, which takes the host key) carry none, because whatever reaches the host reaches user code,
+ * and a Resource Manager token is good for the whole subscription. Retries of throttled/5xx calls
+ * are the caller's concern.
  */
 export async function dataPlaneRequest(
   clients: AzureClients,
   doing: string,
-  req: { method: 'GET' | 'POST' | 'PUT'; url: string; body?: Uint8Array | string; contentType?: string; headers?: Record<string, string>; scope?: string },
+  req: { method: 'GET' | 'POST' | 'PUT'; url: string; body?: Uint8Array | string; contentType?: string; headers?: Record<string, string>; scope?: string; anonymous?: boolean },
 ): Promise<DataPlaneResponse> {
   const p = await import('@azure/core-rest-pipeline');
   const http = clients.httpClient ?? p.createDefaultHttpClient();
-  const scope = req.scope ?? `${clients.endpoint}/.default`;
-  let token: string;
-  try {
-    const t = await clients.credential.getToken(scope);
-    if (!t) throw new Error('no token returned');
-    token = t.token;
-  } catch (err) {
-    throw mapAzureError(err, doing);
+  const auth: Record<string, string> = {};
+  if (!req.anonymous) {
+    const scope = req.scope ?? `${clients.endpoint}/.default`;
+    try {
+      const t = await clients.credential.getToken(scope);
+      if (!t) throw new Error('no token returned');
+      auth.authorization = `Bearer ${t.token}`;
+    } catch (err) {
+      throw mapAzureError(err, doing);
+    }
   }
-  const headers = p.createHttpHeaders({ authorization: `Bearer ${token}`, ...(req.contentType ? { 'content-type': req.contentType } : {}), ...req.headers });
+  // The caller's headers never carry an Authorization of their own to an anonymous host.
+  const extra = Object.fromEntries(Object.entries(req.headers ?? {}).filter(([k]) => !(req.anonymous && k.toLowerCase() === 'authorization')));
+  const headers = p.createHttpHeaders({ ...auth, ...(req.contentType ? { 'content-type': req.contentType } : {}), ...extra });
   const request = p.createPipelineRequest({ url: req.url, method: req.method, headers, body: req.body, allowInsecureConnection: req.url.startsWith('http://') });
   let res;
   try {
@@ -38,7 +45,7 @@ export async function dataPlaneRequest(
     throw new SlsxError('CLOUD_ERROR', `Azure call failed: ${doing}: ${(err as Error).message}`, { cause: err });
   }
   const body = res.bodyAsText ?? '';
-  if (res.status === 401 || res.status === 403) {
+  if (!req.anonymous && (res.status === 401 || res.status === 403)) {
     throw mapAzureError(Object.assign(new Error(body.slice(0, 300) || `HTTP ${res.status}`), { statusCode: res.status }), doing);
   }
   return { status: res.status, headers: res.headers.toJSON(), body };

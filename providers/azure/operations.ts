@@ -56,7 +56,7 @@ export async function azureInvoke(service: Service, fn: string, payload: unknown
     const query = isObject(d.query) ? `?${new URLSearchParams(Object.entries(d.query).map(([k, v]): [string, string] => [k, String(v)])).toString()}` : '';
     const body = d.body === undefined ? undefined : typeof d.body === 'string' ? d.body : JSON.stringify(d.body);
     const headers = isObject(d.headers) ? Object.fromEntries(Object.entries(d.headers).map(([k, v]) => [k.toLowerCase(), String(v)])) : {};
-    const res = await dataPlaneRequest(s.clients, `invoke ${fn}`, { method: method as 'GET', url: `https://${host}/api${path}${query}`, body, headers, contentType: body !== undefined && typeof d.body !== 'string' ? 'application/json' : headers['content-type'] });
+    const res = await dataPlaneRequest(s.clients, `invoke ${fn}`, { method: method as 'GET', url: `https://${host}/api${path}${query}`, body, headers, contentType: body !== undefined && typeof d.body !== 'string' ? 'application/json' : headers['content-type'], anonymous: true });
     result = { status: res.status, headers: res.headers, body: res.body };
     ok = res.status < 500;
   } else {
@@ -64,8 +64,9 @@ export async function azureInvoke(service: Service, fn: string, payload: unknown
     if (!keys.masterKey) throw new SlsxError('CLOUD_ERROR', `Azure returned no master key for ${app}.`);
     const input = typeof payload === 'string' ? payload : JSON.stringify(payload ?? '');
     const name = trigger?.name ?? f.name;
-    const res = await dataPlaneRequest(s.clients, `invoke ${fn}`, { method: 'POST', url: `https://${host}/admin/functions/${name}`, body: JSON.stringify({ input }), contentType: 'application/json', headers: { 'x-functions-key': keys.masterKey } });
+    const res = await dataPlaneRequest(s.clients, `invoke ${fn}`, { method: 'POST', url: `https://${host}/admin/functions/${name}`, body: JSON.stringify({ input }), contentType: 'application/json', headers: { 'x-functions-key': keys.masterKey }, anonymous: true });
     ok = res.status === 202 || (res.status >= 200 && res.status < 300);
+    if (res.status === 401 || res.status === 403) throw new SlsxError('CLOUD_ERROR', `The app ${app} refused its own host key for the admin API (HTTP ${res.status}).`, { hint: 'The keys may have just been rotated: run the command again.' });
     if (res.status === 404) throw new SlsxError('FUNCTION_NOT_FOUND', `The app ${app} has no function '${name}' (is the latest package deployed?).`, { hint: 'Run `sls-x deploy --target azure`.' });
     result = { accepted: ok, status: res.status };
   }

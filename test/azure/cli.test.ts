@@ -58,10 +58,16 @@ describe('azure through the real CLI on examples/shop (fake ARM)', () => {
     const http = await cli(['invoke', 'api', '--target', 'azure', '--data', '{"path":"/orders/42"}'], cwd, arm);
     expect(http.code).toBe(0);
     expect(arm.requests.at(-1)).toMatchObject({ method: 'GET', host: 'shop-dev.azurewebsites.net', path: '/api/orders/42' });
+    // The function host runs user code: it never gets the caller's Resource Manager token (issue 13.1).
+    expect(arm.requests.at(-1)!.authorization).toBeUndefined();
     const queued = await cli(['invoke', 'worker', '--target', 'azure', '--data', '"hello"'], cwd, arm);
     expect(queued.code).toBe(0);
     const admin = arm.requests.at(-1)!;
     expect(admin).toMatchObject({ method: 'POST', host: 'shop-dev.azurewebsites.net', path: '/admin/functions/worker', body: { input: 'hello' } });
+    expect(admin.authorization).toBeUndefined();
+    // Every request to the function host, and only those, goes without a bearer token; Kudu and ARM keep theirs.
+    expect(arm.requests.filter((r) => r.host === 'shop-dev.azurewebsites.net').every((r) => r.authorization === undefined)).toBe(true);
+    expect(arm.requests.filter((r) => r.host !== 'shop-dev.azurewebsites.net').every((r) => r.authorization === 'Bearer fake-token')).toBe(true);
 
     arm.requests.length = 0;
     const removed = await cli(['remove', '--target', 'azure'], cwd, arm);

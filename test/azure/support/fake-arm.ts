@@ -12,6 +12,8 @@ export interface Recorded {
   query: Record<string, string>;
   body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
   bytes?: number;
+  /** The Authorization header as sent (absent when none was). */
+  authorization?: string;
 }
 
 export const SUB = '00000000-0000-0000-0000-000000000001';
@@ -69,6 +71,8 @@ export class FakeArm {
     else if (raw instanceof Uint8Array) bytes = raw.length;
     const path = decodeURIComponent(url.pathname);
     const rec: Recorded = { method: req.method, host: url.host, path, query, body, bytes, line: `${url.host === 'management.azure.com' ? '' : `https://${url.host}`}${path}${query['api-version'] ? `?api-version=${query['api-version']}` : ''}` };
+    const authorization = req.headers.get('authorization');
+    if (authorization !== undefined) rec.authorization = authorization;
     this.requests.push(rec);
     if (this.failOnce?.(rec)) {
       this.failOnce = undefined;
