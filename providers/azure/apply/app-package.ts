@@ -35,7 +35,7 @@ async function deploy(c: ApplyContext): Promise<void> {
     c.session,
     async () => {
       const res = await dataPlaneRequest(c.session.clients, doing, { method: 'POST', url: `https://${host}/api/publish?RemoteBuild=false`, body: new Uint8Array(zip), contentType: 'application/zip' });
-      if (res.status === 202) await waitForDeployment(c, host, doing);
+      if (res.status === 202) await waitForDeployment(c, deploymentStatusUrl(host, res), doing);
       else if (res.status < 200 || res.status >= 300) throw new SlsxError('CLOUD_ERROR', `Azure refused the package of ${app} (HTTP ${res.status}): ${res.body.slice(0, 500)}`, { hint: 'Deploy again; if it persists, see the deployment log (`az functionapp log deployment show`).' });
     },
     (err) => err instanceof SlsxError && err.code === 'CLOUD_ERROR' && !/did not finish in time/.test(err.message),
@@ -45,10 +45,42 @@ async function deploy(c: ApplyContext): Promise<void> {
   await call(`tags update ${app}`, () => c.session.clients.resources.tagsOperations.beginUpdateAtScopeAndWait(scope, { operation: 'Merge', properties: { tags: { [TAG_CODE]: String(c.after.sha256) } } }));
 }
 
+/**
+ * Where to read the status of the deployment a 202 from `/api/publish` started: the `Location`
+ * header Kudu sets on the 202 (`/api/deployments/<id>`), else the deployment id in the body, and
+ * only when the 202 carries neither, `/api/deployments/latest` (which another deploy of the same
+ * app, or a platform redeploy, could be by the time it is read). See Kudu's OneDeploy
+ * (https://github.com/projectkudu/kudu/wiki/Deploying-from-a-zip-file-or-url and
+ * https://learn.microsoft.com/azure/app-service/deploy-zip#deploy-a-zip-package: "poll the
+ * returned location / deployment id").
+ */
+export function deploymentStatusUrl(host: string, res: { headers: Record<string, string>; body: string }): string {
+  const base = `https://${host}`;
+  const location = Object.entries(res.headers).find(([k]) => k.toLowerCase() === 'location')?.[1];
+  if (location) {
+    try {
+      const url = new URL(location, base);
+      // Only the app's own Kudu host: never send the bearer token elsewhere.
+      if (url.host === host && /\/api\/deployments\/[^/]+$/.test(url.pathname)) return url.href;
+    } catch {
+      // A malformed header: fall through to the body.
+    }
+  }
+  let id: unknown;
+  try {
+    const parsed = JSON.parse(res.body) as unknown;
+    id = typeof parsed === 'string' ? parsed : (parsed as { id?: unknown } | null)?.id;
+  } catch {
+    id = res.body.trim();
+  }
+  if (typeof id === 'string' && /^[A-Za-z0-9-]{1,100}$/.test(id)) return `${base}/api/deployments/${id}`;
+  return `${base}/api/deployments/latest`;
+}
+
 /** Kudu deployment status: 4 = success, 3 = failed; anything else is still running. */
-async function waitForDeployment(c: ApplyContext, host: string, doing: string): Promise<void> {
+async function waitForDeployment(c: ApplyContext, statusUrl: string, doing: string): Promise<void> {
   for (let i = 0; i < DEPLOY_POLLS; i++) {
-    const res = await dataPlaneRequest(c.session.clients, doing, { method: 'GET', url: `https://${host}/api/deployments/latest` });
+    const res = await dataPlaneRequest(c.session.clients, doing, { method: 'GET', url: statusUrl });
     if (res.status === 200) {
       const status = (JSON.parse(res.body || '{}') as { status?: number; status_text?: string }).status;
       if (status === 4) return;
