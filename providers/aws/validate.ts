@@ -69,7 +69,7 @@ export function validateAws(service: Service): Diagnostic[] {
       warn(`${at}.timeout`, 'http-timeout', `API Gateway HTTP APIs answer within 30 s; '${fn.name}' may run ${fn.timeoutMs / 1000} s, so slow calls get a 503 while the function keeps running.`, 'Keep HTTP functions under 30 s, or hand long work to a queue.');
     }
     fn.events.forEach((e, i) => {
-      const ev = `${at}.events[${i}]`;
+      const ev = `${at}.events.${i}`;
       if (e.kind === 'queue') {
         if (e.batchSize > LAMBDA.maxBatchSize) err(`${ev}.batchSize`, 'limit-batch-size', `SQS batches hold at most ${LAMBDA.maxBatchSize} messages; '${fn.name}' asks for ${e.batchSize}.`, 'Lower batchSize.');
         if (e.batchWindowMs > LAMBDA.maxBatchWindowS * 1000) err(`${ev}.batchWindow`, 'limit-batch-window', `Lambda gathers a batch for at most 300 s; '${fn.name}' asks for ${e.batchWindowMs / 1000} s.`, 'Lower batchWindow.');

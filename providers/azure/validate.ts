@@ -4,6 +4,7 @@ import { keyVaultOf } from './app-settings.js';
 import { logRetentionDays, maxInstances, namesOf } from './desired.js';
 import { isKnownRegion } from './regions.js';
 import { DEPLOYMENT_CONTAINER, HOST_CONTAINERS } from './naming.js';
+import { ncrontabProblem } from '../../src/config/schedule.js';
 
 const RESERVED_CONTAINERS: string[] = [DEPLOYMENT_CONTAINER, ...HOST_CONTAINERS];
 
@@ -70,6 +71,14 @@ export function validateAzure(service: Service): Diagnostic[] {
   for (const q of service.queues) {
     if (q.name.endsWith('-poison')) err(`queues.${q.name}`, 'queue-name-poison', `Queue '${q.name}' ends in -poison, the suffix Azure gives every queue's poison queue.`, 'Rename the queue.');
     if (!q.deadLetter) warn(`queues.${q.name}.deadLetter`, 'poison-queue-always', `On Azure a message that fails ${q.maxRetries + 1} times always moves to '${q.name}-poison'; deadLetter: false cannot turn that off.`, 'Set deadLetter: true, or drain the poison queue yourself.');
+  }
+  for (const fn of service.functions) {
+    fn.events.forEach((e, i) => {
+      if (e.kind !== 'schedule' || !e.cron) return;
+      const problem = ncrontabProblem(e.cron);
+      // L, W and # are refused by the limits check already (providers/azure/limits.ts).
+      if (problem && !problem.startsWith('NCRONTAB has no')) err(`functions.${fn.name}.events.${i}.schedule`, 'schedule-unsupported', `An Azure timer (NCRONTAB) cannot run '${e.expression}' of '${fn.name}': ${problem}.`, 'Restrict only one of day-of-month and day-of-week (use two schedules for "either"), count weekdays 0-6, and drop L, W and #.');
+    });
   }
   // App settings are one map for the whole app.
   const seen = new Map<string, { fn: string; value: string }>();

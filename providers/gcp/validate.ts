@@ -17,7 +17,7 @@ export function validateGcp(service: Service): Diagnostic[] {
     const triggers = fn.events.flatMap((e, i) => (e.kind === 'queue' ? [{ i, what: `queue '${e.queue}'` }] : e.kind === 'storage' ? e.on.map((on) => ({ i, what: `${on} events of bucket '${e.bucket}'` })) : []));
     if (triggers.length > 1) {
       err(
-        `${at}.events[${triggers[1].i}]`,
+        `${at}.events.${triggers[1].i}`,
         'gcp-one-trigger',
         `A Cloud Function has one event trigger; '${fn.name}' asks for ${triggers.length}: ${triggers.map((t) => t.what).join(', ')}.`,
         'Split the events over several functions sharing one handler file (one queue, or one bucket with one `on` value, each).',

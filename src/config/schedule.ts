@@ -128,12 +128,53 @@ export function rateToCron(rateMs: number): string | undefined {
   return hours === 24 ? '0 0 * * *' : undefined;
 }
 
-/** NCRONTAB (Azure timer): seconds first, day-of-week 0-6. */
-export function toNcrontab(cron: string): string {
-  const f = cron.split(' ');
-  f[4] = f[4]!.replace(/\b7\b/g, '0').replace(/\?/g, '*');
-  f[2] = f[2]!.replace(/\?/g, '*');
-  return `0 ${f.join(' ')}`;
+const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
+const DAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
+
+/**
+ * Why a 5-field cron has no exact NCRONTAB (Azure Functions timers), or undefined when it has one.
+ * NCRONTAB (https://learn.microsoft.com/azure/azure-functions/functions-bindings-timer#ncrontab-expressions)
+ * has no `?`, no `L`/`W`/`#`, weekdays 0-6 only, and fires only when day-of-month AND day-of-week
+ * both match, where cron fires when either does: a cron restricting both has no equivalent.
+ */
+export function ncrontabProblem(cron: string): string | undefined {
+  return ncrontab(cron).error;
+}
+
+/** The exact NCRONTAB (seconds first) of a 5-field cron, or undefined (see {@link ncrontabProblem}). */
+export function toNcrontab(cron: string): string | undefined {
+  return ncrontab(cron).value;
+}
+
+function ncrontab(cron: string): { value?: string; error?: string } {
+  const f = cron.trim().toUpperCase().split(/\s+/);
+  if (f.length !== 5) return { error: `expected 5 fields, got ${f.length}` };
+  if (f.some((x) => /[LW#]/.test(x.replace(/[A-Z]{3}/g, (n) => (MONTHS.includes(n) || DAYS.includes(n) ? '0' : n))))) {
+    return { error: 'NCRONTAB has no `L`, `W` or `#`' };
+  }
+  const byName = (field: string, names: string[], base: number): string => field.replace(/[A-Z]{3}/g, (n) => String(names.indexOf(n) + base));
+  f[3] = byName(f[3]!, MONTHS, 1);
+  f[4] = byName(f[4]!, DAYS, 0);
+  f[2] = f[2]!.replace('?', '*');
+  f[4] = f[4]!.replace('?', '*');
+  if (f[2] !== '*' && f[4] !== '*') {
+    return { error: 'it restricts both day-of-month and day-of-week: cron runs when either matches, an Azure timer (NCRONTAB) only when both do' };
+  }
+  const days: string[] = [];
+  for (const item of f[4]!.split(',')) {
+    const m = /^(\d+)(?:-(\d+))?(?:\/(\d+))?$/.exec(item);
+    if (!m || item === '*' || item.startsWith('*/')) {
+      days.push(item);
+      continue;
+    }
+    const [, a, b, step] = m;
+    if (b === undefined) days.push(a === '7' ? '0' : item);
+    else if (b !== '7') days.push(item);
+    else if (step !== undefined) return { error: `the weekday range \`${item}\` ends on 7 (Sunday) with a step; NCRONTAB counts weekdays 0-6` };
+    else days.push(a === '7' ? '0' : `${a}-6`, '0');
+  }
+  f[4] = [...new Set(days)].join(',');
+  return { value: `0 ${f.join(' ')}` };
 }
 
 /**

@@ -21,7 +21,7 @@ describe('aws schedule expressions', () => {
   it('validate() refuses what Scheduler cannot express, before any call', () => {
     const s = service([fn('job', { events: [{ ...nightly, cron: '0 0 1 * 1', expression: 'cron(0 0 1 * 1)' }] })]);
     const problems = adapter.validate(s).filter((d) => d.severity === 'error');
-    expect(problems.map((d) => [d.code, d.path])).toEqual([['schedule-unsupported', 'functions.job.events[0].schedule']]);
+    expect(problems.map((d) => [d.code, d.path])).toEqual([['schedule-unsupported', 'functions.job.events.0.schedule']]);
   });
 });
 

@@ -24,3 +24,44 @@ functions:
     expect(json.diagnostics).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'limit-log-retention', target: 'aws', line: 3 })]));
   });
 });
+
+describe('azure timers: what NCRONTAB cannot express is refused at validate (issue 13.3)', () => {
+  const yaml = `service: shop
+targets:
+  azure: { region: westeurope }
+functions:
+  weekdays:
+    handler: src/api.handler
+    events:
+      - schedule: cron(0 9 ? * MON-FRI)
+  sundays:
+    handler: src/api.handler
+    events:
+      - schedule: cron(0 3 * * 7)
+  either:
+    handler: src/api.handler
+    events:
+      - schedule: cron(0 9 1 * MON)
+`;
+  const { dir, cleanup } = project({ 'faas.yaml': yaml, ...STUBS });
+  afterAll(cleanup);
+
+  it('a cron restricting both day-of-month and day-of-week is an error at its line:col; ? and 7 are converted', async () => {
+    const run = await runCli(['validate', '--target', 'azure'], dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^faas\.yaml:16:\d+: error \[schedule-unsupported\] \(azure\) An Azure timer \(NCRONTAB\) cannot run 'cron\(0 9 1 \* MON\)' of 'either': it restricts both day-of-month and day-of-week/m);
+    expect(run.stderr.match(/schedule-unsupported/g)).toHaveLength(1);
+    const { loadService } = await import('../../src/config/load-service.js');
+    const { planAzureTriggers } = await import('../../templates/shims/common/azure-triggers.js');
+    const fixed = project({ 'faas.yaml': yaml.replace('cron(0 9 1 * MON)', 'cron(0 9 1 * *)'), ...STUBS });
+    try {
+      const { service } = await loadService({ cwd: fixed.dir, target: 'azure', env: {} });
+      const timers = Object.fromEntries(service.functions.map((f) => [f.name, planAzureTriggers(f.name, f.events)[0]]));
+      expect(timers.weekdays).toMatchObject({ kind: 'schedule', schedule: '0 0 9 * * 1-5' });
+      expect(timers.sundays).toMatchObject({ kind: 'schedule', schedule: '0 0 3 * * 0' });
+      expect(timers.either).toMatchObject({ kind: 'schedule', schedule: '0 0 9 1 * *' });
+    } finally {
+      fixed.cleanup();
+    }
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSchedule, rateToCron, toAwsCron, toNcrontab } from '../../src/config/schedule.js';
+import { ncrontabProblem, parseSchedule, rateToCron, toAwsCron, toNcrontab } from '../../src/config/schedule.js';
 import { parseDuration, parseRequestRate, parseSize } from '../../src/config/units.js';
 import { didYouMean } from '../../src/config/did-you-mean.js';
 import { httpPathProblem } from '../../src/config/checks/events.js';
@@ -57,6 +57,17 @@ describe('schedules', () => {
     expect(toAwsCron('0 9 1 * 1')).toBeUndefined();
     expect(toAwsCron('0 9 * * 5#3')).toBe('0 9 ? * 6#3 *'); // the 3rd Friday: only the weekday is renumbered
     expect(toNcrontab('0 3 * * 7')).toBe('0 0 3 * * 0');
+    // Issue 13.3: no `?`, weekdays 0-6, names as numbers; dom AND dow restricted has no NCRONTAB.
+    expect(toNcrontab('0 9 ? * MON-FRI')).toBe('0 0 9 * * 1-5');
+    expect(toNcrontab('0 9 ? * mon-fri')).toBe('0 0 9 * * 1-5');
+    expect(toNcrontab('0 3 * * 5-7')).toBe('0 0 3 * * 5-6,0');
+    expect(toNcrontab('0 3 * * 0,7')).toBe('0 0 3 * * 0');
+    expect(toNcrontab('0 0 1 JUL ?')).toBe('0 0 0 1 7 *');
+    expect(toNcrontab('*/5 * * * SAT,SUN')).toBe('0 */5 * * * 6,0');
+    expect(toNcrontab('0 9 1 * 1')).toBeUndefined();
+    expect(ncrontabProblem('0 9 1 * MON')).toMatch(/restricts both day-of-month and day-of-week/);
+    expect(toNcrontab('0 9 * * 5-7/2')).toBeUndefined();
+    expect(toNcrontab('0 9 L * *')).toBeUndefined();
   });
 });
 

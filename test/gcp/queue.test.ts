@@ -88,7 +88,7 @@ describe('gcp adapter: queues (Pub/Sub topics, dead-letter topics, triggers)', (
     const s = svc();
     s.functions[1].events.push({ kind: 'storage', bucket: 'uploads', on: ['created'] });
     const d = adapter.validate(s).filter((x) => x.severity === 'error');
-    expect(d.map((x) => [x.code, x.path])).toEqual([['gcp-one-trigger', 'functions.worker.events[1]']]);
+    expect(d.map((x) => [x.code, x.path])).toEqual([['gcp-one-trigger', 'functions.worker.events.1']]);
     expect(d[0].message).toBe("A Cloud Function has one event trigger; 'worker' asks for 2: queue 'orders', created events of bucket 'uploads'.");
   });
 });

@@ -145,7 +145,9 @@ describe('azure triggers: names, routes, NCRONTAB', () => {
   });
 
   it('converts cron and routes', () => {
-    expect(cronToNcrontab('0 3 * * MON-FRI')).toBe('0 0 3 * * MON-FRI');
+    expect(cronToNcrontab('0 3 * * MON-FRI')).toBe('0 0 3 * * 1-5');
+    expect(cronToNcrontab('0 9 ? * 7')).toBe('0 0 9 * * 0');
+    expect(() => cronToNcrontab('0 9 1 * 1')).toThrow(/both day-of-month and day-of-week/);
     expect(() => cronToNcrontab('0 3 * *')).toThrow(/5-field/);
     expect(toAzureRoute('/files/{key+}')).toBe('files/{*key}');
     expect(toAzureRoute('/')).toBe('');

@@ -4,6 +4,7 @@
  * Pure and SDK-free, so the azure adapter can compute the same names and settings.
  */
 import type { EventSpec, HttpEventSpec, QueueEventSpec, ScheduleEventSpec, StorageEventSpec } from '../../../src/model/service.js';
+import { ncrontabProblem, toNcrontab } from '../../../src/config/schedule.js';
 
 /** Storage connection every storage trigger uses (identity-based: `AzureWebJobsStorage__accountName`). */
 export const AZURE_STORAGE_CONNECTION = 'AzureWebJobsStorage';
@@ -31,11 +32,17 @@ export function toAzureRoute(path: string): string {
     .join('/');
 }
 
-/** A 5-field cron (minute hour dom month dow) as a 6-field NCRONTAB (seconds first). */
+/**
+ * A 5-field cron (minute hour dom month dow) as a 6-field NCRONTAB (seconds first): `?` becomes
+ * `*`, names become numbers, weekday 7 becomes 0. Throws what NCRONTAB cannot express (validate
+ * refuses those first, at faas.yaml:line:col).
+ */
 export function cronToNcrontab(cron: string): string {
   const fields = cron.trim().split(/\s+/);
   if (fields.length !== 5) throw new Error(`expected a 5-field cron, got "${cron}"`);
-  return `0 ${fields.join(' ')}`;
+  const out = toNcrontab(cron);
+  if (!out) throw new Error(`cron "${cron}" cannot run on Azure: ${ncrontabProblem(cron)}`);
+  return out;
 }
 
 /**
