@@ -21,8 +21,15 @@ export interface IamPolicy {
   version?: number | null;
 }
 
+/**
+ * The IAM policy version sls-x reads and writes: 3, the only one that carries IAM Conditions.
+ * A read at a lower version fails (or hides conditions) on a policy that has conditional
+ * bindings: https://cloud.google.com/iam/docs/policies#versions
+ */
+export const IAM_POLICY_VERSION = 3;
+
 export interface IamPolicyApi {
-  getIamPolicy(req: { resource: string }): Promise<[IamPolicy, ...unknown[]]>;
+  getIamPolicy(req: { resource: string; options?: { requestedPolicyVersion?: number } }): Promise<[IamPolicy, ...unknown[]]>;
   setIamPolicy(req: { resource: string; policy: IamPolicy }): Promise<[IamPolicy, ...unknown[]]>;
 }
 

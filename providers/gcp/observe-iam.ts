@@ -1,5 +1,5 @@
 import type { ObservedResource } from '../../src/core/resources.js';
-import type { IamPolicy, IamPolicyApi } from './clients.js';
+import { IAM_POLICY_VERSION, type IamPolicy, type IamPolicyApi } from './clients.js';
 import { callOrMissing } from './errors.js';
 import { TYPES } from './naming.js';
 import { PUBSUB_AGENT, ROLES, type BindingKind } from './desired-iam.js';
@@ -103,6 +103,6 @@ function referenced(session: Session, functions: ObservedResource[]): Session['e
 export async function readPolicy(session: Session, api: 'run' | 'publisher' | 'secrets' | 'storage', resource: string): Promise<IamPolicy | undefined> {
   if (api === 'storage') return callOrMissing(`storage.buckets.getIamPolicy ${resource}`, () => session.clients.storage.getIamPolicy(resource));
   const client: IamPolicyApi = session.clients[api];
-  const got = await callOrMissing(`${api}.getIamPolicy ${resource}`, () => client.getIamPolicy({ resource }));
+  const got = await callOrMissing(`${api}.getIamPolicy ${resource}`, () => client.getIamPolicy({ resource, options: { requestedPolicyVersion: IAM_POLICY_VERSION } }));
   return got?.[0];
 }

@@ -51,8 +51,10 @@ export function serviceAccountsRest(auth: Requester, env: NodeJS.ProcessEnv): Se
 /** `getIamPolicy` / `setIamPolicy` of a REST resource (Cloud Run v2 services, Secret Manager v1 secrets). */
 export function iamPolicyRest(auth: Requester, baseUrl: string): IamPolicyApi {
   return {
-    async getIamPolicy({ resource }) {
-      return [(await auth.request<Record<string, unknown>>({ url: `${baseUrl}/${resource}:getIamPolicy`, method: 'GET' })).data];
+    async getIamPolicy({ resource, options }) {
+      // REST: the requested version is the `options.requestedPolicyVersion` query parameter.
+      const version = options?.requestedPolicyVersion ? `?options.requestedPolicyVersion=${options.requestedPolicyVersion}` : '';
+      return [(await auth.request<Record<string, unknown>>({ url: `${baseUrl}/${resource}:getIamPolicy${version}`, method: 'GET' })).data];
     },
     async setIamPolicy({ resource, policy }) {
       return [(await auth.request<Record<string, unknown>>({ url: `${baseUrl}/${resource}:setIamPolicy`, method: 'POST', data: { policy } })).data];

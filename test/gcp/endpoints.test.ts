@@ -32,8 +32,8 @@ describe('gcp endpoints: the real clients reach overridden endpoints over HTTP/J
     await clients.publisher.listTopics({ project: 'projects/shop-prod' });
     await clients.scheduler.listJobs({ parent: 'projects/shop-prod/locations/europe-west1' });
     await clients.serviceAccounts.listServiceAccounts({ name: 'projects/shop-prod' });
-    await clients.run.getIamPolicy({ resource: 'projects/shop-prod/locations/europe-west1/services/shop-dev-api' });
-    await clients.secrets.getIamPolicy({ resource: 'projects/shop-prod/secrets/shop-dev-KEY' });
+    await clients.run.getIamPolicy({ resource: 'projects/shop-prod/locations/europe-west1/services/shop-dev-api', options: { requestedPolicyVersion: 3 } });
+    await clients.secrets.getIamPolicy({ resource: 'projects/shop-prod/secrets/shop-dev-KEY', options: { requestedPolicyVersion: 3 } });
     expect(await clients.projects.getProject({ name: 'projects/shop-prod' })).toEqual({ name: 'projects/42', projectId: 'shop-prod', state: 'ACTIVE' });
     expect(seen.map((r) => `${r.method} ${r.url.split('?')[0]}`)).toEqual([
       'GET /v2/projects/shop-prod/locations/europe-west1/functions',
@@ -45,6 +45,8 @@ describe('gcp endpoints: the real clients reach overridden endpoints over HTTP/J
       'GET /v3/projects/shop-prod',
     ]);
     expect(seen[0].url).toContain('filter=labels.slsx-service%3Dshop');
+    // The REST form of the requested IAM policy version (issue 13.6).
+    expect(seen.filter((r) => r.url.includes(':getIamPolicy')).map((r) => new URL(r.url, base).searchParams.get('options.requestedPolicyVersion'))).toEqual(['3', '3']);
     expect(new Set(seen.map((r) => r.auth))).toEqual(new Set(['Bearer emulator']));
   }, 30_000);
 });

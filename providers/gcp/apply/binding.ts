@@ -3,7 +3,7 @@ import type { IamPolicy } from '../clients.js';
 import { call, errorKind, mapGcpError } from '../errors.js';
 import type { BindingKind } from '../desired-iam.js';
 import { readPolicy } from '../observe-iam.js';
-import { waitOptions } from '../clients.js';
+import { IAM_POLICY_VERSION, waitOptions } from '../clients.js';
 import { isPropagation, type ApplyContext, type ResourceApply } from './context.js';
 import { withBackoff } from '../../../src/apply/backoff.js';
 
@@ -29,7 +29,8 @@ export function mergePolicy(policy: IamPolicy, before: Bindings, after: Bindings
       return { role, members: [...new Set([...kept, ...(after[role] ?? [])])].sort() };
     })
     .filter((b) => b.members.length > 0);
-  return { ...policy, bindings: [...bindings, ...conditional] };
+  // A policy with conditions must be written as version 3, or the write is refused.
+  return { ...policy, ...(conditional.length ? { version: IAM_POLICY_VERSION } : {}), bindings: [...bindings, ...conditional] };
 }
 
 async function write(c: ApplyContext, before: Bindings, after: Bindings, resource: string, kind: BindingKind): Promise<void> {

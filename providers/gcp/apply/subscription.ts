@@ -5,6 +5,7 @@ import { triggerSubscription } from '../observe-pubsub.js';
 import { PUBSUB_AGENT, ROLES } from '../desired-iam.js';
 import { resolve } from '../session.js';
 import { mergePolicy } from './binding.js';
+import { IAM_POLICY_VERSION } from '../clients.js';
 import { parents, retryPropagation, type ApplyContext, type ResourceApply } from './context.js';
 
 interface DeadLetter {
@@ -41,7 +42,7 @@ async function set(c: ApplyContext): Promise<void> {
   );
   if (!dl) return;
   const agent = resolve(PUBSUB_AGENT, c.session);
-  const [policy] = await call(`pubsub.subscriptions.getIamPolicy ${subscription}`, () => c.session.clients.subscriber.getIamPolicy({ resource: subscription }));
+  const [policy] = await call(`pubsub.subscriptions.getIamPolicy ${subscription}`, () => c.session.clients.subscriber.getIamPolicy({ resource: subscription, options: { requestedPolicyVersion: IAM_POLICY_VERSION } }));
   if ((policy.bindings ?? []).some((b) => b.role === ROLES.subscriber && (b.members ?? []).includes(agent))) return;
   await retryPropagation(c, `pubsub.subscriptions.setIamPolicy ${subscription}`, () =>
     c.session.clients.subscriber.setIamPolicy({ resource: subscription, policy: mergePolicy(policy, {}, { [ROLES.subscriber]: [agent] }) }),

@@ -106,18 +106,33 @@ export class FakeGcp {
 
   private iamApi(exists: (resource: string) => boolean) {
     return {
-      getIamPolicy: async ({ resource }: { resource: string }) => {
+      getIamPolicy: async ({ resource, options }: { resource: string; options?: { requestedPolicyVersion?: number } }) => {
         if (!exists(resource)) throw gcpError(5, `${resource} not found`);
-        return [structuredClone(this.policies.get(resource) ?? { bindings: [], etag: 'e0' })];
+        const policy = this.policies.get(resource) ?? { bindings: [], etag: 'e0' };
+        FakeGcp.checkVersion(policy, options?.requestedPolicyVersion ?? 1, 'requested');
+        return [structuredClone(policy)];
       },
       setIamPolicy: async ({ resource, policy }: { resource: string; policy: IamPolicy }) => {
         if (!exists(resource)) throw gcpError(5, `${resource} not found`);
+        FakeGcp.checkVersion(policy, policy.version ?? 1, 'set');
         this.checkMembers(policy);
         const next = { ...structuredClone(policy), etag: `e${++this.seq}` };
         this.policies.set(resource, next);
         return [structuredClone(next)];
       },
     };
+  }
+
+  /**
+   * As IAM does (https://cloud.google.com/iam/docs/policies#versions): a policy with conditional
+   * bindings can only be read when version 3 is requested, and only written as version 3.
+   */
+  private static checkVersion(policy: IamPolicy, version: number, what: 'requested' | 'set'): void {
+    if ((policy.bindings ?? []).some((b) => b.condition) && version < 3) {
+      throw gcpError(3, what === 'requested'
+        ? 'The policy contains conditional role bindings: requestedPolicyVersion must be 3.'
+        : 'Conditional role bindings need policy version 3.');
+    }
   }
 
   private checkMembers(policy: IamPolicy): void {
@@ -324,6 +339,7 @@ export class FakeGcp {
       },
       setIamPolicy: async (bucket: string, policy: IamPolicy) => {
         if (!this.buckets.has(bucket)) throw gcpError(404, 'no bucket');
+        FakeGcp.checkVersion(policy, policy.version ?? 1, 'set');
         this.checkMembers(policy);
         this.policies.set(`bucket:${bucket}`, { ...structuredClone(policy), etag: `e${++this.seq}` });
       },
