@@ -66,6 +66,8 @@ export interface GcfFunction {
     service?: string | null;
     uri?: string | null;
     availableMemory?: string | null;
+    /** vCPU as a string (`0.333`, `1`); sent with every memory change. */
+    availableCpu?: string | null;
     timeoutSeconds?: number | null;
     environmentVariables?: Record<string, string> | null;
     secretEnvironmentVariables?: Array<{ key?: string | null; projectId?: string | null; secret?: string | null; version?: string | null }> | null;

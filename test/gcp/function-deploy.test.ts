@@ -42,6 +42,7 @@ describe('gcp adapter: functions and service accounts', () => {
         buildConfig: { runtime: 'nodejs22', entryPoint: 'api', source: { storageSource: create.function.buildConfig.source.storageSource } },
         serviceConfig: {
           availableMemory: '512Mi',
+          availableCpu: '0.333',
           timeoutSeconds: 10,
           environmentVariables: { TABLE: 'orders-dev' },
           secretEnvironmentVariables: [{ key: 'STRIPE_KEY', projectId: 'shop-prod', secret: 'shop-dev-STRIPE_KEY', version: 'latest' }],
@@ -54,7 +55,7 @@ describe('gcp adapter: functions and service accounts', () => {
       },
     });
     expect(create.function.buildConfig.source.storageSource.bucket).toMatch(/^gcf-v2-uploads-/);
-    expect(gcp.inputs('functions.createFunction').find((i) => i.functionId === 'shop-dev-worker').function.serviceConfig).toMatchObject({ availableMemory: '1024Mi', timeoutSeconds: 30, maxInstanceCount: 100, minInstanceCount: 0 });
+    expect(gcp.inputs('functions.createFunction').find((i) => i.functionId === 'shop-dev-worker').function.serviceConfig).toMatchObject({ availableMemory: '1024Mi', availableCpu: '0.583', timeoutSeconds: 30, maxInstanceCount: 100, minInstanceCount: 0 });
     // The secret: only this function's account may read it, granted before the function starts.
     expect(gcp.inputs('secrets.setIamPolicy')).toEqual([
       { resource: 'projects/shop-prod/secrets/shop-dev-STRIPE_KEY', policy: { bindings: [{ role: 'roles/secretmanager.secretAccessor', members: [`serviceAccount:${SA_API}`] }], etag: 'e0' } },
@@ -120,7 +121,9 @@ describe('gcp adapter: functions and service accounts', () => {
     const change = p.changes.find((c) => c.id === 'function:worker')!;
     expect(change.reasons).toEqual(['maxInstances: 100 -> 3', 'memory: "1024Mi" -> "2048Mi"']);
     expect(gcp.mutatingCalls()).toEqual(['functions.updateFunction']);
-    expect(gcp.inputs('functions.updateFunction')[0].updateMask).toEqual({ paths: ['service_config.available_memory', 'service_config.max_instance_count'] });
+    // Memory goes with its CPU (issue 13.7): 2 GiB needs 1 vCPU, not the 0.583 set at create.
+    expect(gcp.inputs('functions.updateFunction')[0].updateMask).toEqual({ paths: ['service_config.available_cpu', 'service_config.available_memory', 'service_config.max_instance_count'] });
+    expect(gcp.inputs('functions.updateFunction')[0].function.serviceConfig).toMatchObject({ availableMemory: '2048Mi', availableCpu: '1' });
   });
 
   it('a removed function is deleted with its service account and grants, and nothing else', async () => {
@@ -147,5 +150,15 @@ describe('gcp adapter: functions and service accounts', () => {
     expect(gcp.inputs('functions.createFunction')).toHaveLength(3);
     expect(gcp.sleeps).toEqual([1000, 2000]);
     expect(gcp.functions.size).toBe(1);
+  });
+});
+
+describe('gcp CPU per memory size (issue 13.7)', () => {
+  it('follows the published table; sizes between rows get the next row up', async () => {
+    const { cpuForMemory } = await import('../../providers/gcp/apply/function.js');
+    expect(['128Mi', '256Mi', '512Mi', '1024Mi', '2048Mi', '4096Mi', '8192Mi', '16384Mi', '32768Mi'].map(cpuForMemory)).toEqual(['0.083', '0.167', '0.333', '0.583', '1', '2', '2', '4', '8']);
+    expect(cpuForMemory('768Mi')).toBe('0.583');
+    expect(cpuForMemory('2Gi')).toBe('1');
+    expect(cpuForMemory('3000Mi')).toBe('2');
   });
 });

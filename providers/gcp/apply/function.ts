@@ -19,7 +19,9 @@ interface Trigger {
 const MASK: Record<string, string[]> = {
   runtime: ['build_config.runtime'],
   entryPoint: ['build_config.entry_point'],
-  memory: ['service_config.available_memory'],
+  // Cloud Run needs a minimum CPU for each memory size, and the CPU set at create stays unless it
+  // is sent again: memory and CPU always go together, as gcloud sends them.
+  memory: ['service_config.available_memory', 'service_config.available_cpu'],
   timeout: ['service_config.timeout_seconds'],
   env: ['service_config.environment_variables'],
   secrets: ['service_config.secret_environment_variables'],
@@ -29,6 +31,24 @@ const MASK: Record<string, string[]> = {
   ingress: ['service_config.ingress_settings'],
   codeSha256: ['build_config.source', 'labels'],
 };
+
+/**
+ * The vCPU Cloud Functions (2nd gen) gives each memory size, from the table at
+ * https://cloud.google.com/functions/docs/configuring/memory (the same gcloud sends as
+ * `--cpu` defaults): 128 MiB 0.083, 256 MiB 0.167, 512 MiB 0.333, 1 GiB 0.583, 2 GiB 1, 4 GiB 2,
+ * 8 GiB 2, 16 GiB 4, 32 GiB 8. A size between two rows gets the CPU of the next row up, which is
+ * at least Cloud Run's minimum for it.
+ */
+export const CPU_BY_MEMORY_MIB: ReadonlyArray<readonly [number, string]> = [
+  [128, '0.083'], [256, '0.167'], [512, '0.333'], [1024, '0.583'], [2048, '1'], [4096, '2'], [8192, '2'], [16384, '4'], [32768, '8'],
+];
+
+/** `availableCpu` for an `availableMemory` like `512Mi` (sizes past the table get its last row). */
+export function cpuForMemory(memory: string): string {
+  const mib = Number(/^(\d+)Mi$/.exec(memory)?.[1] ?? /^(\d+)Gi$/.exec(memory)?.[1] ?? NaN) * (memory.endsWith('Gi') ? 1024 : 1);
+  const row = CPU_BY_MEMORY_MIB.find(([m]) => mib <= m) ?? CPU_BY_MEMORY_MIB[CPU_BY_MEMORY_MIB.length - 1]!;
+  return row[1];
+}
 
 const fullName = (c: ApplyContext, props = c.after): string => `${parents(c).location}/functions/${String(props.name)}`;
 
@@ -43,6 +63,7 @@ export function functionBody(c: ApplyContext, source?: StorageSource): GcfFuncti
     buildConfig: { runtime: String(a.runtime), entryPoint: String(a.entryPoint), ...(source ? { source: { storageSource: source } } : {}) },
     serviceConfig: {
       availableMemory: String(a.memory),
+      availableCpu: cpuForMemory(String(a.memory)),
       timeoutSeconds: Number(a.timeout),
       environmentVariables: a.env as Record<string, string>,
       secretEnvironmentVariables: a.secrets as NonNullable<GcfFunction['serviceConfig']>['secretEnvironmentVariables'],
