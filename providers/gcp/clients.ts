@@ -109,6 +109,18 @@ export interface PubsubTopic {
 export interface SubscriberApi extends IamPolicyApi {
   getSubscription(req: { subscription: string }): Promise<[PubsubSubscription, ...unknown[]]>;
   updateSubscription(req: { subscription: PubsubSubscription; updateMask: { paths: string[] } }): Promise<[PubsubSubscription, ...unknown[]]>;
+  /** The dead-letter queue's own pull subscription (sls-x's; the trigger's is Cloud Functions'). */
+  createSubscription(req: PubsubSubscription & { labels?: Record<string, string> }): Promise<[PubsubSubscription, ...unknown[]]>;
+  deleteSubscription(req: { subscription: string }): Promise<unknown>;
+  pull(req: { subscription: string; maxMessages: number; returnImmediately?: boolean }): Promise<[{ receivedMessages?: PulledMessage[] | null }, ...unknown[]]>;
+  acknowledge(req: { subscription: string; ackIds: string[] }): Promise<unknown>;
+  modifyAckDeadline(req: { subscription: string; ackIds: string[]; ackDeadlineSeconds: number }): Promise<unknown>;
+}
+
+export interface PulledMessage {
+  ackId?: string | null;
+  deliveryAttempt?: number | null;
+  message?: { messageId?: string | null; data?: Uint8Array | string | null; attributes?: Record<string, string> | null; publishTime?: { seconds?: number | string | null } | null } | null;
 }
 
 export interface PubsubSubscription {

@@ -4,6 +4,9 @@ import { rateToCron } from '../../src/config/schedule.js';
 import { marker, TYPES, type Names } from './naming.js';
 import { bucketPhysicalName } from './desired.js';
 
+/** How long dead letters are kept in the DLQ subscription: 7 days, Pub/Sub's maximum. */
+export const DLQ_RETENTION_S = 7 * 24 * 3600;
+
 /** Pub/Sub ack deadlines are 10-600 s. */
 export function ackDeadline(visibilityTimeoutMs: number): number {
   return Math.min(600, Math.max(10, Math.ceil(visibilityTimeoutMs / 1000)));
@@ -23,7 +26,10 @@ export function schedulerCron(e: Pick<ScheduleEventSpec, 'cron' | 'rateMs' | 'ex
 function queueResources(service: Service, names: Names): DesiredResource[] {
   const out: DesiredResource[] = [];
   for (const q of service.queues) {
-    if (q.deadLetter) out.push({ id: `topic:${q.name}:dlq`, type: TYPES.topic, props: { name: names.topicName(q.name, true), kind: 'dlq' } });
+    // A dead-letter topic keeps nothing by itself: Pub/Sub drops what is published to a topic with
+    // no subscription (https://cloud.google.com/pubsub/docs/subscription-overview). Its own pull
+    // subscription, of the same name, holds the dead letters for `sls-x queue dlq` (7 days, the most).
+    if (q.deadLetter) out.push({ id: `topic:${q.name}:dlq`, type: TYPES.topic, props: { name: names.topicName(q.name, true), kind: 'dlq', subscription: { retention: DLQ_RETENTION_S } } });
     out.push({ id: `topic:${q.name}`, type: TYPES.topic, props: { name: names.topicName(q.name), kind: 'queue' } });
   }
   for (const fn of service.functions) {

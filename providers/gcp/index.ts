@@ -8,6 +8,7 @@ import { sessionFor, sessionOf } from './session.js';
 import { validateGcp } from './validate.js';
 import { gcpInvocations, gcpInvoke, gcpLogs } from './operations.js';
 import { acquireLock } from './lock.js';
+import { gcpDeadLetters, gcpRedrive } from './dead-letters.js';
 import { gcpForceColdStart } from './coldstart.js';
 
 /**
@@ -37,4 +38,6 @@ export const adapter: Adapter = {
   logs: gcpLogs,
   invocations: gcpInvocations,
   forceColdStart: gcpForceColdStart,
+  deadLetters: gcpDeadLetters,
+  redrive: gcpRedrive,
 };

@@ -97,7 +97,12 @@ async function observeTopics(session: Session): Promise<ObservedResource[]> {
     const kind = t.labels?.[LABEL_KIND] === 'dlq' ? 'dlq' : 'queue';
     let queue = name.startsWith(`${session.names.prefix}-`) ? name.slice(session.names.prefix.length + 1) : name;
     if (kind === 'dlq') queue = queue.replace(/-dlq$/, '');
-    out.push({ id: kind === 'dlq' ? `topic:${queue}:dlq` : `topic:${queue}`, type: TYPES.topic, props: { name, kind }, physicalId: t.name ?? undefined });
+    const props: Record<string, unknown> = { name, kind };
+    if (kind === 'dlq') {
+      const sub = await callOrMissing(`pubsub.subscriptions.get ${name}`, () => session.clients.subscriber.getSubscription({ subscription: `projects/${session.project}/subscriptions/${name}` }));
+      if (sub?.[0] && sub[0].topic === t.name) props.subscription = { retention: Number(sub[0].messageRetentionDuration?.seconds ?? 0) };
+    }
+    out.push({ id: kind === 'dlq' ? `topic:${queue}:dlq` : `topic:${queue}`, type: TYPES.topic, props, physicalId: t.name ?? undefined });
   }
   return out;
 }

@@ -66,6 +66,17 @@ export interface ForcedColdStart {
   cleanup?: () => Promise<void>;
 }
 
+/** A dead-lettered message, as `sls-x queue dlq` lists it on every target. */
+export interface DeadLetterView {
+  id: string;
+  body: string;
+  /** Deliveries before it was dead-lettered (0 when the target does not say). */
+  attempts: number;
+  enqueuedAt: number;
+  failedAt: number;
+  lastError: string | null;
+}
+
 /**
  * Optional runtime operations a target offers. Commands check for them and answer
  * TARGET_NOT_AVAILABLE (exit 2) where a target lacks one.
@@ -79,6 +90,10 @@ export interface TargetOperations {
    * function's instances; AWS changes a configuration value so Lambda starts new environments.
    */
   forceColdStart?(service: Service, fn: string, ctx: AdapterContext): Promise<ForcedColdStart>;
+  /** The dead letters of a queue (read without removing them). */
+  deadLetters?(service: Service, queue: string, ctx: AdapterContext): Promise<DeadLetterView[]>;
+  /** Move a queue's dead letters back to the queue; returns how many moved. */
+  redrive?(service: Service, queue: string, ctx: AdapterContext): Promise<number>;
   /** After `sls-x remove` deleted every resource: stop local processes, delete state. */
   teardown?(service: Service, scope: Scope, ctx: AdapterContext): Promise<void>;
 }

@@ -117,7 +117,10 @@ describe('gcp adapter: interrupted deploys and remove', () => {
       'publisher.deleteTopic', 'publisher.deleteTopic',
       'scheduler.deleteJob',
       'storage.deleteBucket',
+      // The dead-letter topic's own subscription goes with it (issue 13.2).
+      'subscriber.deleteSubscription',
     ]);
+    expect([...gcp.subscriptions.keys()].filter((k) => k.endsWith('-dlq'))).toEqual([]);
     // A second remove finds nothing.
     const again = await deploy(s, [], context(gcp), true);
     expect(again.changes).toEqual([]);

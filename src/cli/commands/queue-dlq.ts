@@ -11,21 +11,33 @@ const preview = (s: string, n: number): string => {
   return one.length > n ? `${one.slice(0, n - 3)}...` : one;
 };
 
-/** `sls-x queue dlq <queue> [--redrive]`: list a local queue's dead letters, or move them back. */
+/** `sls-x queue dlq <queue> [--redrive]`: list a queue's dead letters (local, gcp), or move them back. */
 export const run: CommandRun<DlqOptions> = async ({ args, options }, ctx) => {
   const [queue] = args;
   const session = await openSession(options, ctx);
-  if (session.target !== 'local') {
-    throw new SlsxError('TARGET_NOT_AVAILABLE', `\`sls-x queue dlq\` works on the local target, not '${session.target}'.`, { hint: "Use the cloud's console or CLI for a deployed dead-letter queue." });
+  let moved: (() => Promise<number>) | undefined;
+  let list: () => Promise<import('../../core/adapter.js').DeadLetterView[]>;
+  if (session.target === 'local') {
+    const ops = await import('../../../providers/local/queue-ops.js');
+    moved = () => ops.redriveLocal(session.service, queue, ctx.env);
+    list = () => ops.deadLettersLocal(session.service, queue, ctx.env);
+  } else {
+    const { loadAdapter } = await import('../../core/targets.js');
+    const adapter = await loadAdapter(session.target);
+    if (!adapter.deadLetters || !adapter.redrive) {
+      throw new SlsxError('TARGET_NOT_AVAILABLE', `\`sls-x queue dlq\` is not available for target '${session.target}' yet.`, { hint: "Use the cloud's console or CLI for a deployed dead-letter queue." });
+    }
+    const { deadLetters, redrive } = adapter;
+    moved = () => redrive(session.service, queue, session.adapterContext);
+    list = () => deadLetters(session.service, queue, session.adapterContext);
   }
-  const ops = await import('../../../providers/local/queue-ops.js');
   if (options.redrive) {
-    const moved = await ops.redriveLocal(session.service, queue, ctx.env);
-    if (options.json) ctx.stdout.write(`${JSON.stringify({ queue, moved })}\n`);
-    else ctx.stdout.write(`Moved ${moved} message(s) from the dead-letter queue back to ${queue}.\n`);
+    const n = await moved();
+    if (options.json) ctx.stdout.write(`${JSON.stringify({ queue, moved: n })}\n`);
+    else ctx.stdout.write(`Moved ${n} message(s) from the dead-letter queue back to ${queue}.\n`);
     return;
   }
-  const messages = await ops.deadLettersLocal(session.service, queue, ctx.env);
+  const messages = await list();
   if (options.json) {
     ctx.stdout.write(`${JSON.stringify({ queue, messages }, null, 2)}\n`);
     return;

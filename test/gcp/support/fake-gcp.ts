@@ -31,6 +31,12 @@ export class FakeGcp {
   secrets = new Set<string>();
   uploads: Array<{ url: string; body: string }> = [];
   published: Array<{ topic: string; data: string; attributes?: Record<string, string> }> = [];
+  /**
+   * Messages waiting in each subscription, as Pub/Sub keeps them: a publish reaches every
+   * subscription of its topic at that moment, and a topic with none drops it. `leasedUntil` is
+   * set by a pull (ack deadline) and cleared by a nack (deadline 0); an ack removes the message.
+   */
+  readonly backlog = new Map<string, Array<{ id: string; data: string; attributes: Record<string, string>; publishSeconds: number; leased: boolean; ackId: string }>>();
   logEntries: LogEntry[] = [];
   httpHandler: (url: string, init: { method: string; headers?: Record<string, string>; body?: string }) => { status: number; headers?: Record<string, string>; text: string } = () => ({ status: 200, text: '{}' });
   /** Times createFunction answers "service account does not exist" before it works (IAM propagation). */
@@ -252,8 +258,20 @@ export class FakeGcp {
       },
       publish: async ({ topic, messages }: { topic: string; messages: Array<{ data: Uint8Array | string; attributes?: Record<string, string> }> }) => {
         if (!this.topics.has(topic)) throw gcpError(5, 'Topic not found');
-        for (const m of messages) this.published.push({ topic, data: Buffer.from(m.data).toString(), attributes: m.attributes });
-        return [{ messageIds: messages.map(() => String(++this.seq)) }];
+        const ids: string[] = [];
+        for (const m of messages) {
+          const id = String(++this.seq);
+          ids.push(id);
+          const data = Buffer.from(m.data).toString();
+          this.published.push({ topic, data, attributes: m.attributes });
+          for (const sub of this.subscriptions.values()) {
+            if (sub.topic !== topic) continue;
+            const list = this.backlog.get(String(sub.name)) ?? [];
+            list.push({ id, data, attributes: { ...(m.attributes ?? {}) }, publishSeconds: 1_700_000_000 + this.seq, leased: false, ackId: '' });
+            this.backlog.set(String(sub.name), list);
+          }
+        }
+        return [{ messageIds: ids }];
       },
     };
   }
@@ -273,6 +291,34 @@ export class FakeGcp {
         if (updateMask.paths.includes('message_retention_duration')) s.messageRetentionDuration = structuredClone(subscription.messageRetentionDuration);
         if (updateMask.paths.includes('dead_letter_policy')) s.deadLetterPolicy = subscription.deadLetterPolicy ? structuredClone(subscription.deadLetterPolicy) : null;
         return [structuredClone(s)];
+      },
+      createSubscription: async (sub: PubsubSubscription & { labels?: Record<string, string> }) => {
+        if (this.subscriptions.has(String(sub.name))) throw gcpError(6, 'Subscription already exists');
+        if (!this.topics.has(String(sub.topic))) throw gcpError(5, 'Topic not found');
+        const seconds = Number(sub.messageRetentionDuration?.seconds ?? 604800);
+        if (seconds < 600 || seconds > 604800) throw gcpError(3, 'messageRetentionDuration must be between 10 minutes and 7 days');
+        this.subscriptions.set(String(sub.name), structuredClone(sub));
+        return [structuredClone(sub)];
+      },
+      deleteSubscription: async ({ subscription }: { subscription: string }) => {
+        if (!this.subscriptions.delete(subscription)) throw gcpError(5, 'Subscription not found');
+        this.backlog.delete(subscription);
+        return [{}];
+      },
+      pull: async ({ subscription, maxMessages }: { subscription: string; maxMessages: number }) => {
+        if (!this.subscriptions.has(subscription)) throw gcpError(5, 'Subscription not found');
+        const free = (this.backlog.get(subscription) ?? []).filter((m) => !m.leased).slice(0, maxMessages);
+        for (const m of free) Object.assign(m, { leased: true, ackId: `ack-${++this.seq}` });
+        return [{ receivedMessages: free.map((m) => ({ ackId: m.ackId, message: { messageId: m.id, data: Buffer.from(m.data), attributes: { ...m.attributes }, publishTime: { seconds: m.publishSeconds } } })) }];
+      },
+      acknowledge: async ({ subscription, ackIds }: { subscription: string; ackIds: string[] }) => {
+        const list = this.backlog.get(subscription) ?? [];
+        this.backlog.set(subscription, list.filter((m) => !(m.leased && ackIds.includes(m.ackId))));
+        return [{}];
+      },
+      modifyAckDeadline: async ({ subscription, ackIds, ackDeadlineSeconds }: { subscription: string; ackIds: string[]; ackDeadlineSeconds: number }) => {
+        for (const m of this.backlog.get(subscription) ?? []) if (ackIds.includes(m.ackId) && ackDeadlineSeconds === 0) m.leased = false;
+        return [{}];
       },
     };
   }
