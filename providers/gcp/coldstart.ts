@@ -6,7 +6,9 @@ import { finished } from './apply/function.js';
 import type { GcfFunction } from './clients.js';
 import { call } from './errors.js';
 import { getFunction } from './observe.js';
-import { invokeFunction, session, spec } from './operations.js';
+import { entries, filterFor, INSTANCE_START, invokeFunction, session, spec, startReasons } from './operations.js';
+import { waitOptions } from './clients.js';
+import { withBackoff } from '../../src/apply/backoff.js';
 import { resolve, type Session } from './session.js';
 
 /** The variable whose change makes a new revision (new instances); removed again by cleanup. */
@@ -37,6 +39,37 @@ async function deployed(s: Session, fn: string): Promise<GcfFunction> {
   const got = await getFunction(s, name);
   if (!got) throw new SlsxError('FUNCTION_NOT_FOUND', `Function '${fn}' is not deployed to GCP (${s.names.functionName(fn)} in ${s.project}/${s.region}).`, { hint: 'Run `sls-x deploy --target gcp` first.' });
   return got;
+}
+
+/** Reads of Cloud Logging for the timed request before its run is left uncounted (backoff 1 s to 8 s: about 30 s). */
+export const CONFIRM_ATTEMPTS = 6;
+
+/**
+ * Whether the timed request met a new instance: find it in Cloud Run's request log by the trace
+ * id it carried, then its instance's start line. Cold only when it was that instance's first
+ * request and the instance started for traffic (AUTOSCALING); after a rollout the first request
+ * usually lands on an instance the rollout started (`DEPLOYMENT_ROLLOUT`), which is warm by then.
+ * Logs arrive with a delay: bounded reads with backoff on the clients' sleep; never found, not cold.
+ */
+async function instanceStart(s: Session, name: string, traceId: string, sinceMs: number): Promise<{ cold: boolean; reason?: string }> {
+  class NotYet extends Error {}
+  try {
+    return await withBackoff(
+      async () => {
+        const all = await entries(s, filterFor(s, [name], sinceMs - 60_000, `(log_id("run.googleapis.com/requests") OR textPayload:"${INSTANCE_START}")`));
+        const mine = all.find((e) => e.httpRequest && (e.trace ?? '').endsWith(`/${traceId}`));
+        const instance = mine?.labels?.instanceId;
+        const reason = instance ? startReasons(all).get(instance) : undefined;
+        if (!mine || !instance || !reason) throw new NotYet();
+        const first = all.find((e) => e.httpRequest && e.labels?.instanceId === instance) === mine;
+        return { cold: first && reason === 'AUTOSCALING', reason };
+      },
+      { attempts: CONFIRM_ATTEMPTS, sleep: waitOptions(s.clients).sleep, baseMs: 1000, maxMs: 8000, retryIf: (err) => err instanceof NotYet },
+    );
+  } catch (err) {
+    if (err instanceof NotYet) return { cold: false };
+    throw err;
+  }
 }
 
 /**
@@ -71,9 +104,15 @@ export async function gcpForceColdStart(service: Service, fn: string, ctx: Adapt
   );
   const url = String(updated.url ?? updated.serviceConfig?.uri ?? current.url ?? current.serviceConfig?.uri ?? resolve(s.names.functionUrl(fn), s)).replace(/\/+$/, '');
   const name = s.names.functionName(fn);
+  const forcedAt = ctx.now().getTime();
   return {
-    method: `new revision (${COLDSTART_NONCE} on ${name}${warm ? `, min instances ${mins.get(fn)} -> 0 for the bench` : ''}, then call its URL; GCP logs no init time)`,
-    invoke: (payload) => invokeFunction(service, fn, payload, ctx, { url, source: FORCED_SOURCE }),
+    method: `new revision (${COLDSTART_NONCE} on ${name}${warm ? `, min instances ${mins.get(fn)} -> 0 for the bench` : ''}, then call its URL; a run counts cold only when Cloud Logging shows it was the first request of an instance started for traffic (AUTOSCALING), not by the rollout; GCP logs no init time)`,
+    invoke: async (payload) => {
+      const traceId = randomUUID().replace(/-/g, '');
+      const out = await invokeFunction(service, fn, payload, ctx, { url, source: FORCED_SOURCE, traceId });
+      const start = await instanceStart(s, name, traceId, forcedAt);
+      return { ...out, record: { ...out.record, coldStart: start.cold } };
+    },
     cleanup: async () => {
       const now = await deployed(s, fn);
       const vars = { ...(now.serviceConfig?.environmentVariables ?? {}) };

@@ -37,6 +37,28 @@ export interface ForcedInvoke {
   url: string;
   /** The record's source: the request is the first one a new revision serves. */
   source: string;
+  /** Trace id sent in `X-Cloud-Trace-Context`, to find the request in Cloud Logging afterwards. */
+  traceId?: string;
+}
+
+/**
+ * Cloud Run logs why each instance started: `Starting new instance. Reason: AUTOSCALING - ...`
+ * (traffic needed it), `DEPLOYMENT_ROLLOUT` (a new revision was rolled out),
+ * `MANUAL_OR_CUSTOMER_MIN_INSTANCE` (min instances). Only AUTOSCALING starts are cold starts a
+ * user waits for. https://cloud.google.com/run/docs/logging#instance-start
+ */
+export const INSTANCE_START = 'Starting new instance';
+const START_REASON = /Starting new instance\. Reason: ([A-Z_]+)/;
+
+/** Each instance's start reason, from the start lines among `entries`. */
+export function startReasons(entries: LogEntry[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const e of entries) {
+    const m = START_REASON.exec(e.textPayload ?? (typeof e.jsonPayload?.message === 'string' ? e.jsonPayload.message : ''));
+    const instance = e.labels?.instanceId;
+    if (m && instance) out.set(instance, m[1]!);
+  }
+  return out;
 }
 
 function record(f: FunctionSpec, startedAt: number, ms: number, ok: boolean, requestId: string, error?: string, forced?: ForcedInvoke): InvocationRecord {
@@ -84,6 +106,7 @@ export async function invokeFunction(service: Service, fn: string, payload: unkn
   // Without a path, the first route's template with its parameters filled (by name when not given), as the local target does.
   const path = p.path ?? (http && http.kind === 'http' ? http.path.replace(/\{([^}+]+)\+?\}/g, (_m, name: string) => encodeURIComponent(p.pathParams?.[name] ?? name)) : '/');
   const headers: Record<string, string> = { ...(p.headers ?? {}) };
+  if (forced?.traceId) headers['x-cloud-trace-context'] = `${forced.traceId}/1;o=1`;
   const body = method === 'GET' || method === 'HEAD' || p.body === undefined ? undefined : typeof p.body === 'string' ? p.body : JSON.stringify(p.body);
   if (body !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
   // Private functions (scheduled ones): an identity token for their URL, as Cloud Scheduler sends.
@@ -115,12 +138,12 @@ function seconds(d: { seconds?: number | string | null; nanos?: number | null } 
   return Number(d.seconds ?? 0) + Number(d.nanos ?? 0) / 1e9;
 }
 
-function filterFor(s: Session, names: string[], sinceMs: number, extra = ''): string {
+export function filterFor(s: Session, names: string[], sinceMs: number, extra = ''): string {
   const services = names.map((n) => `"${n}"`).join(' OR ');
   return `resource.type="cloud_run_revision" AND resource.labels.service_name=(${services}) AND timestamp>="${new Date(sinceMs).toISOString()}"${extra ? ` AND ${extra}` : ''}`;
 }
 
-async function entries(s: Session, filter: string): Promise<LogEntry[]> {
+export async function entries(s: Session, filter: string): Promise<LogEntry[]> {
   const [list] = await call('logging.entries.list', () => s.clients.logging.listLogEntries({ resourceNames: [`projects/${s.project}`], filter, orderBy: 'timestamp asc', pageSize: 1000 }));
   return list;
 }
@@ -154,7 +177,8 @@ export async function* gcpLogs(service: Service, fn: string, options: { follow: 
 /**
  * Invocation records from Cloud Run's request logs (one per HTTP request or event delivery,
  * with its latency). A request is a cold start when it is the first one an instance served and
- * that instance's start-up probe is in the window; GCP logs no init time, so initMs stays unset.
+ * that instance started for traffic (`Reason: AUTOSCALING` in the window); GCP logs no init time,
+ * so initMs stays unset.
  */
 export async function gcpInvocations(service: Service, options: { sinceMs?: number; fn?: string }, ctx: AdapterContext): Promise<InvocationRecord[]> {
   const s = await session(service, ctx);
@@ -162,8 +186,8 @@ export async function gcpInvocations(service: Service, options: { sinceMs?: numb
   if (fns.length === 0) return [];
   const byName = new Map(fns.map((f) => [s.names.functionName(f.name), f]));
   const since = ctx.now().getTime() - (options.sinceMs ?? 3_600_000);
-  const all = await entries(s, filterFor(s, [...byName.keys()], since, '(log_id("run.googleapis.com/requests") OR textPayload:"STARTUP TCP probe succeeded")'));
-  const started = new Set(all.filter((e) => e.textPayload?.includes('STARTUP TCP probe succeeded')).map((e) => e.labels?.instanceId));
+  const all = await entries(s, filterFor(s, [...byName.keys()], since, `(log_id("run.googleapis.com/requests") OR textPayload:"${INSTANCE_START}")`));
+  const reasons = startReasons(all);
   const served = new Set<string>();
   const out: InvocationRecord[] = [];
   for (const e of all) {
@@ -171,7 +195,9 @@ export async function gcpInvocations(service: Service, options: { sinceMs?: numb
     const f = byName.get(String(e.resource?.labels?.service_name ?? ''));
     if (!f) continue;
     const instance = e.labels?.instanceId ?? '';
-    const cold = !served.has(instance) && started.has(instance);
+    // Cold: the first request of an instance started for traffic. Rollout and min-instance starts
+    // happen before any request waits on them, and an instance whose start is out of the window is unknown.
+    const cold = !served.has(instance) && reasons.get(instance) === 'AUTOSCALING';
     served.add(instance);
     const ms = seconds(e.httpRequest.latency) * 1000;
     const status = Number(e.httpRequest.status ?? 200);

@@ -49,12 +49,31 @@ async function deployed() {
   ], { queues: [{ name: 'orders', visibilityTimeoutMs: 60_000, maxRetries: 4, deadLetter: false, retentionMs: 86_400_000 }] });
   const arts = artifacts(s);
   await deploy(s, arts, context(gcp));
-  gcp.httpHandler = () => ({ status: 200, headers: { 'function-execution-id': 'exec-1' }, text: '{"ok":true}' });
+  cloudRun(gcp);
   gcp.resetCalls();
   return { gcp, s, arts };
 }
 
 const env = (gcp: FakeGcp, name: string) => structuredClone(gcp.functions.get(name)!.serviceConfig!.environmentVariables);
+
+/**
+ * Cloud Run as Cloud Logging shows it: each request is served by a new instance started for the
+ * given reason (a start line), and logged with the trace id it carried (a request line).
+ */
+function cloudRun(gcp: FakeGcp, reason: (n: number) => string = () => 'AUTOSCALING') {
+  let n = 0;
+  gcp.httpHandler = (url, init) => {
+    const instance = `i${++n}`;
+    const trace = init.headers?.['x-cloud-trace-context']?.split('/')[0] ?? `untraced-${n}`;
+    const resource = { labels: { service_name: url.split('/')[3] ?? '' } };
+    gcp.logEntries.push(
+      { textPayload: `Starting new instance. Reason: ${reason(n)} - explanation.`, labels: { instanceId: instance }, resource },
+      { httpRequest: { latency: '0.5s', status: 200 }, labels: { instanceId: instance }, trace: `projects/shop-prod/traces/${trace}`, resource },
+    );
+    return { status: 200, headers: { 'function-execution-id': 'exec-1' }, text: '{"ok":true}' };
+  };
+}
+const METHOD_TAIL = 'then call its URL; a run counts cold only when Cloud Logging shows it was the first request of an instance started for traffic (AUTOSCALING), not by the rollout; GCP logs no init time)';
 
 describe('gcp forceColdStart: a new revision, then the call', () => {
   it('updates only the environment (every other variable kept), awaits the operation, calls the URL; cleanup restores once', async () => {
@@ -79,7 +98,9 @@ describe('gcp forceColdStart: a new revision, then the call', () => {
     const url = 'https://europe-west1-shop-prod.cloudfunctions.net/shop-dev-api/orders';
     expect(log).toEqual([`update ${ENV}`, 'done', `call POST ${url}`, `update ${ENV}`, 'done', `call POST ${url}`]);
     expect(gcp.inputs('http.request').map(([u, init]) => [u, init.body])).toEqual([[url, '{"id":1}'], [url, '{"id":2}']]);
-    expect(first.method).toBe('new revision (SLSX_COLDSTART_NONCE on shop-dev-api, then call its URL; GCP logs no init time)');
+    expect(first.method).toBe(`new revision (SLSX_COLDSTART_NONCE on shop-dev-api, ${METHOD_TAIL}`);
+    // The timed request carried a trace id, by which its log line (and instance) was found.
+    expect(gcp.inputs('http.request')[0][1].headers['x-cloud-trace-context']).toMatch(/^[0-9a-f]{32}\/1;o=1$/);
     expect(out.record).toMatchObject({ target: 'gcp', function: 'api', coldStart: true, requestId: 'exec-1', outcome: 'ok', source: 'client measurement (GCP forced cold start)' });
     expect(out.record.initMs).toBeUndefined();
     expect(out.record.latencyMs).toEqual(expect.any(Number));
@@ -103,7 +124,7 @@ describe('gcp forceColdStart: a new revision, then the call', () => {
     const first = await adapter.forceColdStart!(s, 'ready', ctx);
     expect(gcp.functions.get(READY)!.serviceConfig!.minInstanceCount).toBe(0);
     const second = await adapter.forceColdStart!(s, 'ready', ctx);
-    expect(first.method).toBe('new revision (SLSX_COLDSTART_NONCE on shop-dev-ready, min instances 2 -> 0 for the bench, then call its URL; GCP logs no init time)');
+    expect(first.method).toBe(`new revision (SLSX_COLDSTART_NONCE on shop-dev-ready, min instances 2 -> 0 for the bench, ${METHOD_TAIL}`);
     expect(gcp.inputs('functions.updateFunction').map((u) => [u.updateMask.paths, u.function.serviceConfig.minInstanceCount])).toEqual([
       [[ENV, MIN], 0],
       [[ENV, MIN], 0],
@@ -113,6 +134,19 @@ describe('gcp forceColdStart: a new revision, then the call', () => {
     expect(gcp.inputs('functions.updateFunction')).toEqual([{ function: { name: READY, serviceConfig: { environmentVariables: before, minInstanceCount: 2 } }, updateMask: { paths: [ENV, MIN] } }]);
     expect(gcp.functions.get(READY)!.serviceConfig!.minInstanceCount).toBe(2);
     expect(work((await plan(s, arts, context(gcp))).changes)).toEqual([]);
+  });
+
+  it('a request that landed on an instance the rollout started, or that never shows up in the logs, is not counted cold (issue 13.4)', async () => {
+    const { gcp, s } = await deployed();
+    cloudRun(gcp, (n) => (n === 1 ? 'DEPLOYMENT_ROLLOUT' : 'AUTOSCALING'));
+    const ctx = context(gcp);
+    expect((await (await adapter.forceColdStart!(s, 'api', ctx)).invoke!({})).record.coldStart).toBe(false);
+    expect((await (await adapter.forceColdStart!(s, 'api', ctx)).invoke!({})).record.coldStart).toBe(true);
+    // No log line for the request: bounded reads with backoff on the injected sleep, then not cold.
+    gcp.httpHandler = () => ({ status: 200, headers: {}, text: '{}' });
+    gcp.sleeps.length = 0;
+    expect((await (await adapter.forceColdStart!(s, 'api', ctx)).invoke!({})).record.coldStart).toBe(false);
+    expect(gcp.sleeps).toEqual([1000, 2000, 4000, 8000, 8000]);
   });
 
   it('refuses a queue function (no URL to time) and an undeployed one before changing anything', async () => {
@@ -144,7 +178,7 @@ describe('sls-x bench coldstart --target gcp (real CLI, fake Google Cloud)', () 
     const dir = shop();
     expect((await cli(['deploy', '--target', 'gcp'], dir, gcp)).code).toBe(0);
     const before = env(gcp, API);
-    gcp.httpHandler = () => ({ status: 200, headers: { 'function-execution-id': 'exec-1' }, text: '{"ok":true}' });
+    cloudRun(gcp);
     gcp.resetCalls();
     const log = track(gcp);
 
@@ -155,7 +189,7 @@ describe('sls-x bench coldstart --target gcp (real CLI, fake Google Cloud)', () 
     expect(out.stdout).toContain('Forcing 2 cold start(s) of api on gcp...');
     expect(out.stdout).toMatch(/^ {2}1\/2 {2}cold {2}init - {2}latency \d+(\.\d+)? ms {2}ok$/m);
     expect(out.stdout).toMatch(/^ {2}2\/2 {2}cold {2}init - {2}latency \d+(\.\d+)? ms {2}ok$/m);
-    expect(out.stdout).toContain('api on gcp: 2 forced, 2 cold start(s) reported (ok 2). Forced by: new revision (SLSX_COLDSTART_NONCE on shop-dev-api, then call its URL; GCP logs no init time).');
+    expect(out.stdout).toContain(`api on gcp: 2 forced, 2 cold start(s) reported (ok 2). Forced by: new revision (SLSX_COLDSTART_NONCE on shop-dev-api, ${METHOD_TAIL}.`);
     expect(out.stdout).toMatch(/^cold latency \(client-side\)(\s+\d+(\.\d+)?){4}\s+2$/m);
     expect(out.stdout).toMatch(/^init \(server-side\)\s+-\s+-\s+-\s+-\s+0$/m);
     expect(out.stdout).toContain("Source: measured by sls-x around each invoke: the HTTP call to the function's URL from this machine");

@@ -46,27 +46,37 @@ describe('gcp operations', () => {
     await expect(adapter.invoke!(s, 'nope', {}, context(gcp))).rejects.toMatchObject({ code: 'FUNCTION_NOT_FOUND' });
   });
 
-  it('invocations from Cloud Run request logs: latency per request, the first request after an instance start is cold', async () => {
+  it('invocations from Cloud Run request logs: latency per request; only the first request of an instance started for traffic is cold', async () => {
     const gcp = new FakeGcp();
     const s = svc();
     const at = (sec: number) => ({ seconds: Date.parse('2026-11-27T09:59:00Z') / 1000 + sec, nanos: 0 });
     const res = { labels: { service_name: 'shop-dev-api' } };
     gcp.logEntries = [
+      { timestamp: at(0), textPayload: 'Starting new instance. Reason: AUTOSCALING - Instance started due to configured scaling factors (e.g. CPU utilization, request throughput, etc.) or no existing capacity for current traffic.', labels: { instanceId: 'i1' }, resource: res },
       { timestamp: at(0), textPayload: 'Default STARTUP TCP probe succeeded after 1 attempt for container "worker" on port 8080.', labels: { instanceId: 'i1' }, resource: res },
       { timestamp: at(1), httpRequest: { latency: { seconds: 0, nanos: 850_000_000 }, status: 200 }, labels: { instanceId: 'i1' }, trace: 't1', resource: res },
       { timestamp: at(2), httpRequest: { latency: '0.120s', status: 200 }, labels: { instanceId: 'i1' }, trace: 't2', resource: res },
       { timestamp: at(3), httpRequest: { latency: '0.100s', status: 503 }, labels: { instanceId: 'i0' }, trace: 't3', resource: res },
+      // Started by a rollout or for min instances, with a start-up probe too: warm by the time a request comes (issue 13.4).
+      { timestamp: at(4), textPayload: 'Starting new instance. Reason: DEPLOYMENT_ROLLOUT - Instance started because of a new revision rollout.', labels: { instanceId: 'i2' }, resource: res },
+      { timestamp: at(4), textPayload: 'Default STARTUP TCP probe succeeded after 1 attempt for container "worker" on port 8080.', labels: { instanceId: 'i2' }, resource: res },
+      { timestamp: at(5), httpRequest: { latency: '0.300s', status: 200 }, labels: { instanceId: 'i2' }, trace: 't4', resource: res },
+      { timestamp: at(6), textPayload: 'Starting new instance. Reason: MANUAL_OR_CUSTOMER_MIN_INSTANCE - Instance started because of customer-configured min-instances or manual scaling.', labels: { instanceId: 'i3' }, resource: res },
+      { timestamp: at(7), httpRequest: { latency: '0.200s', status: 200 }, labels: { instanceId: 'i3' }, trace: 't5', resource: res },
     ];
     const records = await adapter.invocations!(s, { sinceMs: 3_600_000 }, context(gcp));
     expect(records.map((r) => [r.function, r.requestId, r.coldStart, Math.round(r.durationMs), r.outcome])).toEqual([
       ['api', 't1', true, 850, 'ok'],
       ['api', 't2', false, 120, 'ok'],
       ['api', 't3', false, 100, 'error'],
+      ['api', 't4', false, 300, 'ok'],
+      ['api', 't5', false, 200, 'ok'],
     ]);
     const [q] = gcp.inputs('logging.listLogEntries');
     expect(q.resourceNames).toEqual(['projects/shop-prod']);
     expect(q.filter).toContain('resource.labels.service_name=("shop-dev-api" OR "shop-dev-worker" OR "shop-dev-nightly" OR "shop-dev-thumb")');
     expect(q.filter).toContain('timestamp>="2026-11-27T09:00:00.000Z"');
+    expect(q.filter).toContain('textPayload:"Starting new instance"');
   });
 
   it('logs: the function\'s lines with levels', async () => {
