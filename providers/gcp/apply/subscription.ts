@@ -13,6 +13,9 @@ interface DeadLetter {
   maxDeliveryAttempts: number;
 }
 
+/** The fields sls-x sets on a trigger's subscription (Pub/Sub v1 `Subscription` field names). */
+export const TRIGGER_SUBSCRIPTION_MASK = ['ack_deadline_seconds', 'dead_letter_policy', 'message_retention_duration'] as const;
+
 /**
  * Cloud Functions creates the push subscription of a Pub/Sub trigger itself; sls-x then sets
  * what the queue config asks on it: ack deadline (visibility timeout), retention, and the
@@ -37,7 +40,7 @@ async function set(c: ApplyContext): Promise<void> {
         messageRetentionDuration: { seconds: Number(c.after.retention) },
         deadLetterPolicy: dl ? { deadLetterTopic: dl.topic, maxDeliveryAttempts: dl.maxDeliveryAttempts } : null,
       },
-      updateMask: { paths: ['ack_deadline_seconds', 'dead_letter_policy', 'message_retention_duration'] },
+      updateMask: { paths: [...TRIGGER_SUBSCRIPTION_MASK] },
     }),
   );
   if (!dl) return;
