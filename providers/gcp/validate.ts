@@ -23,6 +23,19 @@ export function validateGcp(service: Service): Diagnostic[] {
         'Split the events over several functions sharing one handler file (one queue, or one bucket with one `on` value, each).',
       );
     }
+    // An HTTP function is public (allUsers may invoke it), and its URL would also take the event
+    // deliveries: a CloudEvent, Pub/Sub push or Scheduler request from anyone would run the event
+    // handler. Events go only to private functions, whose invoker is the push/Scheduler/Eventarc identity.
+    const http = fn.events.findIndex((e) => e.kind === 'http');
+    const event = fn.events.findIndex((e) => e.kind !== 'http');
+    if (http >= 0 && event >= 0) {
+      err(
+        `${at}.events.${event}`,
+        'gcp-http-with-events',
+        `On GCP '${fn.name}' cannot take both HTTP requests and ${fn.events[event].kind} events: an HTTP function is public, so anyone could post a forged ${fn.events[event].kind} event to its URL.`,
+        'Split it into two functions (one with the http events, one with the others) that share one handler file.',
+      );
+    }
     if (fn.events.some((e) => e.kind === 'http' && e.cors)) {
       warn(`${at}.events`, 'gcp-cors-in-handler', `Cloud Functions has no CORS setting: '${fn.name}' answers CORS preflights (OPTIONS) only if its handler does.`, 'Add an OPTIONS route and the Access-Control-* headers in the handler, or drop `cors`.');
     }

@@ -65,3 +65,47 @@ functions:
     }
   });
 });
+
+describe('gcp: a public HTTP function never takes events (issue 8.2)', () => {
+  const yaml = `service: shop
+targets:
+  gcp: { region: europe-west1, project: shop-prod }
+queues:
+  jobs: { maxRetries: 4 }
+functions:
+  api:
+    handler: src/api.handler
+    events:
+      - http: POST /jobs
+      - queue: jobs
+  nightly:
+    handler: src/api.handler
+    events:
+      - http: GET /run
+      - schedule: cron(0 3 * * *)
+  worker:
+    handler: src/api.handler
+    events:
+      - queue: jobs
+`;
+  const { dir, cleanup } = project({ 'faas.yaml': yaml, ...STUBS });
+  afterAll(cleanup);
+
+  it('is refused at validate, at the event, with how to split it; event-only functions stay private', async () => {
+    const run = await runCli(['validate', '--target', 'gcp'], dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^faas\.yaml:11:\d+: error \[gcp-http-with-events\] \(gcp\) On GCP 'api' cannot take both HTTP requests and queue events/m);
+    expect(run.stderr).toMatch(/^faas\.yaml:16:\d+: error \[gcp-http-with-events\] \(gcp\) On GCP 'nightly' cannot take both HTTP requests and schedule events/m);
+    expect(run.stderr).toContain('Split it into two functions');
+    expect(run.stderr).not.toMatch(/'worker' cannot/);
+    const { loadService } = await import('../../src/config/load-service.js');
+    const { adapter } = await import('../../providers/gcp/index.js');
+    const { service } = await loadService({ cwd: dir, target: 'local', env: {} });
+    const only = { ...service, functions: service.functions.filter((f) => f.name === 'worker') };
+    const { fakeArtifacts } = await import('../support/adapter-run.js');
+    const desired = adapter.desired(only, fakeArtifacts('gcp', only, {}));
+    expect(desired.some((r) => r.id === 'function:worker')).toBe(true);
+    const grants = desired.filter((r) => JSON.stringify(r.props).includes('allUsers'));
+    expect(grants).toEqual([]);
+  });
+});
