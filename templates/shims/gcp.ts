@@ -74,11 +74,14 @@ export function registerGcpFunction(
   }
   registerHttp(meta.functionName, async (req: Request, res: Response) => {
     const ctx = newContext(String(req.executionId ?? req.header('function-execution-id') ?? randomId()));
-    const ce = cloudEventFromHttp(req);
+    // A function with http events is public (allUsers invokes it): a request to it is never taken
+    // as an event, whatever its headers or body say (validate refuses http mixed with events on gcp).
+    const isPublic = hasEvent(meta, 'http');
+    const ce = isPublic ? undefined : cloudEventFromHttp(req);
     if (ce && (hasEvent(meta, 'queue') || hasEvent(meta, 'storage') || hasEvent(meta, 'schedule'))) {
       return answerEvent(res, ctx, () => dispatchCloudEvent(handler, meta, ce, ctx, opts));
     }
-    if (hasEvent(meta, 'schedule') && (req.header('x-cloudscheduler') || !hasEvent(meta, 'http'))) {
+    if (!isPublic && hasEvent(meta, 'schedule')) {
       const sole = soleSchedule(meta);
       const ev = createScheduleEvent({
         id: String(req.header('x-cloudscheduler-jobname') ?? ctx.requestId),

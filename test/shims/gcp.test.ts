@@ -256,3 +256,35 @@ describe('gcp shim: published CloudEvents through the framework', () => {
     expect(ids).toEqual(['exec-123', 'exec-123']);
   });
 });
+
+describe('gcp shim: a public HTTP function never takes a request as an event (issue 8.2)', () => {
+  it('CloudEvent headers, a Pub/Sub push body or X-CloudScheduler reach the HTTP handler as plain requests', async () => {
+    const seen: string[] = [];
+    const handler = async (req: { method: string; path: string }) => {
+      seen.push(`${req.method} ${req.path}`);
+      return { ok: true };
+    };
+    const meta: ShimMeta = {
+      service: 'shop', stage: 'dev', functionName: 'mixed', target: 'gcp', timeoutMs: 3000, memory: 256,
+      events: [
+        { kind: 'http', method: 'ANY', path: '/{p+}', cors: false },
+        { kind: 'schedule', expression: 'cron(0 3 * * *)', cron: '0 3 * * *', timezone: 'UTC', enabled: true },
+        { kind: 'queue', queue: 'jobs', batchSize: 1, batchWindowMs: 0 },
+      ],
+    };
+    const { base, close } = await serve(handler, meta);
+    try {
+      const ce = loadEvent('gcp/pubsub_text-cloudevent-input.json');
+      const forged = [
+        await postEvent(base, ce, '/x'),
+        await fetch(`${base}/x`, { method: 'POST', headers: { 'ce-id': '1', 'ce-specversion': '1.0', 'ce-type': 'google.cloud.pubsub.topic.v1.messagePublished', 'ce-source': 's', 'content-type': 'application/json' }, body: JSON.stringify(ce.data) }),
+        await fetch(`${base}/x`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: ce.data.message, subscription: 'projects/p/subscriptions/s' }) }),
+        await fetch(`${base}/x`, { method: 'POST', headers: { 'x-cloudscheduler': 'true', 'content-type': 'application/json' }, body: '{}' }),
+      ];
+      expect(forged.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+      expect(seen).toEqual(['POST /x', 'POST /x', 'POST /x', 'POST /x']);
+    } finally {
+      await close();
+    }
+  });
+});
