@@ -9,7 +9,8 @@ export interface RawHttpRequest {
   method: string;
   path: string;
   pathParams: Record<string, string>;
-  query: Record<string, string>;
+  /** The raw query string (the gateway), or parsed values (`sls-x invoke --data`): the shim parses either, repeats kept. */
+  query: string | Record<string, string>;
   headers: Record<string, string>;
   body?: string;
   /** The body is base64 (binary content types). */

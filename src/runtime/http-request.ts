@@ -1,4 +1,5 @@
 import { HttpError, type HttpRequest } from './index.js';
+import { dict, dictFrom } from './dict.js';
 
 /** Header values as the platforms hand them over. */
 export type RawHeaders =
@@ -48,7 +49,7 @@ export function createHttpRequest(init: HttpRequestInit): HttpRequest {
   return {
     method: init.method.toUpperCase(),
     path: init.path || '/',
-    pathParams: { ...init.pathParams },
+    pathParams: dictFrom(init.pathParams),
     query,
     queryAll,
     headers,
@@ -72,7 +73,7 @@ export function createHttpRequest(init: HttpRequestInit): HttpRequest {
 
 /** Lower-cases names and folds repeated values (`, `; `; ` for `cookie`). */
 export function normalizeHeaders(raw: RawHeaders | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out = dict<string>();
   if (!raw) return out;
   const entries: Iterable<[string, unknown]> =
     Symbol.iterator in raw ? (raw as Iterable<[string, string]>) : Object.entries(raw);
@@ -81,7 +82,7 @@ export function normalizeHeaders(raw: RawHeaders | undefined): Record<string, st
     const key = name.toLowerCase();
     const sep = key === 'cookie' ? '; ' : ', ';
     const text = Array.isArray(value) ? value.join(sep) : String(value);
-    out[key] = key in out ? `${out[key]}${sep}${text}` : text;
+    out[key] = Object.hasOwn(out, key) ? `${out[key]}${sep}${text}` : text;
   }
   return out;
 }
@@ -93,7 +94,7 @@ export function normalizeHeaders(raw: RawHeaders | undefined): Record<string, st
 export function parseQuery(
   raw: HttpRequestInit['query'],
 ): { query: Record<string, string>; queryAll: Record<string, string[]> } {
-  const queryAll: Record<string, string[]> = {};
+  const queryAll = dict<string[]>();
   const add = (k: string, v: string): void => {
     (queryAll[k] ??= []).push(v);
   };
@@ -107,7 +108,7 @@ export function parseQuery(
       for (const one of Array.isArray(v) ? v : [v]) add(k, one);
     }
   }
-  const query: Record<string, string> = {};
+  const query = dict<string>();
   for (const [k, vs] of Object.entries(queryAll)) query[k] = vs.join(',');
   return { query, queryAll };
 }

@@ -1,4 +1,5 @@
 import { HttpError, type Context, type HttpHandler, type HttpRequest } from './index.js';
+import { dict } from './dict.js';
 
 /**
  * A handler's result, ready for any platform: a string body is text, a `Uint8Array` is binary,
@@ -36,7 +37,7 @@ export function normalizeHttpResponse(result: unknown): NormalizedResponse {
   }
   const r = result as { status: number; headers?: Record<string, unknown>; cookies?: unknown; body?: unknown; isBase64?: boolean };
   const status = Number.isInteger(r.status) && r.status >= 100 && r.status <= 599 ? r.status : 500;
-  const headers: Record<string, string> = {};
+  const headers = dict<string>();
   for (const [k, v] of Object.entries(r.headers ?? {})) if (v !== undefined && v !== null) headers[k.toLowerCase()] = String(v);
   const cookies = Array.isArray(r.cookies) ? r.cookies.map(String) : [];
   const base = { status, headers, cookies };

@@ -1,3 +1,5 @@
+import { dict } from './dict.js';
+
 /** A route as faas.yaml declares it: `GET /orders/{id}`, `ANY /files/{path+}`. */
 export interface RouteSpec {
   method: string;
@@ -46,7 +48,7 @@ export function matchRoute(template: string, path: string): Record<string, strin
   const { re, names } = compile(template);
   const m = re.exec(path);
   if (!m) return undefined;
-  const params: Record<string, string> = {};
+  const params = dict<string>();
   names.forEach((name, i) => (params[name] = decode(m[i + 1])));
   return params;
 }

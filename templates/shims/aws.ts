@@ -32,6 +32,7 @@ import {
   type SecretLoader,
   type ShimOptions,
 } from '../../src/runtime/shim-kit.js';
+import { dict } from '../../src/runtime/dict.js';
 
 /**
  * Secrets Manager through the AWS SDK v3 that the Lambda Node.js runtime provides (a
@@ -207,7 +208,7 @@ async function handleSqs(handler: QueueHandler, ev: Json, ctx: Context): Promise
 
 /** SQS message attributes as plain strings (binary values stay base64). */
 export function sqsAttributes(raw: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out = dict<string>();
   for (const [name, attr] of Object.entries((raw ?? {}) as Record<string, Json>)) {
     const value = attr?.stringValue ?? attr?.binaryValue;
     if (typeof value === 'string') out[name] = value;

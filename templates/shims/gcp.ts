@@ -36,6 +36,7 @@ import {
   type NormalizedResponse,
   type ShimOptions,
 } from '../../src/runtime/shim-kit.js';
+import { dict } from '../../src/runtime/dict.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -100,7 +101,7 @@ async function handleHttp(handler: HttpHandler, meta: ShimMeta, req: Request, ct
   const url = req.originalUrl ?? req.url;
   const q = url.indexOf('?');
   const path = req.path;
-  let pathParams: Record<string, string> = {};
+  let pathParams: Record<string, string> = dict<string>();
   const routes = httpRoutes(meta);
   if (routes.length) {
     const found = resolveRoute(routes, req.method, path);

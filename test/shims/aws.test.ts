@@ -29,10 +29,11 @@ function awsDriver(now: () => number): ShimDriver {
       ev.requestContext.http.path = call.path;
       ev.requestContext.http.method = call.method;
       ev.rawQueryString = call.query ?? '';
-      const qsp: Record<string, string[]> = {};
+      // API Gateway sends JSON: any key, `__proto__` and `constructor` included, is an own key.
+      const qsp: Record<string, string[]> = Object.create(null);
       for (const [k, v] of new URLSearchParams(call.query ?? '')) (qsp[k] ??= []).push(v);
       ev.queryStringParameters = call.query ? Object.fromEntries(Object.entries(qsp).map(([k, v]) => [k, v.join(',')])) : undefined;
-      const headers: Record<string, string> = { ...ev.headers };
+      const headers: Record<string, string> = Object.assign(Object.create(null), ev.headers);
       delete headers['content-type'];
       delete headers['content-length'];
       for (const [k, v] of Object.entries(call.headers ?? {})) headers[k.toLowerCase()] = v; // Lambda lower-cases names

@@ -165,3 +165,19 @@ describe('azure triggers: names, routes, NCRONTAB', () => {
     expect(many.map((t) => t.name)).toEqual(['mix-http-1', 'mix-queue-1', 'mix-storage-1']);
   });
 });
+
+describe('runtime: keys from outside are plain keys (issue 8.1)', () => {
+  it('a JSON payload with __proto__, constructor and toString keys lands as own values, in prototype-free maps', async () => {
+    const { createHttpRequest, resolveRoute } = await import('../../src/runtime/shim-kit.js');
+    const raw = JSON.parse('{"__proto__":"p","constructor":"c","toString":"t","x-ok":"1"}') as Record<string, string>;
+    const req = createHttpRequest({ method: 'GET', path: '/a', headers: raw, query: raw, pathParams: raw, requestId: 'r' });
+    for (const map of [req.headers, req.query, req.pathParams]) expect(Object.getPrototypeOf(map)).toBe(null);
+    for (const map of [req.query, req.pathParams]) expect([map['__proto__'], map.constructor, map.toString]).toEqual(['p', 'c', 't']);
+    expect([req.headers['__proto__'], req.headers.constructor, req.headers.tostring]).toEqual(['p', 'c', 't']);
+    expect(req.queryAll.constructor).toEqual(['c']);
+    const q = createHttpRequest({ method: 'GET', path: '/', query: 'hasOwnProperty=1&valueOf=2&__proto__=3&__proto__=4', requestId: 'r' });
+    expect([q.query.hasOwnProperty, q.query.valueOf, q.query['__proto__']]).toEqual(['1', '2', '3,4']);
+    const route = resolveRoute([{ method: 'GET', path: '/o/{id}' }], 'GET', '/o/__proto__');
+    expect(route.outcome === 'matched' && Object.hasOwn(route.params, 'id') && route.params.id).toBe('__proto__');
+  });
+});

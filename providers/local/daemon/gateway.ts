@@ -1,25 +1,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RawHttpRequest, RawHttpResponse } from '../protocol.js';
 import type { LocalCloud } from './cloud.js';
+import { dict } from '../../../src/runtime/dict.js';
 
 /** API Gateway's payload limit: bigger requests get 413. */
 const MAX_BODY = 6 * 1024 * 1024;
 const TEXTUAL = /^(text\/|application\/(json|xml|x-www-form-urlencoded|javascript|graphql)|[^;]*\+(json|xml))/i;
 
 function flattenHeaders(raw: IncomingMessage['headers']): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const key in raw) {
+  const out = dict<string>();
+  for (const key of Object.keys(raw)) {
     const v = raw[key];
     if (v !== undefined) out[key] = Array.isArray(v) ? v.join(', ') : v;
   }
-  return out;
-}
-
-function parseQuery(search: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!search) return out;
-  // Repeated keys are joined with commas, as API Gateway's payload 2.0 does.
-  for (const [k, v] of new URLSearchParams(search)) out[k] = k in out ? `${out[k]},${v}` : v;
   return out;
 }
 
@@ -66,7 +59,8 @@ export function handleGateway(cloud: LocalCloud, req: IncomingMessage, res: Serv
       method,
       path,
       pathParams: match.pathParams,
-      query: parseQuery(q < 0 ? '' : url.slice(q + 1)),
+      // The raw query string: the shim parses it (repeated keys kept in queryAll, as on the clouds).
+      query: q < 0 ? '' : url.slice(q + 1),
       headers: flattenHeaders(req.headers),
       ...(body !== undefined && body.length > 0 ? { body: binary ? body.toString('base64') : body.toString('utf8'), base64: binary } : {}),
       sourceIp: req.socket.remoteAddress ?? '127.0.0.1',

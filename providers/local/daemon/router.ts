@@ -1,3 +1,4 @@
+import { dict } from '../../../src/runtime/dict.js';
 /** A route as the gateway matches it. */
 export interface RouteEntry {
   method: string;
@@ -81,7 +82,7 @@ function normalize(path: string): string {
 }
 
 function matchSegments(c: Compiled, parts: string[]): Record<string, string> | undefined {
-  const params: Record<string, string> = {};
+  const params = dict<string>();
   for (let i = 0; i < c.segments.length; i++) {
     const seg = c.segments[i];
     if ('literal' in seg) {
