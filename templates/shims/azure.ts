@@ -72,7 +72,11 @@ export function registerAzureFunction(handler: AnyHandler, meta: ShimMeta, opts:
         });
         break;
       case 'queue':
-        app.storageQueue(t.name, { queueName: t.queueName, connection: AZURE_STORAGE_CONNECTION, handler: azureQueueAdapter(handler as QueueHandler, env) });
+        // dataType binary: the host hands over the message's bytes as sent. Without it a JSON-looking
+        // message arrives parsed (a JSON string unquoted, big integers rounded, spacing lost) and
+        // could only be re-stringified. https://learn.microsoft.com/azure/azure-functions/functions-bindings-storage-queue-trigger#configuration
+        // (The typings omit dataType; the library passes extra trigger options to the binding as is.)
+        app.storageQueue(t.name, { queueName: t.queueName, connection: AZURE_STORAGE_CONNECTION, dataType: 'binary', handler: azureQueueAdapter(handler as QueueHandler, env) } as Parameters<typeof app.storageQueue>[1]);
         break;
       case 'schedule':
         app.timer(t.name, { schedule: t.schedule, handler: azureTimerAdapter(handler as ScheduleHandler, env, t.event) });
@@ -168,8 +172,9 @@ export function azureQueueAdapter(handler: QueueHandler, env: AzureAdapterEnv) {
     const md = (ictx.triggerMetadata ?? {}) as Json;
     const msg = createQueueMessage({
       id: String(md.id ?? ictx.invocationId),
-      // The library parses JSON messages into objects; hand the handler text, as on every cloud.
-      body: typeof item === 'string' ? item : item instanceof Uint8Array ? item : JSON.stringify(item),
+      // Bytes (dataType binary) as sent; a string as is. An object means a host that parsed the
+      // message anyway: re-stringified, the closest text there is.
+      body: typeof item === 'string' ? item : item instanceof Uint8Array ? new Uint8Array(item) : JSON.stringify(item),
       attempt: Number(md.dequeueCount ?? 1),
       enqueuedAt: md.insertionTime,
     });

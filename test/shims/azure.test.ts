@@ -90,7 +90,11 @@ function azureDriver(now: () => number): ShimDriver {
       const failed: string[] = [];
       for (const msg of msgs) {
         try {
-          await host.invoke(byType('queueTrigger'), { string: msg.body }, {
+          // As the host does: bytes for a dataType binary binding; otherwise JSON-looking text as json.
+          const binding = Object.values(byType('queueTrigger').bindings).find((b) => b.type === 'queueTrigger')!;
+          const looksJson = (() => { try { JSON.parse(msg.body); return true; } catch { return false; } })();
+          const data = binding.dataType === 'binary' ? { bytes: Buffer.from(msg.body) } : looksJson ? { json: msg.body } : { string: msg.body };
+          await host.invoke(byType('queueTrigger'), data, {
             Id: { string: msg.id },
             DequeueCount: { json: String(msg.attempt) },
             InsertionTime: { string: '2025-01-02T03:04:05+00:00' },

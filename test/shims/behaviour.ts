@@ -106,6 +106,15 @@ export function behaviourSuite(name: string, makeDriver: (now: () => number) => 
       }
     };
 
+    it('queue bodies arrive byte for byte: JSON strings, big integers, spacing, non-ASCII (issue 8.12)', () =>
+      withDriver(async (d) => {
+        const bodies = ['"just a JSON string"', '{"id": 12345678901234567890}', '{ "a" :  1 }\n', 'plain text', '{"emoji":"\u00e9😀"}'];
+        const failed = await d.queue(bodies.map((body, i) => ({ id: `raw-${i}`, body, attempt: 1, attributes: {} })));
+        expect(failed).toEqual([]);
+        const got = calls.filter((c) => c.kind === 'queue').flatMap((c) => (c.value as Array<{ body: string }>).map((m) => m.body));
+        expect(got).toEqual(bodies);
+      }));
+
     it('takes every Object.prototype name as a query key, a header and a path parameter (issue 8.1)', () =>
       withDriver(async (d) => {
         const names = Object.getOwnPropertyNames(Object.prototype);
