@@ -85,7 +85,8 @@ export function registerGcpFunction(
     if (!isPublic && hasEvent(meta, 'schedule')) {
       const sole = soleSchedule(meta);
       const ev = createScheduleEvent({
-        id: String(req.header('x-cloudscheduler-jobname') ?? ctx.requestId),
+        // One id per firing: the job and its scheduled time (a retry of that firing keeps it).
+        id: schedulerFiringId(req.header('x-cloudscheduler-jobname'), req.header('x-cloudscheduler-scheduletime'), ctx.requestId),
         time: req.header('x-cloudscheduler-scheduletime') ?? undefined,
         expression: sole.expression,
         input: bodyInput(req.rawBody) ?? sole.input,
@@ -95,6 +96,11 @@ export function registerGcpFunction(
     }
     sendResponse(res, await handleHttp(handler as HttpHandler, meta, req, ctx));
   });
+}
+
+/** `<job>@<scheduled time>` when Cloud Scheduler says both, else the request's own id. */
+export function schedulerFiringId(job: string | undefined, time: string | undefined, requestId: string): string {
+  return job && time ? `${job}@${time}` : requestId;
 }
 
 async function handleHttp(handler: HttpHandler, meta: ShimMeta, req: Request, ctx: Context): Promise<NormalizedResponse> {

@@ -15,6 +15,7 @@ function lambdaContext(now: () => number, budgetMs = TIMEOUT_MS) {
 const s3Encode = (key: string): string => encodeURIComponent(key).replace(/%20/g, '+').replace(/%2F/g, '/');
 
 function awsDriver(now: () => number): ShimDriver {
+  let firings = 0;
   const m = metas('aws');
   const opts = { now, write: () => {} };
   const api = createAwsHandler(neutral.api, m.api, opts);
@@ -69,7 +70,10 @@ function awsDriver(now: () => number): ShimDriver {
       }
     },
     async schedule() {
-      await nightly(loadEvent('aws/cloudwatch_event.json'), lambdaContext(now));
+      // EventBridge gives every firing its own event id.
+      const ev = loadEvent('aws/cloudwatch_event.json');
+      ev.id = `${ev.id}-${++firings}`;
+      await nightly(ev, lambdaContext(now));
     },
     async storage(call) {
       const ev = loadEvent(call.type === 'created' ? 'aws/s3-event.json' : 'aws/s3EventDeleteObject.json');

@@ -270,6 +270,15 @@ export function behaviourSuite(name: string, makeDriver: (now: () => number) => 
         expect(calls.map((c) => c.coldStart)).toEqual([true, false]);
       }));
 
+    it('gives every schedule firing its own id (issue 8.12)', () =>
+      withDriver(async (d) => {
+        await d.schedule();
+        await d.schedule();
+        const ids = calls.filter((c) => c.kind === 'schedule').map((c) => (c.value as { id: string }).id);
+        expect(ids).toHaveLength(2);
+        expect(ids[0]).not.toBe(ids[1]);
+      }));
+
     it('fires the schedule handler with an id, a time and the schedule from faas.yaml', () =>
       withDriver(async (d) => {
         await d.schedule();

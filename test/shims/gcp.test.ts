@@ -26,6 +26,7 @@ const postEvent = (base: string, ce: unknown, path = '/') =>
   fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/cloudevents+json' }, body: JSON.stringify(ce) });
 
 async function gcpDriver(now: () => number): Promise<ShimDriver> {
+  let firings = 0;
   const m = metas('gcp');
   const api = await serve(neutral.api, m.api, { now });
   const worker = await serve(neutral.worker, m.worker, { now });
@@ -54,9 +55,11 @@ async function gcpDriver(now: () => number): Promise<ShimDriver> {
     },
     async schedule() {
       // Cloud Scheduler's HTTP target (the body is the job's configured body).
+      // Each firing has its own scheduled time (a retry of one firing would repeat it).
+      const time = new Date(Date.UTC(2025, 0, 2, 3, 0, 0) + 60_000 * firings++).toISOString();
       const res = await fetch(nightly.base, {
         method: 'POST',
-        headers: { 'x-cloudscheduler': 'true', 'x-cloudscheduler-jobname': 'projects/p/locations/l/jobs/nightly', 'x-cloudscheduler-scheduletime': '2025-01-02T03:00:00Z', 'content-type': 'application/json' },
+        headers: { 'x-cloudscheduler': 'true', 'x-cloudscheduler-jobname': 'projects/p/locations/l/jobs/nightly', 'x-cloudscheduler-scheduletime': time, 'content-type': 'application/json' },
         body: JSON.stringify({ job: 'nightly' }),
       });
       expect(res.status).toBe(204);
