@@ -27,8 +27,53 @@ export function isHttpResponse(value: unknown): boolean {
   return typeof v.status === 'number' && Object.keys(v).every((k) => RESPONSE_KEYS.has(k));
 }
 
+/** True for a Node stream, a web ReadableStream or any async iterable that is not bytes or text. */
+function isStream(v: unknown): boolean {
+  if (!v || typeof v !== 'object' || v instanceof Uint8Array) return false;
+  const o = v as Record<string | symbol, unknown>;
+  return typeof o.pipe === 'function' || typeof o.getReader === 'function' || typeof o[Symbol.asyncIterator] === 'function';
+}
+
+const STREAM_ERROR = 'an HTTP handler returned a stream; sls-x does not stream responses yet: return a string, a Uint8Array (e.g. Buffer.concat of the chunks) or JSON';
+
+/** Header values go out as visible ASCII (plus space and tab): anything else would crash a platform's HTTP stack. */
+const SAFE_HEADER = /^[\t\x20-\x7e]*$/;
+
+/**
+ * A header value every platform can send: as is when it is visible ASCII; non-ASCII characters
+ * percent-encoded as UTF-8 (as `encodeURIComponent` does); undefined (dropped) when it holds
+ * control characters such as CR/LF (header injection).
+ */
+export function safeHeaderValue(value: string): string | undefined {
+  if (SAFE_HEADER.test(value)) return value;
+  if (/[\x00-\x08\x0a-\x1f\x7f]/.test(value)) return undefined;
+  try {
+    return value.replace(/[^\t\x20-\x7e]+/gu, (s) => encodeURIComponent(s));
+  } catch {
+    return undefined; // a lone surrogate: not text at all
+  }
+}
+
 /** Turns whatever an HTTP handler returned into a {@link NormalizedResponse}. */
-export function normalizeHttpResponse(result: unknown): NormalizedResponse {
+export function normalizeHttpResponse(result: unknown, warn?: (message: string, data: Record<string, unknown>) => void): NormalizedResponse {
+  const res = normalizeBody(result);
+  for (const [k, v] of Object.entries(res.headers)) {
+    const safe = safeHeaderValue(v);
+    if (safe === v) continue;
+    if (safe === undefined) delete res.headers[k];
+    else res.headers[k] = safe;
+    warn?.(safe === undefined ? 'response header dropped: its value holds control characters' : 'response header value percent-encoded: HTTP header values are ASCII', { header: k });
+  }
+  const cookies = res.cookies.flatMap((c) => {
+    const safe = safeHeaderValue(c);
+    if (safe !== c) warn?.(safe === undefined ? 'Set-Cookie dropped: it holds control characters' : 'Set-Cookie value percent-encoded: HTTP header values are ASCII', {});
+    return safe === undefined ? [] : [safe];
+  });
+  return { ...res, cookies };
+}
+
+function normalizeBody(result: unknown): NormalizedResponse {
+  if (isStream(result)) throw new TypeError(STREAM_ERROR);
   if (!isHttpResponse(result)) {
     if (result === undefined || result === null) return { status: 204, headers: {}, cookies: [] };
     if (typeof result === 'string') return withBody(200, {}, result, 'text/plain; charset=utf-8');
@@ -50,6 +95,7 @@ export function normalizeHttpResponse(result: unknown): NormalizedResponse {
   }
   if (body instanceof Uint8Array) return withBody(status, base, body, 'application/octet-stream');
   if (body instanceof ArrayBuffer) return withBody(status, base, new Uint8Array(body), 'application/octet-stream');
+  if (isStream(body)) throw new TypeError(STREAM_ERROR);
   return withBody(status, base, JSON.stringify(body), JSON_TYPE);
 }
 
@@ -91,7 +137,7 @@ export function errorResponse(err: unknown, requestId: string): NormalizedRespon
  */
 export async function runHttp(handler: HttpHandler, req: HttpRequest, ctx: Context): Promise<NormalizedResponse> {
   try {
-    return normalizeHttpResponse(await handler(req, ctx));
+    return normalizeHttpResponse(await handler(req, ctx), (message, data) => ctx.log.warn(message, data));
   } catch (err) {
     if (isHttpError(err) && err.status < 500) {
       ctx.log.warn('request rejected', { status: err.status, error: err.message });

@@ -102,10 +102,11 @@ function toRaw(res: NormalizedResponse): RawHttpResponse {
   return { status: res.status, headers, body: Buffer.from(res.body).toString('base64'), base64: true };
 }
 
-function normalize(value: unknown): NormalizedResponse {
+function normalize(value: unknown, ctx: Context): NormalizedResponse {
   try {
-    return normalizeHttpResponse(value);
+    return normalizeHttpResponse(value, (message, data) => ctx.log.warn(message, data));
   } catch (err) {
+    if ((err as Error).message.includes('returned a stream')) throw err;
     throw new TypeError(`the handler returned a value that cannot be serialised to JSON: ${(err as Error).message}`);
   }
 }
@@ -124,7 +125,7 @@ export function createLocalHandler(handler: Function, meta: ShimMeta): (inv: Loc
         const e = inv.event;
         const req = createHttpRequest({ method: e.method, path: e.path, pathParams: e.pathParams, query: e.query, headers: e.headers, body: e.body, bodyIsBase64: e.base64, requestId: inv.requestId, sourceIp: e.sourceIp });
         try {
-          return toRaw(normalize(await (handler as HttpHandler)(req, ctx)));
+          return toRaw(normalize(await (handler as HttpHandler)(req, ctx), ctx));
         } catch (err) {
           if (isHttpError(err) && err.status < 500) {
             ctx.log.warn('request rejected', { status: err.status, error: err.message });

@@ -15,7 +15,10 @@ functions:
 `;
 
 const CODE = `
+import { Readable } from 'node:stream';
 export const handler = async (req) => {
+  if (req.pathParams.id === 'stream-it') return Readable.from(['a']);
+  if (req.pathParams.id === 'uni') return { status: 200, headers: { 'x-name': 'Zoë ☃', 'x-bad': 'a\\r\\nInjected: 1' }, body: 'ok' };
   const names = (req.headers['x-echo-headers'] ?? '').split(',').filter(Boolean);
   return {
     pathParams: req.pathParams,
@@ -36,6 +39,17 @@ describe('local gateway: every Object.prototype name as query key, header and pa
     url = /(http:\/\/127\.0\.0\.1:\d+)\/echo\/\{id\}/.exec(out.stdout)?.[1] ?? '';
   }, 60_000);
   afterAll(() => project.cleanup());
+
+  it('a returned stream is a clear 500; non-ASCII header values go out percent-encoded, CR/LF ones dropped (issue 8.12)', async () => {
+    const stream = await fetch(`${url}/echo/stream-it`);
+    expect(stream.status).toBe(500);
+    expect(await stream.text()).toContain('sls-x does not stream responses yet');
+    const uni = await fetch(`${url}/echo/uni`);
+    expect(uni.status).toBe(200);
+    expect(uni.headers.get('x-name')).toBe('Zo%C3%AB %E2%98%83');
+    expect(uni.headers.get('x-bad')).toBeNull();
+    expect(await uni.text()).toBe('ok');
+  });
 
   it('answers 200 with each name as an own key, never 500', async () => {
     for (const name of Object.getOwnPropertyNames(Object.prototype)) {

@@ -135,6 +135,9 @@ describe('azure shim: registrations the library builds', () => {
       ['api-http-6', 'text', ['GET'], 'anonymous'],
       ['api-http-7', 'binary', ['GET'], 'anonymous'],
       ['api-http-8', 'empty', ['GET'], 'anonymous'],
+      ['api-http-9', 'unicode-header', ['GET'], 'anonymous'],
+      ['api-http-10', 'stream', ['GET'], 'anonymous'],
+      ['api-http-11', 'stream-body', ['GET'], 'anonymous'],
     ]);
     expect(summary.filter((s) => s.type !== 'httpTrigger')).toEqual([
       expect.objectContaining({ name: 'worker', type: 'queueTrigger', queueName: '%SLSX_QUEUE_ORDERS%', connection: 'AzureWebJobsStorage' }),

@@ -79,6 +79,9 @@ export function metas(target: TargetName): Record<'api' | 'worker' | 'nightly' |
         route('GET', '/text'),
         route('GET', '/binary'),
         route('GET', '/empty'),
+        route('GET', '/unicode-header'),
+        route('GET', '/stream'),
+        route('GET', '/stream-body'),
       ],
     },
     worker: { ...base, functionName: 'worker', events: [{ kind: 'queue', queue: 'orders', batchSize: 10, batchWindowMs: 0 }] },
@@ -268,6 +271,25 @@ export function behaviourSuite(name: string, makeDriver: (now: () => number) => 
         ]);
         expect(evs[1].size).toBeUndefined();
         expect(calls.map((c) => c.coldStart)).toEqual([true, false]);
+      }));
+
+    it('sends non-ASCII header values percent-encoded, drops CR/LF ones, and answers 200 (issue 8.12)', () =>
+      withDriver(async (d) => {
+        const r = await d.http({ method: 'GET', path: '/unicode-header' });
+        expect(r.status).toBe(200);
+        expect(r.headers['x-name']).toBe('Zo%C3%AB %E2%98%83');
+        expect(r.headers['x-bad']).toBeUndefined();
+        expect(r.headers.injected).toBeUndefined();
+        expect(r.body.toString()).toBe('ok');
+      }));
+
+    it('refuses a returned stream with a clear 500 instead of a junk 200 (issue 8.12)', () =>
+      withDriver(async (d) => {
+        for (const path of ['/stream', '/stream-body']) {
+          const r = await d.http({ method: 'GET', path });
+          expect([path, r.status]).toEqual([path, 500]);
+          expect(r.body.toString()).not.toContain('[object');
+        }
       }));
 
     it('gives every schedule firing its own id (issue 8.12)', () =>
