@@ -210,7 +210,9 @@ export async function dispatchCloudEvent(
     const ev = createStorageEvent({
       bucket: String(data?.bucket ?? ce.bucket ?? ''),
       key: String(data?.name ?? ''),
-      type: type === STORAGE_FINALIZED ? 'created' : 'deleted',
+      // The legacy `object.change` notification becomes `finalized` in the functions framework's
+      // conversion; `resourceState: not_exists` says it was a deletion.
+      type: type === STORAGE_FINALIZED && data?.resourceState !== 'not_exists' ? 'created' : 'deleted',
       size: data?.size,
       etag: data?.etag,
       time: ce.time,

@@ -291,3 +291,23 @@ describe('gcp shim: a public HTTP function never takes a request as an event (is
     }
   });
 });
+
+describe('gcp shim: the legacy GCS object.change notification (issue 8.12)', () => {
+  it('is a delete when resourceState is not_exists, a create otherwise', async () => {
+    const seen: Array<{ key: string; type: string }> = [];
+    const meta: ShimMeta = { service: 'shop', stage: 'dev', functionName: 'legacy', target: 'gcp', timeoutMs: 3000, memory: 256, events: [{ kind: 'storage', bucket: 'some-bucket', on: ['created', 'deleted'] }] };
+    const { base, close } = await serve(async (evs: Array<{ key: string; type: string }>) => void seen.push(...evs.map((e) => ({ key: e.key, type: e.type }))), meta);
+    try {
+      for (const state of ['not_exists', 'exists']) {
+        const legacy = loadEvent('gcp/storage-legacy-input.json');
+        legacy.context.eventType = 'providers/cloud.storage/eventTypes/object.change';
+        legacy.data.resourceState = state;
+        const res = await fetch(base, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(legacy) });
+        expect(res.status).toBeLessThan(300);
+      }
+      expect(seen).toEqual([{ key: 'folder/Test.cs', type: 'deleted' }, { key: 'folder/Test.cs', type: 'created' }]);
+    } finally {
+      await close();
+    }
+  });
+});
