@@ -21,13 +21,32 @@ interface FlexUsage {
 }
 
 /**
+ * Seconds a month that Flex instances are billed as active for a profile. Flex bills each
+ * instance's active periods (while at least one execution runs on it), at least 1,000 ms per
+ * period and in 100 ms steps, not each execution: https://learn.microsoft.com/azure/azure-functions/functions-consumption-costs
+ * (Flex Consumption tab, "on demand"). Two regimes, the smaller one holds:
+ * - sparse traffic: executions rarely overlap, so each one opens its own active period:
+ *   executions x max(1 s, duration rounded up to 100 ms);
+ * - steady traffic: `inFlight` = requests per second x duration executions run at once, on
+ *   ceil(inFlight / per-instance concurrency) instances active all the time.
+ * Microsoft's worked examples (40 req/s, 250 ms, 2,048 MB): CPU-bound, one execution per
+ * instance: 10 instances active, $1.9296/h; IO-bound, the 10 share one instance: $0.245/h.
+ */
+export function flexActivitySeconds(p: CostProfile, defaultConcurrency: number, cat: AzureCatalog, secondsPerMonth: number): number {
+  if (p.requestsPerMonth <= 0) return 0;
+  const billedMs = Math.max(rate(cat, 'flexMinMs'), ceilTo(p.durationMs, rate(cat, 'flexStepMs')));
+  const sparse = (p.requestsPerMonth * billedMs) / MS_PER_S;
+  const concurrency = Math.max(1, p.perInstanceConcurrency ?? defaultConcurrency);
+  const inFlight = (p.requestsPerMonth / secondsPerMonth) * (p.durationMs / MS_PER_S);
+  const steady = Math.ceil(inFlight / concurrency) * secondsPerMonth;
+  return Math.min(sparse, steady);
+}
+
+/**
  * Azure Functions Flex Consumption (docs/cost.md#azure-flex-consumption). Billing is per
- * instance while it executes, on the instance memory size (512, 2,048 or 4,096 MB), with a
- * 1,000 ms minimum and 100 ms steps after it. Concurrent executions on one instance share its
- * billed time: the model divides the executions' billed time by how many share an instance on
- * average, min(per-instance concurrency, max(1, average concurrency)). So a sparse function
- * pays each execution (at least 1 s), and a busy one pays about one instance per `concurrency`
- * executions in flight. With `alwaysReady`, `warm` instances per function bill a baseline all
+ * instance while it is active, on the instance memory size (512, 2,048 or 4,096 MB): see
+ * {@link flexActivitySeconds}. So a sparse function pays each execution (at least 1 s), and a
+ * busy one pays its instances' time, one instance per `concurrency` executions in flight. With `alwaysReady`, `warm` instances per function bill a baseline all
  * month and serve traffic first at the always-ready execution rate (no free grant); the rest
  * runs on demand, where the subscription's free grant applies (split in proportion to usage).
  */
@@ -35,11 +54,7 @@ export function estimateAzureFlex(profiles: CostProfile[], cat: AzureCatalog, op
   const usages: FlexUsage[] = profiles.map((p) => {
     const inst = flexInstance(p, cat)!;
     const instanceGb = inst.memoryMb / MB_PER_GB;
-    const billedMs = Math.max(rate(cat, 'flexMinMs'), ceilTo(p.durationMs, rate(cat, 'flexStepMs')));
-    const concurrency = p.perInstanceConcurrency ?? inst.httpConcurrency;
-    const inFlight = (p.requestsPerMonth / opts.secondsPerMonth) * (billedMs / MS_PER_S);
-    const sharing = Math.min(concurrency, Math.max(1, inFlight));
-    const activity = (p.requestsPerMonth * billedMs) / MS_PER_S / sharing;
+    const activity = flexActivitySeconds(p, inst.httpConcurrency, cat, opts.secondsPerMonth);
     const ready = opts.alwaysReady ? p.warm : 0;
     const readyActivity = Math.min(activity, ready * opts.secondsPerMonth);
     return {

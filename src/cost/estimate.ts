@@ -9,7 +9,7 @@ import { estimateGcp, gcpUnavailable } from './gcp.js';
 import { secondsPerMonth } from './line.js';
 import { roundCents } from './money.js';
 import type { CostProfile } from './profile.js';
-import { OPTION_IDS, OPTION_LABELS, OPTION_TARGET, type CostEstimate, type CostRow, type CostWarning, type LineItem, type LineKind, type OptionId, type OptionTotal } from './result.js';
+import { OPTION_DEPLOYABLE, OPTION_IDS, OPTION_LABELS, OPTION_TARGET, type CostEstimate, type CostRow, type CostWarning, type LineItem, type LineKind, type OptionId, type OptionTotal } from './result.js';
 
 export interface EstimateOptions {
   /** Apply the providers' free tiers (default true); false shows list price. */
@@ -53,6 +53,7 @@ export function estimate(profiles: CostProfile[], cats: Catalogs, opts: Estimate
         function: p.function,
         option,
         label: OPTION_LABELS[option],
+        deployable: OPTION_DEPLOYABLE[option],
         available: !reason,
         ...(reason ? { reason } : {}),
         items: list,
@@ -98,7 +99,7 @@ export function estimate(profiles: CostProfile[], cats: Catalogs, opts: Estimate
 export function optionCost(option: OptionId, profiles: CostProfile[], cats: Catalogs, freeTier: boolean): number {
   const T = secondsPerMonth(rate(cats.common, 'hoursPerMonth'));
   const items = priceOption(option, profiles, cats, freeTier, T);
-  const rows = profiles.map((p) => ({ function: p.function, option, label: '', available: true, items: items.get(p.function) ?? [], freeTierValue: 0, total: 0, cheapest: false }));
+  const rows = profiles.map((p) => ({ function: p.function, option, label: '', deployable: OPTION_DEPLOYABLE[option], available: true, items: items.get(p.function) ?? [], freeTierValue: 0, total: 0, cheapest: false }));
   return optionTotal(option, rows).total;
 }
 
@@ -156,6 +157,7 @@ function optionTotal(option: OptionId, rows: CostRow[]): OptionTotal {
   return {
     option,
     label: OPTION_LABELS[option],
+    deployable: OPTION_DEPLOYABLE[option],
     available: missing.length === 0,
     ...(missing.length ? { reason: `cannot run ${missing.map((r) => r.function).join(', ')}` } : {}),
     items,

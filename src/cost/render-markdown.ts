@@ -20,6 +20,11 @@ function cell(items: Array<{ kind: LineKind; amount: number; notEstimated?: stri
 }
 
 /** GitHub-flavoured markdown, for CI job summaries. */
+/** The option's name, marked when sls-x cannot deploy to it. */
+function label(r: { label: string; deployable: boolean }): string {
+  return r.deployable ? r.label : `${r.label} (comparison only: sls-x cannot deploy it)`;
+}
+
 export function renderMarkdown(est: CostEstimate, secondsPerMonth: number): string {
   const out: string[] = [];
   out.push('### sls-x cost estimate');
@@ -32,11 +37,11 @@ export function renderMarkdown(est: CostEstimate, secondsPerMonth: number): stri
   out.push(`|---|---|${COLUMNS.map(() => '---:').join('|')}|---:|---:|`);
   for (const r of est.rows) {
     if (!r.available) {
-      out.push(`| ${r.function} | ${r.label} | ${COLUMNS.map(() => '').join(' | ')} | | n/a: ${r.reason} |`);
+      out.push(`| ${r.function} | ${label(r)} | ${COLUMNS.map(() => '').join(' | ')} | | n/a: ${r.reason} |`);
       continue;
     }
     const total = r.cheapest ? `**$${money(r.total)}** (cheapest)` : `$${money(r.total)}`;
-    out.push(`| ${r.function} | ${r.label} | ${COLUMNS.map((c) => cell(r.items, c[1])).join(' | ')} | $${money(r.freeTierValue)} | ${total} |`);
+    out.push(`| ${r.function} | ${label(r)} | ${COLUMNS.map((c) => cell(r.items, c[1])).join(' | ')} | $${money(r.freeTierValue)} | ${total} |`);
   }
   if (est.profiles.length > 1) {
     out.push('');
@@ -44,7 +49,7 @@ export function renderMarkdown(est: CostEstimate, secondsPerMonth: number): stri
     out.push('|---|---|---:|');
     for (const t of est.totals) {
       const total = t.available ? (t.cheapest ? `**$${money(t.total)}** (cheapest)` : `$${money(t.total)}`) : `n/a: ${t.reason}`;
-      out.push(`| all functions | ${t.label} | ${total} |`);
+      out.push(`| all functions | ${label(t)} | ${total} |`);
     }
   }
   if (est.breakEven) {

@@ -30,7 +30,7 @@ function sumKinds(items: Array<{ kind: LineKind; amount: number; notEstimated?: 
 }
 
 const FN_WIDTH = 14;
-const OPT_WIDTH = 17;
+const OPT_WIDTH = 18;
 const NUM = 9;
 
 /** A plain-text table for a terminal (fits in about 95 columns). */
@@ -51,6 +51,7 @@ export function renderTable(est: CostEstimate, secondsPerMonth: number): string 
   }
   out.push('');
   out.push(`* cheapest${multi ? ' (per function; ALL = the service as one bill)' : ''}. "other" = API gateway, queue, scheduler, storage; n/e = not estimated.`);
+  if (est.rows.some((r) => !r.deployable)) out.push('^ for comparison only: sls-x cannot deploy to it (on Azure it deploys Flex Consumption).');
   if (est.breakEven) out.push('', ...renderBreakEven(est));
   if (est.warnings.length) {
     out.push('', 'Warnings:');
@@ -60,7 +61,7 @@ export function renderTable(est: CostEstimate, secondsPerMonth: number): string 
 }
 
 function rowLine(fn: string, r: CostRow | OptionTotal): string {
-  const start = `${pad(fn, FN_WIDTH)} ${pad(r.label, OPT_WIDTH)} `;
+  const start = `${pad(fn, FN_WIDTH)} ${pad(`${r.label}${r.deployable ? '' : '^'}`, OPT_WIDTH)} `;
   if (!r.available && 'function' in r) return `${start}n/a: ${r.reason}`;
   const items = r.items as Array<LineItem | { kind: LineKind; amount: number }>;
   const cells = [sumKinds(items, ['requests']), sumKinds(items, ['compute']), sumKinds(items, ['warm']), sumKinds(items, OTHER_KINDS), money(r.freeTierValue)];

@@ -11,6 +11,19 @@ export const OPTION_LABELS: Record<OptionId, string> = {
   gcp: 'GCP Cloud Run fn',
 };
 
+/**
+ * Whether `sls-x deploy` can put a service on the option. Azure Consumption is priced for
+ * comparison only: sls-x deploys Azure Functions on Flex Consumption.
+ */
+export const OPTION_DEPLOYABLE: Record<OptionId, boolean> = {
+  'aws-x86': true,
+  'aws-arm64': true,
+  'azure-consumption': false,
+  'azure-flex': true,
+  'azure-flex-ready': true,
+  gcp: true,
+};
+
 export const OPTION_TARGET: Record<OptionId, 'aws' | 'azure' | 'gcp'> = {
   'aws-x86': 'aws',
   'aws-arm64': 'aws',
@@ -48,6 +61,8 @@ export interface CostRow {
   function: string;
   option: OptionId;
   label: string;
+  /** False for an option priced for comparison that sls-x cannot deploy to (Azure Consumption). */
+  deployable: boolean;
   /** False when the option cannot run this profile (memory, timeout): `reason` says why. */
   available: boolean;
   reason?: string;
@@ -64,6 +79,8 @@ export interface CostRow {
 export interface OptionTotal {
   option: OptionId;
   label: string;
+  /** See {@link CostRow.deployable}. */
+  deployable: boolean;
   available: boolean;
   reason?: string;
   /** Line items summed over functions per kind, then rounded (the bill rounds per usage type). */

@@ -51,3 +51,51 @@ describe('published worked examples', () => {
     expect(gbs(512, 3000)).toBe(1.5);
   });
 });
+
+describe('Azure Flex Consumption: Microsoft\'s worked examples (issue 8.13)', () => {
+  // Source: https://learn.microsoft.com/azure/azure-functions/functions-consumption-costs, Flex Consumption
+  // tab: an app on 2,048 MB instances serving 40 requests a second with 10 executions in flight
+  // (250 ms each). CPU-bound, each instance runs one execution at a time: 10 instances active all
+  // hour, $1.9296/h. IO-bound, the 10 executions share one instance: $0.245/h. No free grant.
+  // The catalog's month is 730 hours: a month of that traffic, read back per hour.
+  const H = 730;
+  const hourly = (perInstanceConcurrency?: number) => {
+    const row = estimate([profile({ requestsPerMonth: 40 * H * 3600, durationMs: 250, memoryMb: 2048, events: { http: true }, ...(perInstanceConcurrency ? { perInstanceConcurrency } : {}) })], defaultCatalogs(), { targets: ['azure'], freeTier: false })
+      .rows.find((r) => r.option === 'azure-flex')!;
+    return { ...row, items: row.items.map((i) => ({ ...i, quantity: i.quantity / H, exact: i.exact / H })) };
+  };
+
+  it('CPU-bound (one execution per instance): 10 instances x 3,600 s x 2 GB = 72,000 GB-s + 144,000 executions = $1.9296/h', () => {
+    const row = hourly(1);
+    expect(row.items.find((i) => i.kind === 'compute')!.quantity).toBeCloseTo(72_000, 6);
+    expect(row.items.find((i) => i.kind === 'requests')!.quantity).toBe(144_000);
+    const exact = row.items.reduce((s, i) => s + i.exact, 0);
+    expect(exact).toBeCloseTo(1.9296, 6);
+  });
+
+  it('IO-bound (the 10 share one instance, default concurrency 16): 7,200 GB-s + 144,000 executions = $0.2448, Microsoft\'s $0.245/h', () => {
+    const row = hourly();
+    expect(row.items.find((i) => i.kind === 'compute')!.quantity).toBeCloseTo(7_200, 6);
+    const exact = row.items.reduce((s, i) => s + i.exact, 0);
+    expect(exact).toBeCloseTo(0.2448, 6);
+    expect(Math.round(exact * 1000) / 1000).toBe(0.245);
+  });
+
+  it('sparse traffic still bills each execution at least 1 s: 100,000 x 200 ms on 512 MB = 50,000 GB-s', () => {
+    const row = estimate([profile({ requestsPerMonth: 100_000, durationMs: 200, memoryMb: 512 })], defaultCatalogs(), { targets: ['azure'], freeTier: false }).rows.find((r) => r.option === 'azure-flex')!;
+    expect(row.items.find((i) => i.kind === 'compute')!.quantity).toBeCloseTo(50_000, 6);
+  });
+
+  it('Azure Consumption is marked as an option sls-x cannot deploy, in JSON, the table and markdown', async () => {
+    const est = estimate([profile({ requestsPerMonth: 1e6, durationMs: 100, memoryMb: 512 })], defaultCatalogs(), { targets: ['azure'] });
+    expect(est.rows.map((r) => [r.option, r.deployable])).toEqual([['azure-consumption', false], ['azure-flex', true]]);
+    expect(est.totals.find((t) => t.option === 'azure-consumption')!.deployable).toBe(false);
+    const { renderTable } = await import('../../src/cost/render-text.js');
+    const { renderMarkdown } = await import('../../src/cost/render-markdown.js');
+    const text = renderTable(est, 30 * 86_400);
+    expect(text).toMatch(/Azure Consumption\^/);
+    expect(text).toContain('^ for comparison only: sls-x cannot deploy to it');
+    expect(text).not.toMatch(/Azure Flex\^/);
+    expect(renderMarkdown(est, 30 * 86_400)).toContain('Azure Consumption (comparison only: sls-x cannot deploy it)');
+  });
+});
