@@ -11,6 +11,7 @@ export function invokeTarget(fn: FunctionSpec, names: Names): string {
   return functionArn(names.functionName(fn.name), fn.concurrency.warm > 0 ? names.alias : undefined);
 }
 
+const P = PLACEHOLDERS.partition;
 const R = PLACEHOLDERS.region;
 const A = PLACEHOLDERS.account;
 
@@ -80,7 +81,7 @@ function httpResources(service: Service, names: Names): DesiredResource[] {
       const routeKey = `${e.method} ${e.path}`;
       out.push({ id: `route:${routeKey}`, type: TYPES.route, props: { routeKey, integration: `integration:${fn.name}` }, dependsOn: ['api', `integration:${fn.name}`] });
     }
-    out.push(permission(fn, names, 'api', 'apigateway.amazonaws.com', `arn:aws:execute-api:${R}:${A}:${PLACEHOLDERS.api}/*/*`, ['api']));
+    out.push(permission(fn, names, 'api', 'apigateway.amazonaws.com', `arn:${P}:execute-api:${R}:${A}:${PLACEHOLDERS.api}/*/*`, ['api']));
   }
   return out;
 }
@@ -182,7 +183,7 @@ function storageResources(service: Service, names: Names): DesiredResource[] {
     for (const fn of service.functions) {
       const events = fn.events.filter((e) => e.kind === 'storage' && e.bucket === b.name);
       if (events.length === 0) continue;
-      const perm = permission(fn, names, `s3-${bucket}`, 's3.amazonaws.com', `arn:aws:s3:::${bucket}`, deps, A);
+      const perm = permission(fn, names, `s3-${bucket}`, 's3.amazonaws.com', `arn:${P}:s3:::${bucket}`, deps, A);
       out.push(perm);
       deps.push(perm.id);
       events.forEach((e, index) => {

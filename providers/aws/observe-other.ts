@@ -3,6 +3,7 @@ import { call, callOrMissing, isAwsError } from './errors.js';
 import { TAG_ID, TAG_SERVICE, TAG_STAGE, TYPES } from './naming.js';
 import { templatize, type Session } from './session.js';
 import type { Tagged } from './observe.js';
+import { partitionOf } from './regions.js';
 
 /** Name of the one inline policy on every role sls-x creates. */
 export const ROLE_POLICY_NAME = 'slsx';
@@ -163,8 +164,10 @@ export async function observeBuckets(session: Session, tagged: Tagged[], functio
   const permissionsByBucket = new Map<string, string[]>();
   for (const p of functions) {
     const source = p.type === TYPES.permission ? String(p.props.sourceArn ?? '') : '';
-    if (!source.startsWith('arn:aws:s3:::')) continue;
-    const bucket = source.slice('arn:aws:s3:::'.length);
+    // Observed ARNs carry the partition placeholder (templatize); any partition is accepted.
+    const s3Source = /^arn:(?:\$\{AWS::Partition\}|[a-z-]+):s3:::(.+)$/.exec(source);
+    if (!s3Source) continue;
+    const bucket = s3Source[1]!;
     bucketNames.add(bucket);
     permissionsByBucket.set(bucket, [...(permissionsByBucket.get(bucket) ?? []), p.id]);
   }
@@ -185,7 +188,7 @@ export async function observeBuckets(session: Session, tagged: Tagged[], functio
         return { id: c.Id, function: templatize(c.LambdaFunctionArn, session), events: [...(c.Events ?? [])].sort(), prefix: rule('prefix'), suffix: rule('suffix') };
       })
       .sort((a, b) => String(a.id).localeCompare(String(b.id)));
-    const bucketId = tagged.find((t) => t.arn === `arn:aws:s3:::${bucket}`)?.id;
+    const bucketId = tagged.find((t) => t.arn === `arn:${partitionOf(session.region)}:s3:::${bucket}`)?.id;
     out.push({
       id: `notification:${bucket}`,
       type: TYPES.notification,

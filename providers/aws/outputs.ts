@@ -3,6 +3,7 @@ import type { Service } from '../../src/model/service.js';
 import { callOrMissing } from './errors.js';
 import { findApiId } from './apply/api.js';
 import type { Session } from './session.js';
+import { dnsSuffixOf } from './regions.js';
 
 /** Endpoints (the API's own endpoint + stage + path, so emulators' URLs come out right) and function names. */
 export async function awsOutputs(service: Service, session: Session): Promise<Outputs> {
@@ -14,7 +15,7 @@ export async function awsOutputs(service: Service, session: Session): Promise<Ou
     if (apiId) {
       const { GetApiCommand } = await import('@aws-sdk/client-apigatewayv2');
       const api = await callOrMissing(`apigateway:GetApi ${apiId}`, () => session.clients.apigw.send(new GetApiCommand({ ApiId: apiId })));
-      const base = `${api?.ApiEndpoint ?? `https://${apiId}.execute-api.${session.region}.amazonaws.com`}/${session.stage}`;
+      const base = `${api?.ApiEndpoint ?? `https://${apiId}.execute-api.${session.region}.${dnsSuffixOf(session.region)}`}/${session.stage}`;
       for (const r of routes) endpoints.push({ method: r.method, url: `${base}${r.path}`, function: r.fn });
     }
   }

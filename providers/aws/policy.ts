@@ -15,6 +15,7 @@ export interface PolicyDocument {
   Statement: Statement[];
 }
 
+const P = PLACEHOLDERS.partition;
 const R = PLACEHOLDERS.region;
 const A = PLACEHOLDERS.account;
 
@@ -35,7 +36,7 @@ export function bucketPhysicalName(service: Service, names: Names, bucket: strin
  */
 export function functionPolicy(service: Service, fn: FunctionSpec, names: Names): PolicyDocument {
   const statements: Statement[] = [
-    statement('Logs', ['logs:CreateLogStream', 'logs:PutLogEvents'], [`arn:aws:logs:${R}:${A}:log-group:${names.logGroup(fn.name)}:*`]),
+    statement('Logs', ['logs:CreateLogStream', 'logs:PutLogEvents'], [`arn:${P}:logs:${R}:${A}:log-group:${names.logGroup(fn.name)}:*`]),
   ];
   const consumed = fn.events.flatMap((e) => (e.kind === 'queue' ? [e.queue] : []));
   if (consumed.length > 0) {
@@ -57,7 +58,7 @@ export function functionPolicy(service: Service, fn: FunctionSpec, names: Names)
     if (b.access !== 'read') write.add(b.name);
   }
   for (const e of fn.events) if (e.kind === 'storage') read.add(e.bucket);
-  const bucketArn = (b: string): string => `arn:aws:s3:::${bucketPhysicalName(service, names, b)}`;
+  const bucketArn = (b: string): string => `arn:${P}:s3:::${bucketPhysicalName(service, names, b)}`;
   if (read.size > 0) {
     statements.push(statement('ReadBuckets', ['s3:GetObject'], [...read].map((b) => `${bucketArn(b)}/*`)));
     statements.push(statement('ListBuckets', ['s3:ListBucket'], [...read].map(bucketArn)));
@@ -71,7 +72,7 @@ export function functionPolicy(service: Service, fn: FunctionSpec, names: Names)
         'ReadSecrets',
         ['secretsmanager:GetSecretValue'],
         // Secrets Manager appends a random 6-character suffix to every secret ARN.
-        fn.secrets.map((s) => `arn:aws:secretsmanager:${R}:${A}:secret:${secretName(service, s)}-??????`),
+        fn.secrets.map((s) => `arn:${P}:secretsmanager:${R}:${A}:secret:${secretName(service, s)}-??????`),
       ),
     );
   }

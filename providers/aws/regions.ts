@@ -16,3 +16,15 @@ export const AWS_REGIONS = [
 export function isKnownRegion(region: string): boolean {
   return (AWS_REGIONS as readonly string[]).includes(region);
 }
+
+/** The AWS partition a region belongs to: the second field of every ARN there. */
+export function partitionOf(region: string): 'aws' | 'aws-us-gov' | 'aws-cn' {
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  if (region.startsWith('cn-')) return 'aws-cn';
+  return 'aws';
+}
+
+/** The DNS suffix of a region's service endpoints (`execute-api.<region>.<suffix>`). */
+export function dnsSuffixOf(region: string): string {
+  return partitionOf(region) === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com';
+}

@@ -3,6 +3,7 @@ import type { Scope } from '../../src/core/resources.js';
 import { SlsxError } from '../../src/errors/slsx-error.js';
 import { createClients, isAwsClients, type AwsClients } from './clients.js';
 import { names, type Names } from './naming.js';
+import { partitionOf } from './regions.js';
 
 /** Everything one command's AWS calls share: clients for the region, account, names. */
 export interface Session {
@@ -61,7 +62,7 @@ export function sessionOf(ctx: AdapterContext): Session {
   return session;
 }
 
-const PLACEHOLDERS = { region: '${AWS::Region}', account: '${AWS::AccountId}', api: '${ApiId}' } as const;
+const PLACEHOLDERS = { partition: '${AWS::Partition}', region: '${AWS::Region}', account: '${AWS::AccountId}', api: '${ApiId}' } as const;
 export { PLACEHOLDERS };
 
 /**
@@ -72,6 +73,7 @@ export { PLACEHOLDERS };
 export function resolve<T>(value: T, session: Pick<Session, 'account' | 'region' | 'apiId'>): T {
   return deep(value, (s) =>
     s
+      .split(PLACEHOLDERS.partition).join(partitionOf(session.region))
       .split(PLACEHOLDERS.region).join(session.region)
       .split(PLACEHOLDERS.account).join(session.account)
       .split(PLACEHOLDERS.api).join(session.apiId ?? PLACEHOLDERS.api),
@@ -84,6 +86,7 @@ export function templatize<T>(value: T, session: Pick<Session, 'account' | 'regi
     if (!s.startsWith('arn:')) return s;
     const parts = s.split(':');
     if (parts.length < 6) return s;
+    if (parts[1] === partitionOf(session.region)) parts[1] = PLACEHOLDERS.partition;
     if (parts[3] === session.region) parts[3] = PLACEHOLDERS.region;
     if (parts[4] === session.account) parts[4] = PLACEHOLDERS.account;
     let out = parts.join(':');
@@ -103,15 +106,15 @@ function deep(value: unknown, map: (s: string) => string): unknown {
 
 /** ARN of a function (placeholders), optionally qualified by an alias. */
 export function functionArn(name: string, qualifier?: string): string {
-  return `arn:aws:lambda:${PLACEHOLDERS.region}:${PLACEHOLDERS.account}:function:${name}${qualifier ? `:${qualifier}` : ''}`;
+  return `arn:${PLACEHOLDERS.partition}:lambda:${PLACEHOLDERS.region}:${PLACEHOLDERS.account}:function:${name}${qualifier ? `:${qualifier}` : ''}`;
 }
 
 export function roleArn(path: string, name: string): string {
-  return `arn:aws:iam::${PLACEHOLDERS.account}:role${path}${name}`;
+  return `arn:${PLACEHOLDERS.partition}:iam::${PLACEHOLDERS.account}:role${path}${name}`;
 }
 
 export function queueArn(name: string): string {
-  return `arn:aws:sqs:${PLACEHOLDERS.region}:${PLACEHOLDERS.account}:${name}`;
+  return `arn:${PLACEHOLDERS.partition}:sqs:${PLACEHOLDERS.region}:${PLACEHOLDERS.account}:${name}`;
 }
 
 /** Tags for a resource with logical id `id`. */

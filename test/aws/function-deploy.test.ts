@@ -15,7 +15,7 @@ describe('aws adapter: functions, roles, log groups', () => {
     expect(a.map((r) => r.id)).toEqual(['role:api', 'logs:api', 'function:api', 'role:worker', 'logs:worker', 'function:worker']);
     const f = a.find((r) => r.id === 'function:api')!;
     expect(f.dependsOn).toEqual(['role:api', 'logs:api']);
-    expect(f.props.role).toBe('arn:aws:iam::${AWS::AccountId}:role/slsx/shop/dev/shop-dev-api');
+    expect(f.props.role).toBe('arn:${AWS::Partition}:iam::${AWS::AccountId}:role/slsx/shop/dev/shop-dev-api');
     expect(a.find((r) => r.id === 'role:api')!.security).toBe(true);
   });
 

@@ -1,5 +1,6 @@
 import { call } from '../errors.js';
 import { ignoreMissing, type ApplyContext, type ResourceApply } from './context.js';
+import { partitionOf } from '../regions.js';
 
 async function retention(c: ApplyContext): Promise<void> {
   const { PutRetentionPolicyCommand } = await import('@aws-sdk/client-cloudwatch-logs');
@@ -17,7 +18,7 @@ async function create(c: ApplyContext): Promise<void> {
   } catch (err) {
     if ((err as Error).name !== 'ResourceAlreadyExistsException') return call(`logs:CreateLogGroup ${name}`, () => Promise.reject(err));
     // Lambda creates its log group on first write when none exists: adopt it by tagging it.
-    const arn = `arn:aws:logs:${c.session.region}:${c.session.account}:log-group:${name}`;
+    const arn = `arn:${partitionOf(c.session.region)}:logs:${c.session.region}:${c.session.account}:log-group:${name}`;
     await call(`logs:TagResource ${name}`, () => c.session.clients.logs.send(new logs.TagResourceCommand({ resourceArn: arn, tags: c.tags })));
   }
   await retention(c);
