@@ -8,7 +8,7 @@ import { awsOutputs } from './outputs.js';
 import { awsScope } from './preflight.js';
 import { openSession, sessionOf } from './session.js';
 import { validateAws } from './validate.js';
-import { acquireLock } from './lock.js';
+import { acquireLock, awsBreakLock, awsLockInfo } from './lock.js';
 import { call } from './errors.js';
 import { awsForceColdStart, awsInvocations, awsInvoke, awsLogs } from './operations.js';
 
@@ -52,6 +52,12 @@ export const adapter: Adapter = {
     }
     session.account = identity.Account as string;
     return acquireLock(session, ctx);
+  },
+  async lockInfo(scope, ctx) {
+    return awsLockInfo(await sessionFor(scope, ctx), ctx);
+  },
+  async breakLock(scope, ctx) {
+    await awsBreakLock(await sessionFor(scope, ctx));
   },
   invoke: awsInvoke,
   logs: awsLogs,

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
-import type { AdapterContext } from '../../src/core/adapter.js';
+import type { AdapterContext, LockInfo } from '../../src/core/adapter.js';
+import { holderLive } from '../../src/apply/lock-holder.js';
 import { SlsxError } from '../../src/errors/slsx-error.js';
 import { call, httpStatus, isAwsError, mapAwsError } from './errors.js';
 import { stagingBucket } from './apply/code.js';
@@ -83,4 +84,33 @@ export async function acquireLock(session: Session, ctx: AdapterContext): Promis
     renewal.stop();
     await client.send(new s3.DeleteObjectCommand({ Bucket, Key, IfMatch: etag })).catch(() => undefined);
   };
+}
+
+/** Who holds the stage's lock (`sls-x unlock`). Read-only. */
+export async function awsLockInfo(session: Session, ctx: AdapterContext): Promise<LockInfo | undefined> {
+  const s3 = await import('@aws-sdk/client-s3');
+  const Bucket = stagingBucket(session.account, session.region);
+  const Key = lockKey(session);
+  let text: string;
+  try {
+    const got = await session.clients.s3.send(new s3.GetObjectCommand({ Bucket, Key, ExpectedBucketOwner: session.account }));
+    text = got.Body ? await got.Body.transformToString() : '{}';
+  } catch (err) {
+    if (isAwsError(err, 'NoSuchKey', 'NoSuchBucket') || httpStatus(err) === 404) return undefined;
+    throw mapAwsError(err, `s3:GetObject ${Bucket}/${Key}`);
+  }
+  let held: Partial<LockBody> = {};
+  try {
+    held = JSON.parse(text) as Partial<LockBody>;
+  } catch {
+    // Not ours to parse: shown as an unknown holder, breakable.
+  }
+  return { holder: held.holder ?? 'unknown', acquiredAt: held.acquiredAt, expiresAt: held.expiresAt, live: holderLive(held.holder, held.expiresAt, ctx.now().getTime()), where: `s3://${Bucket}/${Key}` };
+}
+
+/** Delete the stage's lock whoever holds it (`sls-x unlock --force`). */
+export async function awsBreakLock(session: Session): Promise<void> {
+  const s3 = await import('@aws-sdk/client-s3');
+  const Bucket = stagingBucket(session.account, session.region);
+  await call(`s3:DeleteObject ${Bucket}/${lockKey(session)}`, () => session.clients.s3.send(new s3.DeleteObjectCommand({ Bucket, Key: lockKey(session), ExpectedBucketOwner: session.account })));
 }

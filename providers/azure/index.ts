@@ -9,7 +9,7 @@ import { openSession, sessionOf } from './session.js';
 import { validateAzure } from './validate.js';
 import { azureInvoke } from './operations.js';
 import { azureForceColdStart } from './coldstart.js';
-import { acquireLock } from './lock.js';
+import { acquireLock, azureBreakLock, azureLockInfo } from './lock.js';
 import { azureLogs } from './logs.js';
 
 async function sessionFor(scope: Scope, ctx: AdapterContext) {
@@ -38,6 +38,12 @@ export const adapter: Adapter = {
   },
   async lock(scope, ctx) {
     return acquireLock(await sessionFor(scope, ctx), ctx);
+  },
+  async lockInfo(scope, ctx) {
+    return azureLockInfo(await sessionFor(scope, ctx));
+  },
+  async breakLock(scope, ctx) {
+    await azureBreakLock(await sessionFor(scope, ctx));
   },
   invoke: azureInvoke,
   logs: azureLogs,

@@ -1,4 +1,4 @@
-import type { AdapterContext } from '../../src/core/adapter.js';
+import type { AdapterContext, LockInfo } from '../../src/core/adapter.js';
 import { SlsxError } from '../../src/errors/slsx-error.js';
 import { azureCode, azureStatus, isNotFound, mapAzureError } from './errors.js';
 import { DEPLOYMENT_CONTAINER } from './naming.js';
@@ -54,4 +54,26 @@ export async function breakLock(session: Session): Promise<void> {
   await session.clients.storage.blobContainers
     .lease(session.names.resourceGroup, session.names.storageAccount, DEPLOYMENT_CONTAINER, { parameters: { action: 'Break', breakPeriod: 0 } })
     .catch(() => undefined);
+}
+
+/**
+ * Who holds the stage's lock (`sls-x unlock`): the package container's lease state. A lease
+ * names no holder, and one lapses 60 s after its deploy died, so `live` is "leased".
+ */
+export async function azureLockInfo(session: Session): Promise<LockInfo | undefined> {
+  const c = await session.clients.storage.blobContainers.get(session.names.resourceGroup, session.names.storageAccount, DEPLOYMENT_CONTAINER).catch((err: unknown) => {
+    if (isNotFound(err)) return undefined;
+    throw mapAzureError(err, `blobContainers get ${session.names.storageAccount}/${DEPLOYMENT_CONTAINER}`);
+  });
+  if (!c || String(c.leaseState ?? '').toLowerCase() !== 'leased') return undefined;
+  return { holder: 'a deploy (Azure leases name no holder)', live: true, where: `lease on ${session.names.storageAccount}/${DEPLOYMENT_CONTAINER}` };
+}
+
+/** Break the stage's lease at once (`sls-x unlock --force`). */
+export async function azureBreakLock(session: Session): Promise<void> {
+  await session.clients.storage.blobContainers
+    .lease(session.names.resourceGroup, session.names.storageAccount, DEPLOYMENT_CONTAINER, { parameters: { action: 'Break', breakPeriod: 0 } })
+    .catch((err: unknown) => {
+      if (!isNotFound(err)) throw mapAzureError(err, `blobContainers lease Break ${session.names.storageAccount}/${DEPLOYMENT_CONTAINER}`);
+    });
 }

@@ -7,7 +7,7 @@ import { gcpScope } from './preflight.js';
 import { sessionFor, sessionOf } from './session.js';
 import { validateGcp } from './validate.js';
 import { gcpInvocations, gcpInvoke, gcpLogs } from './operations.js';
-import { acquireLock } from './lock.js';
+import { acquireLock, gcpBreakLock, gcpLockInfo } from './lock.js';
 import { gcpDeadLetters, gcpRedrive } from './dead-letters.js';
 import { gcpForceColdStart } from './coldstart.js';
 
@@ -33,6 +33,12 @@ export const adapter: Adapter = {
   },
   async lock(scope, ctx) {
     return acquireLock(await sessionFor(scope, ctx), ctx);
+  },
+  async lockInfo(scope, ctx) {
+    return gcpLockInfo(await sessionFor(scope, ctx), ctx);
+  },
+  async breakLock(scope, ctx) {
+    await gcpBreakLock(await sessionFor(scope, ctx));
   },
   invoke: gcpInvoke,
   logs: gcpLogs,

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
-import type { AdapterContext } from '../../src/core/adapter.js';
+import type { AdapterContext, LockInfo } from '../../src/core/adapter.js';
+import { holderLive } from '../../src/apply/lock-holder.js';
 import { SlsxError } from '../../src/errors/slsx-error.js';
 import { call, errorKind, mapGcpError } from './errors.js';
 import { labelsFor, type Session } from './session.js';
@@ -84,4 +85,25 @@ export async function acquireLock(s: Session, ctx: AdapterContext): Promise<() =
     await storage.deleteObject(bucket, key, held?.generation).catch(() => undefined);
   }
   throw new SlsxError('DEPLOY_LOCKED', `Could not take the deploy lock of ${s.service}/${s.stage}: another deploy took it first.`, { hint: 'Wait for it to finish.' });
+}
+
+/** Who holds the stage's lock (`sls-x unlock`). Read-only. */
+export async function gcpLockInfo(s: Session, ctx: AdapterContext): Promise<LockInfo | undefined> {
+  const bucket = lockBucket(s.project);
+  const key = lockKey(s);
+  const held = await call(`storage.objects.get ${bucket}/${key}`, () => s.clients.storage.readObject(bucket, key));
+  if (!held) return undefined;
+  let info: { holder?: string; acquiredAt?: string; expiresAt?: string } = {};
+  try {
+    info = JSON.parse(held.body ?? '{}');
+  } catch {
+    // Unreadable: an unknown holder, breakable.
+  }
+  return { holder: info.holder ?? 'unknown', acquiredAt: info.acquiredAt, expiresAt: info.expiresAt, live: holderLive(info.holder, info.expiresAt, ctx.now().getTime()), where: `gs://${bucket}/${key}` };
+}
+
+/** Delete the stage's lock whoever holds it (`sls-x unlock --force`). */
+export async function gcpBreakLock(s: Session): Promise<void> {
+  const bucket = lockBucket(s.project);
+  await call(`storage.objects.delete ${bucket}/${lockKey(s)}`, () => s.clients.storage.deleteObject(bucket, lockKey(s)));
 }

@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import type { Adapter, Outputs } from '../../src/core/adapter.js';
 import { applyLocalChange } from './apply/change.js';
 import { localDesired } from './desired.js';
-import { acquireDeployLock, ensureRunning, findRunning, stopCloud } from './launcher.js';
+import { acquireDeployLock, ensureRunning, findRunning, stopCloud, breakLocalLock, localLockInfo } from './launcher.js';
 import { LOCAL_TYPES, type RouteProps } from './naming.js';
 import { observeLocal } from './observe.js';
 import { forceColdStartLocal, invocationsLocal, invokeLocal, logsLocal } from './operations.js';
@@ -38,6 +38,16 @@ export const adapter: Adapter = {
   async lock(scope, ctx) {
     remember(ctx, scope);
     return acquireDeployLock(whereFor(ctx).root, ctx.now);
+  },
+
+  async lockInfo(scope, ctx) {
+    remember(ctx, scope);
+    return localLockInfo(whereFor(ctx).root);
+  },
+
+  async breakLock(scope, ctx) {
+    remember(ctx, scope);
+    breakLocalLock(whereFor(ctx).root);
   },
 
   async outputs(service, scope, ctx): Promise<Outputs> {

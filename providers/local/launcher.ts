@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { hostname } from 'node:os';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { SlsxError } from '../../src/errors/slsx-error.js';
 import { controlClient } from './clients.js';
@@ -176,6 +177,19 @@ export function acquireDeployLock(root: string, now: () => Date = () => new Date
     }
   }
   throw new SlsxError('DEPLOY_LOCKED', 'Could not take the local deploy lock.', { hint: `Delete ${lock} if no deploy is running.` });
+}
+
+/** Who holds the local deploy lock (`sls-x unlock`). */
+export function localLockInfo(root: string): { holder: string; acquiredAt: string; live: boolean; where: string } | undefined {
+  const { lock } = localPaths(root);
+  const held = readLock(lock);
+  if (!held) return existsSync(lock) ? { holder: 'unknown', acquiredAt: '?', live: false, where: lock } : undefined;
+  return { holder: `${hostname()}:${held.pid}`, acquiredAt: held.startedAt, live: pidAlive(held.pid), where: lock };
+}
+
+/** Remove the local deploy lock whoever holds it (`sls-x unlock --force`). */
+export function breakLocalLock(root: string): void {
+  rmSync(localPaths(root).lock, { force: true });
 }
 
 function readLock(file: string): { pid: number; startedAt: string } | undefined {

@@ -93,7 +93,27 @@ export interface ApplyInput {
 export async function applyPlan(input: ApplyInput): Promise<Outputs | undefined> {
   const { plan, service, adapter, ctx } = input;
   const release = adapter.lock ? await adapter.lock(plan.scope, ctx) : undefined;
+  // Ctrl-C, or CI cancelling the job (SIGTERM): give the lock back before the process ends, so
+  // the next deploy need not wait for it to expire. Every change is idempotent: running the
+  // command again finishes the work.
+  const onSignal = (signal: NodeJS.Signals): void => {
+    ctx.events({ type: 'warn', message: `${signal}: stopping; the deploy lock of ${plan.scope.service}/${plan.scope.stage} is released. Run the command again to finish.` });
+    void Promise.resolve(release?.()).catch(() => undefined).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  if (release) {
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  }
   try {
+    if (!input.saved && plan.observedHash && adapter.lock) {
+      // Planned before the lock: another deploy may have changed the stage in between.
+      const observed = await adapter.observe(plan.scope, ctx);
+      if (hashObserved(observed) !== plan.observedHash) {
+        throw new SlsxError('PLAN_STALE', `${plan.scope.service}/${plan.scope.stage} on ${plan.scope.target} changed while this deploy was planning (another deploy ran); nothing was applied.`, {
+          hint: 'Run the command again: it plans against what is deployed now.',
+        });
+      }
+    }
     if (input.saved) {
       const scope = await adapter.scope(service, ctx);
       if (!sameScope(scope, plan.scope)) {
@@ -110,6 +130,8 @@ export async function applyPlan(input: ApplyInput): Promise<Outputs | undefined>
     }
     await timed(ctx, 'apply', () => runPlan(plan.changes, (change) => adapter.apply(change, ctx), { events: ctx.events, concurrency: input.concurrency }));
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     await release?.();
   }
   if (input.readOutputs === false) return undefined;

@@ -43,6 +43,22 @@ export interface TargetAdapter {
   outputs(service: Service, scope: Scope, ctx: AdapterContext): Promise<Outputs>;
   /** Optional: take a per-stage deploy lock; returns a release function. */
   lock?(scope: Scope, ctx: AdapterContext): Promise<() => Promise<void>>;
+  /** Optional, with `lock`: who holds the stage's deploy lock now (undefined: nobody). Read-only. */
+  lockInfo?(scope: Scope, ctx: AdapterContext): Promise<LockInfo | undefined>;
+  /** Optional, with `lock`: remove the stage's deploy lock whoever holds it (`sls-x unlock --force`). */
+  breakLock?(scope: Scope, ctx: AdapterContext): Promise<void>;
+}
+
+/** Who holds a stage's deploy lock, as `sls-x unlock` shows it. */
+export interface LockInfo {
+  /** `<host>:<pid>` of the deploy that took it. */
+  holder: string;
+  acquiredAt?: string;
+  expiresAt?: string;
+  /** True while the holder may still be running (not expired; on this host: its process is alive). */
+  live: boolean;
+  /** Where the lock is kept, for the message (`s3://bucket/key`, a file...). */
+  where: string;
 }
 
 /** What `sls-x invoke` prints. */

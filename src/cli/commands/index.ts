@@ -76,6 +76,12 @@ export const commands: CommandDef[] = [
     load: () => import('./remove.js'),
   },
   {
+    name: 'unlock',
+    description: "show who holds this stage's deploy lock, and remove it when its deploy is gone (--force: whoever holds it)",
+    options: [{ flags: '--force', description: 'remove the lock even if its holder may still be running' }],
+    load: () => import('./unlock.js'),
+  },
+  {
     name: 'dev',
     description: 'run the local cloud in the foreground, rebuilding on change',
     load: () => import('./dev.js'),
