@@ -142,6 +142,8 @@ function scheduleResources(service: Service, names: Names): DesiredResource[] {
         path: names.rolePath,
         trust: ['scheduler.amazonaws.com'],
         policy: schedulerPolicy(scheduled.map((fn) => invokeTarget(fn, names))),
+        managedPolicies: [],
+        otherInlinePolicies: [],
       },
       replaceOn: ['path'],
     },

@@ -68,7 +68,7 @@ function functionResources(service: Service, fn: FunctionSpec, artifact: Artifac
       id: roleId,
       type: TYPES.role,
       security: true,
-      props: { name: names.roleName(fn.name), path: names.rolePath, trust: ['lambda.amazonaws.com'], policy: functionPolicy(service, fn, names) },
+      props: { name: names.roleName(fn.name), path: names.rolePath, trust: ['lambda.amazonaws.com'], policy: functionPolicy(service, fn, names), managedPolicies: [], otherInlinePolicies: [] },
       replaceOn: ['path'],
     },
     {

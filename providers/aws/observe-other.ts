@@ -15,10 +15,20 @@ export function parsePolicyDocument(doc: string | undefined): unknown {
   return JSON.parse(text);
 }
 
-/** Services a trust policy lets assume the role, sorted. */
+/**
+ * Every principal a trust policy lets assume the role, sorted: services by name (as desired
+ * roles list them), anything else as `<kind>:<value>` (`AWS:arn:...`, `Federated:...`, `*`), so an
+ * extra principal added outside sls-x shows up in the plan.
+ */
 export function trustedServices(doc: unknown): string[] {
-  const statements = ((doc as { Statement?: Array<{ Principal?: { Service?: string | string[] } }> })?.Statement ?? []);
-  return statements.flatMap((s) => [s.Principal?.Service ?? []].flat()).sort();
+  const statements = (doc as { Statement?: Array<{ Effect?: string; Principal?: string | Record<string, string | string[]> }> })?.Statement ?? [];
+  const out: string[] = [];
+  for (const s of statements) {
+    if (s.Effect && s.Effect !== 'Allow') continue;
+    if (typeof s.Principal === 'string') out.push(s.Principal);
+    else for (const [kind, v] of Object.entries(s.Principal ?? {})) for (const one of [v].flat()) out.push(kind === 'Service' ? one : `${kind}:${one}`);
+  }
+  return [...new Set(out)].sort();
 }
 
 /** Roles under this stage's IAM path, kept only when their tags say they are ours. */
@@ -41,6 +51,10 @@ export async function observeRoles(session: Session): Promise<ObservedResource[]
       const tags = Object.fromEntries((role.Tags ?? []).map((t) => [t.Key, t.Value]));
       if (tags[TAG_SERVICE] !== session.service || tags[TAG_STAGE] !== session.stage || !tags[TAG_ID]) return undefined;
       const policy = await callOrMissing(`iam:GetRolePolicy ${name}`, () => client.send(new iam.GetRolePolicyCommand({ RoleName: name, PolicyName: ROLE_POLICY_NAME })));
+      // What else grants this role permissions: attached managed policies and other inline policies
+      // (an AdministratorAccess attached by hand must show in the plan, not hide behind "unchanged").
+      const attached = await call(`iam:ListAttachedRolePolicies ${name}`, () => client.send(new iam.ListAttachedRolePoliciesCommand({ RoleName: name, MaxItems: 1000 })));
+      const inline = await call(`iam:ListRolePolicies ${name}`, () => client.send(new iam.ListRolePoliciesCommand({ RoleName: name, MaxItems: 1000 })));
       return {
         id: tags[TAG_ID] as string,
         type: TYPES.role,
@@ -50,6 +64,8 @@ export async function observeRoles(session: Session): Promise<ObservedResource[]
           path: role.Path,
           trust: trustedServices(parsePolicyDocument(role.AssumeRolePolicyDocument)),
           policy: templatize(parsePolicyDocument(policy?.PolicyDocument), session),
+          managedPolicies: (attached.AttachedPolicies ?? []).map((p) => String(p.PolicyArn)).sort(),
+          otherInlinePolicies: (inline.PolicyNames ?? []).filter((n) => n !== ROLE_POLICY_NAME).sort(),
         },
         physicalId: role.Arn,
       };

@@ -3,6 +3,7 @@ import { call } from '../errors.js';
 import { ROLE_POLICY_NAME } from '../observe-other.js';
 import { TAG_SERVICE, TAG_STAGE } from '../naming.js';
 import { changed, ignoreMissing, notOurs, tagList, type ApplyContext, type ResourceApply } from './context.js';
+import { resolve } from '../session.js';
 
 /** Services that act for any caller, so their trust is pinned to our account (confused-deputy guard). */
 const PIN_TO_ACCOUNT = new Set(['scheduler.amazonaws.com']);
@@ -57,11 +58,29 @@ async function update(c: ApplyContext): Promise<void> {
     );
   }
   if (changed(c, 'policy')) await putPolicy(c);
+  await stripForeign(c, c.before);
+}
+
+/**
+ * Detach the managed policies and delete the inline policies sls-x did not put on the role (the
+ * plan listed them under [IAM]): the role grants exactly its `slsx` policy.
+ */
+async function stripForeign(c: ApplyContext, observed: Record<string, unknown>): Promise<void> {
+  const iam = await import('@aws-sdk/client-iam');
+  const name = String(observed.name ?? c.after.name);
+  for (const arn of (observed.managedPolicies as string[] | undefined) ?? []) {
+    const PolicyArn = resolve(arn, c.session);
+    await ignoreMissing(`iam:DetachRolePolicy ${name} ${PolicyArn}`, () => c.session.clients.iam.send(new iam.DetachRolePolicyCommand({ RoleName: name, PolicyArn })));
+  }
+  for (const policy of (observed.otherInlinePolicies as string[] | undefined) ?? []) {
+    await ignoreMissing(`iam:DeleteRolePolicy ${name} ${policy}`, () => c.session.clients.iam.send(new iam.DeleteRolePolicyCommand({ RoleName: name, PolicyName: policy })));
+  }
 }
 
 async function remove(c: ApplyContext): Promise<void> {
   const iam = await import('@aws-sdk/client-iam');
   const name = String(c.before.name);
+  await stripForeign(c, c.before);
   await ignoreMissing(`iam:DeleteRolePolicy ${name}`, () => c.session.clients.iam.send(new iam.DeleteRolePolicyCommand({ RoleName: name, PolicyName: ROLE_POLICY_NAME })));
   await ignoreMissing(`iam:DeleteRole ${name}`, () => c.session.clients.iam.send(new iam.DeleteRoleCommand({ RoleName: name })));
 }

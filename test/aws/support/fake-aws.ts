@@ -28,7 +28,7 @@ export class FakeAws {
   readonly calls: Array<{ name: string; input: any }> = [];
   private failures = new Map<string, Error[]>();
 
-  roles = new Map<string, { path: string; arn: string; trust: string; tags: Tags; policies: Map<string, string> }>();
+  roles = new Map<string, { path: string; arn: string; trust: string; tags: Tags; policies: Map<string, string>; attached?: Set<string> }>();
   functions = new Map<string, any>();
   logGroups = new Map<string, { retention?: number; tags: Tags }>();
   queues = new Map<string, { url: string; attributes: Record<string, string>; tags: Tags }>();
@@ -151,8 +151,14 @@ export class FakeAws {
       DeleteRolePolicy: (i) => {
         if (!get(i.RoleName).policies.delete(i.PolicyName)) throw awsError('NoSuchEntityException', 'no such policy', 404);
       },
+      ListRolePolicies: (i) => ({ PolicyNames: [...get(i.RoleName).policies.keys()], IsTruncated: false }),
+      ListAttachedRolePolicies: (i) => ({ AttachedPolicies: [...(get(i.RoleName).attached ?? [])].map((PolicyArn) => ({ PolicyArn, PolicyName: PolicyArn.split('/').pop() })), IsTruncated: false }),
+      AttachRolePolicy: (i) => void (get(i.RoleName).attached ??= new Set()).add(i.PolicyArn),
+      DetachRolePolicy: (i) => {
+        if (!get(i.RoleName).attached?.delete(i.PolicyArn)) throw awsError('NoSuchEntityException', `Policy ${i.PolicyArn} was not found.`, 404);
+      },
       DeleteRole: (i) => {
-        if (get(i.RoleName).policies.size > 0) throw awsError('DeleteConflictException', 'Cannot delete entity, must delete policies first.', 409);
+        if (get(i.RoleName).policies.size > 0 || (get(i.RoleName).attached?.size ?? 0) > 0) throw awsError('DeleteConflictException', 'Cannot delete entity, must delete policies first.', 409);
         this.roles.delete(i.RoleName);
       },
     };
