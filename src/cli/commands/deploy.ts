@@ -5,6 +5,7 @@ import type { Plan } from '../../core/resources.js';
 import type { CommandRun } from '../context.js';
 import { openSession, packager, withView, type Session } from '../session.js';
 import { run as runPlan } from './plan.js';
+import { stableJson } from '../../plan/diff.js';
 
 export interface DeployOptions {
   plan?: boolean;
@@ -29,6 +30,23 @@ function checkPlanMatches(plan: Plan, file: string, session: Session): void {
   }
 }
 
+/** Refuse a saved plan that is not exactly what the config, the code and the target give now. */
+function checkSavedPlan(saved: Plan, fresh: Plan, file: string): void {
+  if (saved.observedHash !== fresh.observedHash) {
+    throw new SlsxError('PLAN_STALE', 'What is deployed changed since the plan was saved; applying it could undo someone else\'s change.', {
+      hint: 'Run `sls-x plan --out plan.json` again, review it, then apply the new plan.',
+    });
+  }
+  const key = (c: Plan['changes'][number]): string => stableJson({ id: c.id, type: c.type, action: c.action, before: c.before, after: c.after, physicalId: c.physicalId });
+  const want = new Map(fresh.changes.map((c) => [c.id, key(c)]));
+  const differs = [...saved.changes.filter((c) => want.get(c.id) !== key(c)).map((c) => c.id), ...fresh.changes.filter((c) => !saved.changes.some((s) => s.id === c.id)).map((c) => c.id)];
+  if (differs.length > 0) {
+    throw new SlsxError('PLAN_STALE', `${file} does not match what faas.yaml and the code give now (${[...new Set(differs)].slice(0, 5).join(', ')}${differs.length > 5 ? ', ...' : ''}); nothing was applied.`, {
+      hint: 'The config or the code changed, or the file was edited. Run `sls-x plan --out plan.json` again, review it, then apply it.',
+    });
+  }
+}
+
 /** `sls-x deploy [plan.json]`: plan and apply (or apply a saved plan exactly), then print the endpoints. */
 export const run: CommandRun<DeployOptions> = async ({ args, options }, ctx) => {
   if (options.plan) return runPlan({ args, options }, ctx);
@@ -45,7 +63,13 @@ export const run: CommandRun<DeployOptions> = async ({ args, options }, ctx) => 
   if (saved && file) checkPlanMatches(saved, file, session);
   const { plan, outputs } = await withView(session, async () => {
     const adapter = await loadAdapter(session.target);
-    const plan = saved ?? (await makePlan({ service: session.service, target: session.target, adapter, ctx: session.adapterContext, packager }));
+    const fresh = await makePlan({ service: session.service, target: session.target, adapter, ctx: session.adapterContext, packager });
+    // A saved plan is applied only if faas.yaml, the code and what is deployed still give exactly
+    // it: an edited plan file (a wider policy, a new trust principal, a delete of something else)
+    // is refused, and every delete is one a fresh observation found by this stage's tags.
+    if (saved && file) checkSavedPlan(saved, fresh, file);
+    // The saved scope stays: applying checks the credentials' account against it.
+    const plan = saved ? { ...fresh, scope: saved.scope } : fresh;
     if (saved) session.events({ type: 'plan', plan });
     const outputs = await applyPlan({ plan, service: session.service, adapter, ctx: session.adapterContext, saved: Boolean(saved) });
     return { plan, outputs };
