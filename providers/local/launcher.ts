@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { hostname } from 'node:os';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { SlsxError } from '../../src/errors/slsx-error.js';
 import { controlClient } from './clients.js';
 import type { CloudInfo } from './daemon/server.js';
@@ -75,22 +75,35 @@ async function withStartLock<T>(root: string, work: () => Promise<T>): Promise<T
   throw new SlsxError('LOCAL_CLOUD', 'Another sls-x command kept starting the local cloud for too long.', { hint: 'Try again; if it persists, delete .sls-x/local/start.lock.' });
 }
 
+/** What the local cloud process keeps of the deploying shell's environment: nothing secret. */
+const DAEMON_ENV_KEEP = ['PATH', 'HOME', 'USERPROFILE', 'TMPDIR', 'TMP', 'TEMP', 'LANG', 'LC_ALL', 'TZ', 'SYSTEMROOT', 'WINDIR', 'COMSPEC'];
+
+export function daemonEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = { NODE_OPTIONS: '' };
+  for (const k of DAEMON_ENV_KEEP) if (env[k] !== undefined) out[k] = env[k];
+  return out;
+}
+
 /** Start the local cloud in the background (detached `node`), or return the one already running. */
 export async function ensureRunning(root: string, opts: { port?: number; env?: NodeJS.ProcessEnv } = {}): Promise<CloudInfo> {
   const running = await findRunning(root);
   if (running) return running;
   const paths = localPaths(root);
-  mkdirSync(paths.dir, { recursive: true });
+  mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
+  chmodSync(paths.dir, 0o700);
   return withStartLock(root, async () => {
     const again = await findRunning(root);
     if (again) return again;
     const files = await runtimeFiles();
-    const log = openSync(paths.daemonLog, 'a');
+    const log = openSync(paths.daemonLog, 'a', 0o600);
     const child = spawn(process.execPath, [files.daemon, '--root', root, '--port', String(opts.port ?? 0), '--worker', files.worker.href], {
       cwd: root,
       detached: true,
       stdio: ['ignore', log, log, 'ipc'],
-      env: { ...(opts.env ?? process.env), NODE_OPTIONS: '' },
+      // A minimal environment: the deploying shell's cloud keys and tokens never reach the local
+      // cloud (functions could read them from /proc/self/environ). Functions get only their own
+      // faas.yaml env and declared secrets.
+      env: daemonEnv(opts.env ?? process.env),
     });
     closeSync(log);
     type Msg = { ready?: { pid: number; port: number }; error?: { code: string; message: string; hint?: string } };

@@ -1,5 +1,5 @@
 import { cpSync, existsSync, mkdirSync, rmSync, unwatchFile, watchFile } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { join, relative, resolve, dirname, resolve as resolvePath } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { InvocationRecord, LogLine } from '../../../src/model/invocation.js';
 import {
@@ -44,6 +44,22 @@ export class CloudError extends Error {
   constructor(readonly status: number, readonly code: string, message: string, readonly hint?: string) {
     super(message);
   }
+}
+
+/** Names of functions, queues and buckets as faas.yaml allows them: never a path. */
+const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
+
+/**
+ * The name part of a resource id whose name becomes a folder (functions, buckets), checked: a
+ * crafted id such as `function:../../x` is refused, and the folder must stay inside `base`.
+ */
+export function safeFolder(base: string, id: string): { name: string; dir: string } {
+  const name = id.slice(id.indexOf(':') + 1);
+  const dir = resolvePath(base, name);
+  if (!SAFE_NAME.test(name) || dirname(dir) !== resolvePath(base)) {
+    throw new CloudError(400, 'USAGE', `invalid resource name in id '${id.slice(0, 80)}': letters, digits, '-' and '_' only`);
+  }
+  return { name, dir };
 }
 
 /**
@@ -132,10 +148,11 @@ export class LocalCloud {
     const name = id.slice(id.indexOf(':') + 1);
     switch (kind) {
       case LOCAL_TYPES.function: {
+        const { dir } = safeFolder(this.o.paths.versions, id);
         this.pools.get(name)?.close();
         this.pools.delete(name);
         this.functions.delete(name);
-        rmSync(join(this.o.paths.versions, name), { recursive: true, force: true });
+        rmSync(dir, { recursive: true, force: true });
         break;
       }
       case LOCAL_TYPES.queue:
@@ -143,9 +160,10 @@ export class LocalCloud {
         this.o.state.dropQueue(name);
         break;
       case LOCAL_TYPES.bucket:
+        const { dir } = safeFolder(this.o.paths.buckets, id);
         this.buckets.get(name)?.stop();
         this.buckets.delete(name);
-        rmSync(join(this.o.paths.buckets, name), { recursive: true, force: true });
+        rmSync(dir, { recursive: true, force: true });
         break;
       case LOCAL_TYPES.route:
         this.routes.delete(id);
@@ -173,6 +191,7 @@ export class LocalCloud {
     const name = r.id.slice(r.id.indexOf(':') + 1);
     switch (r.type) {
       case LOCAL_TYPES.function:
+        safeFolder(this.o.paths.versions, r.id);
         return this.activateFunction(name, r.props as unknown as FunctionProps);
       case LOCAL_TYPES.queue:
         this.queues.set(name, r.props as unknown as QueueProps);
@@ -180,7 +199,8 @@ export class LocalCloud {
         return;
       case LOCAL_TYPES.bucket: {
         if (this.buckets.has(name)) return;
-        const folder = new BucketFolder(name, join(this.o.paths.buckets, name), (ev) => this.onStorageEvent(ev));
+        const { dir } = safeFolder(this.o.paths.buckets, r.id);
+        const folder = new BucketFolder(name, dir, (ev) => this.onStorageEvent(ev));
         folder.start();
         this.buckets.set(name, folder);
         return;
@@ -246,8 +266,6 @@ export class LocalCloud {
     Object.assign(env, {
       SLSX_TARGET: 'local',
       SLSX_FUNCTION_NAME: name,
-      SLSX_LOCAL_URL: this.o.controlUrl(),
-      SLSX_LOCAL_TOKEN: this.o.token,
     });
     const version = { name, sha256: props.sha256, entryUrl: pathToFileURL(entryFile).href, memory: props.memory, timeoutMs: props.timeoutMs, env };
     const settings = {

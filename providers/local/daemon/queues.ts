@@ -14,6 +14,8 @@ export interface ConsumerDeps {
 
 /** Longest a consumer sleeps before looking at its queue again (sends wake it at once). */
 const IDLE_POLL_MS = 1000;
+/** After a failed state read or write (e.g. SQLite busy), look again this soon: never wait for the next send. */
+export const RETRY_AFTER_ERROR_MS = 100;
 
 /**
  * Feeds one queue's messages to one function in batches, as many batches at once as the function
@@ -82,13 +84,27 @@ export class QueueConsumer {
           }
           return;
         }
-        const batch = this.deps.state.receive(this.props.queue, this.props.batchSize, queue.visibilityTimeoutMs);
+        let batch: RawQueueMessage[];
+        try {
+          batch = this.deps.state.receive(this.props.queue, this.props.batchSize, queue.visibilityTimeoutMs);
+        } catch (err) {
+          this.deps.log({ time: Date.now(), function: this.props.function, level: 'warn', message: `reading queue ${this.props.queue} failed (${(err as Error).message}); retrying` });
+          return this.later(RETRY_AFTER_ERROR_MS);
+        }
         if (batch.length === 0) {
           const next = this.deps.state.nextVisibleAt(this.props.queue);
           return this.later(next === undefined ? IDLE_POLL_MS : Math.min(IDLE_POLL_MS, Math.max(5, next - Date.now())));
         }
-        void this.deliver(pool, queue, batch).finally(() => this.pump());
+        void this.deliver(pool, queue, batch)
+          .catch((err: unknown) => {
+            // The outcome could not be stored: the messages come back after their visibility timeout.
+            this.deps.log({ time: Date.now(), function: this.props.function, level: 'warn', message: `recording a batch of queue ${this.props.queue} failed (${(err as Error).message}); its messages will be delivered again` });
+          })
+          .finally(() => this.pump());
       }
+    } catch (err) {
+      this.deps.log({ time: Date.now(), function: this.props.function, level: 'warn', message: `queue ${this.props.queue}: ${(err as Error).message}; retrying` });
+      this.later(RETRY_AFTER_ERROR_MS);
     } finally {
       this.pumping = false;
     }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { SlsxError } from '../../../src/errors/slsx-error.js';
 import type { InvocationRecord, LogLine } from '../../../src/model/invocation.js';
@@ -69,9 +69,11 @@ function listen(server: Server, port: number): Promise<number> {
  */
 export async function startLocalCloud(opts: StartOptions): Promise<RunningCloud> {
   const paths = localPaths(opts.root);
-  mkdirSync(paths.dir, { recursive: true });
+  privateDir(paths.dir);
   const report = opts.report ?? ((m: string) => process.stderr.write(`${new Date().toISOString()} ${m}\n`));
   const db = await openStateDb(paths.db);
+  // State, logs and the control token are this user's only (the folder is 0700 too).
+  for (const f of [paths.db, `${paths.db}-wal`, `${paths.db}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
   const state = new CloudState(db);
   state.tap = { record: opts.onRecord, log: opts.onLog };
   const token = randomBytes(24).toString('hex');
@@ -82,6 +84,13 @@ export async function startLocalCloud(opts: StartOptions): Promise<RunningCloud>
   const stopped = new Promise<void>((r) => (markStopped = r));
   const info: CloudInfo = { pid: process.pid, port, token, root: opts.root, startedAt: Date.now() };
   const server = createServer({ keepAliveTimeout: 5000 }, (req, res) => {
+    // DNS rebinding: a web page on evil.example that resolves to 127.0.0.1 still sends its own
+    // Host. Only loopback names with our port are served, gateway and control API alike.
+    if (!loopbackHost(req.headers.host, port)) {
+      res.writeHead(421, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ message: 'Misdirected request: the local cloud answers only to 127.0.0.1, localhost or [::1] with its port.' }));
+      return;
+    }
     if (req.url?.startsWith(CONTROL_PREFIX)) void handleControl(cloud, { ...info, port: () => port, shutdown: () => void stop() }, req, res);
     else handleGateway(cloud, req, res);
   });
@@ -117,4 +126,18 @@ export async function startLocalCloud(opts: StartOptions): Promise<RunningCloud>
   writeFileSync(tmp, JSON.stringify(info), { mode: 0o600 });
   renameSync(tmp, paths.pidFile);
   return { info, cloud, stop, stopped };
+}
+
+/** True for `127.0.0.1:<port>`, `localhost:<port>` or `[::1]:<port>` (the port may be left out only for 80). */
+export function loopbackHost(host: string | undefined, port: number): boolean {
+  if (!host) return false;
+  const m = /^(127\.0\.0\.1|localhost|\[::1\])(?::(\d+))?$/i.exec(host.trim());
+  if (!m) return false;
+  return Number(m[2] ?? 80) === port;
+}
+
+/** Create `dir` (and parents) and make it 0700: the local cloud's state is its user's alone. */
+export function privateDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
 }
