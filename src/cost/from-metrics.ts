@@ -1,5 +1,6 @@
 import type { InvocationRecord } from '../model/invocation.js';
 import { MS_PER_S } from './money.js';
+import { maxOf, minOf } from '../metrics/percentile.js';
 
 /** What the records of one function say about its month. */
 export interface MeasuredTraffic {
@@ -42,8 +43,8 @@ export function trafficFromInvocations(records: InvocationRecord[], opts: { seco
   return [...byFn.keys()].sort().map((fn) => {
     const list = byFn.get(fn)!;
     const n = list.length;
-    const start = Math.min(...list.map((r) => r.startedAt));
-    const end = Math.max(...list.map((r) => r.startedAt + r.durationMs + (r.initMs ?? 0)));
+    const start = minOf(list.map((r) => r.startedAt));
+    const end = maxOf(list.map((r) => r.startedAt + r.durationMs + (r.initMs ?? 0)));
     const windowMs = opts.windowMs ?? Math.max(MS_PER_S, end - start);
     const cold = list.filter((r) => r.coldStart);
     const inits = cold.filter((r) => r.initMs !== undefined);
@@ -55,7 +56,7 @@ export function trafficFromInvocations(records: InvocationRecord[], opts: { seco
       requestsPerMonth: (n * monthMs) / windowMs,
       durationMs: list.reduce((s, r) => s + r.durationMs, 0) / n,
       memoryMb: mode(list.map((r) => r.memoryMb)),
-      ...(peaks.length ? { observedMemoryMb: Math.max(...peaks) } : {}),
+      ...(peaks.length ? { observedMemoryMb: maxOf(peaks) } : {}),
       coldStartRate: cold.length / n,
       initMs: inits.length ? inits.reduce((s, r) => s + r.initMs!, 0) / inits.length : 0,
       triggers: [...new Set(list.map((r) => r.trigger).filter((t): t is NonNullable<typeof t> => t !== undefined))].sort(),

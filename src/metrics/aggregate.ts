@@ -1,5 +1,6 @@
 import type { InvocationRecord } from '../model/invocation.js';
 import { percentile } from './percentile.js';
+import { maxOf, minOf } from './percentile.js';
 
 /** p50/p95/p99 of a set of milliseconds (undefined where there is no sample). */
 export interface Percentiles {
@@ -85,8 +86,8 @@ export function aggregateInvocations(records: readonly InvocationRecord[]): Func
       meanBilledMs: mean(ran.map((r) => r.billedMs)),
       meanPeakMemoryMb: mean(peaks),
       source: list[0].source,
-      firstAt: Math.min(...list.map((r) => r.startedAt)),
-      lastAt: Math.max(...list.map((r) => r.startedAt)),
+      firstAt: minOf(list.map((r) => r.startedAt)),
+      lastAt: maxOf(list.map((r) => r.startedAt)),
     });
   }
   return out.sort((a, b) => a.function.localeCompare(b.function) || a.target.localeCompare(b.target));

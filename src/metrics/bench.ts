@@ -2,6 +2,7 @@ import type { InvocationRecord } from '../model/invocation.js';
 import type { TargetName } from '../model/service.js';
 import { percentile } from './percentile.js';
 import { BENCH_LATENCY, describeSource, MEASURES } from './sources.js';
+import { maxOf, minOf } from './percentile.js';
 
 /** One forced cold start: the record the target reported plus the latency sls-x timed around the call. */
 export interface BenchRun {
@@ -45,7 +46,7 @@ export interface BenchSummary {
 
 function stats(values: number[], measures: string, source: string): BenchFigure {
   if (values.length === 0) return { measures, source, count: 0 };
-  return { measures, source, count: values.length, p50: percentile(values, 50), p95: percentile(values, 95), min: Math.min(...values), max: Math.max(...values) };
+  return { measures, source, count: values.length, p50: percentile(values, 50), p95: percentile(values, 95), min: minOf(values), max: maxOf(values) };
 }
 
 /** Summarise the runs of `sls-x bench coldstart` (pure): only runs the target reported as cold count. */

@@ -5,3 +5,17 @@ export function percentile(values: readonly number[], p: number): number | undef
   const rank = Math.ceil((p / 100) * sorted.length);
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
 }
+
+/** The smallest of `values` (Infinity for none), without spreading them into arguments (no stack limit). */
+export function minOf(values: Iterable<number>): number {
+  let m = Infinity;
+  for (const v of values) if (v < m) m = v;
+  return m;
+}
+
+/** The largest of `values` (-Infinity for none), without spreading them into arguments. */
+export function maxOf(values: Iterable<number>): number {
+  let m = -Infinity;
+  for (const v of values) if (v > m) m = v;
+  return m;
+}
