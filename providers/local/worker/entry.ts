@@ -48,6 +48,23 @@ process.exit = ((code?: number) => {
   return realExit(code);
 }) as typeof process.exit;
 
+// Functions share the local cloud's process: a signal to our own pid (process.kill(process.pid),
+// or 0, the process group) or process.abort() would end the local cloud for every function.
+// Here they end only this instance, as process.exit does; signals to other processes go through.
+const realKill = process.kill.bind(process);
+process.kill = ((pid: number, signal?: string | number) => {
+  if (pid === process.pid || pid === 0 || pid === -process.pid) {
+    const code = 128 + (typeof signal === 'number' ? signal : 15);
+    post({ t: 'exit-called', code });
+    return realExit(code);
+  }
+  return realKill(pid, signal);
+}) as typeof process.kill;
+process.abort = (() => {
+  post({ t: 'exit-called', code: 134 });
+  return realExit(134);
+}) as typeof process.abort;
+
 function peakMb(): number {
   const h = getHeapStatistics();
   return Math.round(((h.total_heap_size + h.external_memory) / 1048576) * 10) / 10;
