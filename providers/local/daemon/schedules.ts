@@ -27,7 +27,7 @@ export class ScheduleRunner {
     if (this.props.cron) {
       const { Cron } = await import('croner');
       if (this.stopped) return;
-      this.cron = new Cron(this.props.cron, { timezone: this.props.timezone || 'UTC' }, () => this.run(Date.now()));
+      this.cron = new Cron(cronerPattern(this.props.cron), { timezone: this.props.timezone || 'UTC' }, () => this.run(Date.now()));
     } else if (this.props.rateMs) {
       const last = this.deps.state.lastRun(this.id);
       const next = last === undefined ? Date.now() + this.props.rateMs : last + this.props.rateMs;
@@ -56,4 +56,18 @@ export class ScheduleRunner {
     if (this.timer) clearTimeout(this.timer);
     this.cron?.stop();
   }
+}
+
+const FIELD_MAX = [59, 23, 31, 12, 7];
+
+/**
+ * The neutral 5-field cron as croner takes it: croner refuses a step after a single number
+ * (`0/2`, valid Unix cron: from 0 every 2); that is the range to the field's end with the step.
+ */
+export function cronerPattern(cron: string): string {
+  return cron
+    .trim()
+    .split(/\s+/)
+    .map((field, i) => field.split(',').map((item) => item.replace(/^(\d+)\/(\d+)$/, (_m, a: string, n: string) => `${a}-${FIELD_MAX[i]}/${n}`)).join(','))
+    .join(' ');
 }
