@@ -3,15 +3,9 @@ import type { Service } from '../../src/model/service.js';
 import { controlClient } from './clients.js';
 import { ensureRunning } from './launcher.js';
 
-/** A dead-lettered message as `sls-x queue dlq` lists it. */
-export interface DeadLetterView {
-  id: string;
-  body: string;
-  attempts: number;
-  enqueuedAt: number;
-  failedAt: number;
-  lastError: string | null;
-}
+import type { DeadLetterView } from '../../src/core/adapter.js';
+
+export type { DeadLetterView };
 
 function checkQueue(service: Service, queue: string): void {
   if (!service.queues.some((q) => q.name === queue)) {
