@@ -35,13 +35,13 @@ export function watched(root: string, file: string): boolean {
  */
 export async function runDev(first: Service, hooks: DevHooks, signal: AbortSignal): Promise<RunningCloud> {
   const root = first.root;
-  const background = await findRunning(root);
+  const background = await findRunning(root, first.stage);
   if (background) {
     hooks.print(`Stopping the background local cloud (pid ${background.pid}) to run it here.`);
-    await stopCloud(root);
+    await stopCloud(root, first.stage);
   }
   const files = await runtimeFiles();
-  const running = await startLocalCloud({ root, port: first.targets.local?.port ?? 0, workerUrl: files.worker, report: (m) => hooks.print(`local cloud: ${m}`), onRecord: hooks.onRecord, onLog: hooks.onLog });
+  const running = await startLocalCloud({ root, stage: first.stage, port: first.targets.local?.port ?? 0, workerUrl: files.worker, report: (m) => hooks.print(`local cloud: ${m}`), onRecord: hooks.onRecord, onLog: hooks.onLog });
   hooks.print(`Local cloud on http://127.0.0.1:${running.info.port} (pid ${process.pid}). Watching ${root} for changes; Ctrl-C stops.`);
 
   let service = first;

@@ -26,7 +26,7 @@ export const adapter: Adapter = {
 
   async observe(scope, ctx) {
     remember(ctx, scope);
-    return observeLocal((scope as Partial<LocalScope>).root ?? whereFor(ctx).root);
+    return observeLocal((scope as Partial<LocalScope>).root ?? whereFor(ctx).root, scope.stage ?? whereFor(ctx).stage);
   },
 
   desired: (service, artifacts) => localDesired(service, artifacts),
@@ -37,27 +37,28 @@ export const adapter: Adapter = {
 
   async lock(scope, ctx) {
     remember(ctx, scope);
-    return acquireDeployLock(whereFor(ctx).root, ctx.now);
+    return acquireDeployLock(whereFor(ctx).root, ctx.now, whereFor(ctx).stage);
   },
 
   async lockInfo(scope, ctx) {
     remember(ctx, scope);
-    return localLockInfo(whereFor(ctx).root);
+    return localLockInfo(whereFor(ctx).root, whereFor(ctx).stage);
   },
 
   async breakLock(scope, ctx) {
     remember(ctx, scope);
-    breakLocalLock(whereFor(ctx).root);
+    breakLocalLock(whereFor(ctx).root, whereFor(ctx).stage);
   },
 
   async outputs(service, scope, ctx): Promise<Outputs> {
     const root = (scope as Partial<LocalScope>).root ?? service.root;
-    const observed = await observeLocal(root);
+    const stage = service.stage;
+    const observed = await observeLocal(root, stage);
     // Everything deployed survives a reboot in the state; serving it needs the process back.
-    const info = observed.length > 0 ? await ensureRunning(root, { port: service.targets.local?.port ?? 0, env: ctx.env }) : await findRunning(root);
+    const info = observed.length > 0 ? await ensureRunning(root, { port: service.targets.local?.port ?? 0, env: ctx.env, stage }) : await findRunning(root, stage);
     const base = info ? `http://127.0.0.1:${info.port}` : '(local cloud not running)';
     const routes = observed.filter((r) => r.type === LOCAL_TYPES.route).map((r) => r.props as unknown as RouteProps);
-    const paths = localPaths(root);
+    const paths = localPaths(root, stage);
     return {
       endpoints: routes.map((r) => ({ method: r.method, url: `${base}${r.path}`, function: r.function })),
       functions: service.functions.map((f) => ({ name: f.name, physicalName: f.name })),
@@ -68,9 +69,9 @@ export const adapter: Adapter = {
 
   async teardown(service, scope) {
     const root = (scope as Partial<LocalScope>).root ?? service.root;
-    if ((await observeLocal(root)).length > 0) return;
-    await stopCloud(root);
-    rmSync(localPaths(root).dir, { recursive: true, force: true });
+    if ((await observeLocal(root, service.stage)).length > 0) return;
+    await stopCloud(root, service.stage);
+    rmSync(localPaths(root, service.stage).dir, { recursive: true, force: true });
   },
 
   invoke: (service, fn, payload, ctx) => invokeLocal(service, fn, payload, ctx),

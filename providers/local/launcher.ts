@@ -41,8 +41,8 @@ function readInfo(file: string): CloudInfo | undefined {
  * The live local cloud of this project, if any: the pid file names a living process that
  * answers on its port with the same pid. A stale or unreadable pid file is removed.
  */
-export async function findRunning(root: string): Promise<CloudInfo | undefined> {
-  const { pidFile } = localPaths(root);
+export async function findRunning(root: string, stage = 'dev'): Promise<CloudInfo | undefined> {
+  const { pidFile } = localPaths(root, stage);
   if (!existsSync(pidFile)) return undefined;
   const info = readInfo(pidFile);
   if (info && pidAlive(info.pid)) {
@@ -58,8 +58,8 @@ export async function findRunning(root: string): Promise<CloudInfo | undefined> 
 }
 
 /** Take a short-lived lock so two commands do not start two local clouds for one project at once. */
-async function withStartLock<T>(root: string, work: () => Promise<T>): Promise<T> {
-  const file = `${localPaths(root).dir}/start.lock`;
+async function withStartLock<T>(root: string, stage: string, work: () => Promise<T>): Promise<T> {
+  const file = `${localPaths(root, stage).dir}/start.lock`;
   for (let i = 0; i < 400; i++) {
     try {
       writeFileSync(file, String(process.pid), { flag: 'wx' });
@@ -93,18 +93,19 @@ export function daemonEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 }
 
 /** Start the local cloud in the background (detached `node`), or return the one already running. */
-export async function ensureRunning(root: string, opts: { port?: number; env?: NodeJS.ProcessEnv } = {}): Promise<CloudInfo> {
-  const running = await findRunning(root);
+export async function ensureRunning(root: string, opts: { port?: number; env?: NodeJS.ProcessEnv; stage?: string } = {}): Promise<CloudInfo> {
+  const stage = opts.stage ?? 'dev';
+  const running = await findRunning(root, stage);
   if (running) return running;
-  const paths = localPaths(root);
+  const paths = localPaths(root, stage);
   mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
   chmodSync(paths.dir, 0o700);
-  return withStartLock(root, async () => {
-    const again = await findRunning(root);
+  return withStartLock(root, stage, async () => {
+    const again = await findRunning(root, stage);
     if (again) return again;
     const files = await runtimeFiles();
     const log = openSync(paths.daemonLog, 'a', 0o600);
-    const child = spawn(process.execPath, [files.daemon, '--root', root, '--port', String(opts.port ?? 0), '--worker', files.worker.href], {
+    const child = spawn(process.execPath, [files.daemon, '--root', root, '--stage', stage, '--port', String(opts.port ?? 0), '--worker', files.worker.href], {
       cwd: root,
       detached: true,
       stdio: ['ignore', log, log, 'ipc'],
@@ -151,8 +152,8 @@ export async function ensureRunning(root: string, opts: { port?: number; env?: N
 }
 
 /** Stop the project's local cloud if it runs: ask it over the control API, then make sure. */
-export async function stopCloud(root: string): Promise<boolean> {
-  const info = await findRunning(root);
+export async function stopCloud(root: string, stage = 'dev'): Promise<boolean> {
+  const info = await findRunning(root, stage);
   if (!info) return false;
   try {
     await controlClient(info).post('shutdown');
@@ -167,7 +168,7 @@ export async function stopCloud(root: string): Promise<boolean> {
       // Gone in between.
     }
   }
-  rmSync(localPaths(root).pidFile, { force: true });
+  rmSync(localPaths(root, stage).pidFile, { force: true });
   return true;
 }
 
@@ -175,8 +176,8 @@ export async function stopCloud(root: string): Promise<boolean> {
  * The per-project deploy lock: one deploy at a time. The file holds the holder's pid; a lock whose
  * holder died is taken over. Returns the release function.
  */
-export function acquireDeployLock(root: string, now: () => Date = () => new Date()): () => Promise<void> {
-  const { dir, lock } = localPaths(root);
+export function acquireDeployLock(root: string, now: () => Date = () => new Date(), stage = 'dev'): () => Promise<void> {
+  const { dir, lock } = localPaths(root, stage);
   mkdirSync(dir, { recursive: true });
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
@@ -201,16 +202,16 @@ export function acquireDeployLock(root: string, now: () => Date = () => new Date
 }
 
 /** Who holds the local deploy lock (`sls-x unlock`). */
-export function localLockInfo(root: string): { holder: string; acquiredAt: string; live: boolean; where: string } | undefined {
-  const { lock } = localPaths(root);
+export function localLockInfo(root: string, stage = 'dev'): { holder: string; acquiredAt: string; live: boolean; where: string } | undefined {
+  const { lock } = localPaths(root, stage);
   const held = readLock(lock);
   if (!held) return existsSync(lock) ? { holder: 'unknown', acquiredAt: '?', live: false, where: lock } : undefined;
   return { holder: `${hostname()}:${held.pid}`, acquiredAt: held.startedAt, live: pidAlive(held.pid), where: lock };
 }
 
 /** Remove the local deploy lock whoever holds it (`sls-x unlock --force`). */
-export function breakLocalLock(root: string): void {
-  rmSync(localPaths(root).lock, { force: true });
+export function breakLocalLock(root: string, stage = 'dev'): void {
+  rmSync(localPaths(root, stage).lock, { force: true });
 }
 
 function readLock(file: string): { pid: number; startedAt: string } | undefined {

@@ -7,8 +7,8 @@ import { openStateReadonly, readResources } from './store.js';
  * cloud runs or not, and never writes. Props are exactly what apply() stored, so an unchanged
  * config plans as all no-ops.
  */
-export async function observeLocal(root: string): Promise<ObservedResource[]> {
-  const paths = localPaths(root);
+export async function observeLocal(root: string, stage = 'dev'): Promise<ObservedResource[]> {
+  const paths = localPaths(root, stage);
   const db = await openStateReadonly(paths.db);
   if (!db) return [];
   try {

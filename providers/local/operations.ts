@@ -21,7 +21,7 @@ function fnSpec(service: Service, fn: string) {
 /** One invocation through the running local cloud (started if needed), with its record and logs. */
 export async function invokeLocal(service: Service, fn: string, payload: unknown, ctx: AdapterContext): Promise<InvokeResult & { ok: boolean; error?: string }> {
   const spec = fnSpec(service, fn);
-  const info = await ensureRunning(service.root, { port: service.targets.local?.port ?? 0, env: ctx.env });
+  const info = await ensureRunning(service.root, { port: service.targets.local?.port ?? 0, env: ctx.env, stage: service.stage });
   const { kind, event } = invokeEvent(spec, payload, ctx.now());
   const out = await controlClient(info).post<{ ok: boolean; result?: unknown; error?: string; record: InvocationRecord; logs: LogLine[] }>('invoke', { function: fn, kind, event });
   return { ok: out.ok, result: out.result, error: out.error, record: out.record, logs: out.logs };
@@ -34,22 +34,22 @@ export async function invokeLocal(service: Service, fn: string, payload: unknown
  */
 export async function forceColdStartLocal(service: Service, fn: string, ctx: AdapterContext): Promise<ForcedColdStart> {
   fnSpec(service, fn);
-  const info = await ensureRunning(service.root, { port: service.targets.local?.port ?? 0, env: ctx.env });
+  const info = await ensureRunning(service.root, { port: service.targets.local?.port ?? 0, env: ctx.env, stage: service.stage });
   const out = await controlClient(info).post<{ stopped: number }>('functions/recycle', { function: fn });
   return { method: `new instance (local cloud stopped ${out.stopped} running instance(s))` };
 }
 
 /** Make the running local cloud write its buffered records and logs, so reads are current. */
-async function flush(root: string): Promise<void> {
-  const info = await findRunning(root);
+async function flush(root: string, stage = 'dev'): Promise<void> {
+  const info = await findRunning(root, stage);
   if (info) await controlClient(info).post('flush').catch(() => undefined);
 }
 
 /** Invocation records from the local state (running or not), oldest first. */
 export async function invocationsLocal(service: Service, options: { sinceMs?: number; fn?: string }, ctx: AdapterContext): Promise<InvocationRecord[]> {
   if (options.fn) fnSpec(service, options.fn);
-  await flush(service.root);
-  const db = await openStateReadonly(localPaths(service.root).db);
+  await flush(service.root, service.stage);
+  const db = await openStateReadonly(localPaths(service.root, service.stage).db);
   if (!db) return [];
   try {
     const since = options.sinceMs !== undefined ? ctx.now().getTime() - options.sinceMs : 0;
@@ -73,9 +73,9 @@ export async function* logsLocal(service: Service, fn: string, options: { follow
   fnSpec(service, fn);
   const since = options.sinceMs !== undefined ? ctx.now().getTime() - options.sinceMs : 0;
   let after = 0;
-  const path = localPaths(service.root).db;
+  const path = localPaths(service.root, service.stage).db;
   for (;;) {
-    await flush(service.root);
+    await flush(service.root, service.stage);
     const db = await openStateReadonly(path);
     if (db) {
       try {

@@ -20,8 +20,12 @@ export interface LocalPaths {
   daemonLog: string;
 }
 
-export function localPaths(root: string): LocalPaths {
-  const dir = join(root, '.sls-x', 'local');
+/**
+ * `stage` dev keeps the folder `.sls-x/local/` it always had; any other stage has its own,
+ * `.sls-x/local-<stage>/`, so two stages run side by side (own state, own process, own port).
+ */
+export function localPaths(root: string, stage = 'dev'): LocalPaths {
+  const dir = join(root, '.sls-x', stage === 'dev' ? 'local' : `local-${stage}`);
   return {
     dir,
     pidFile: join(dir, 'cloud.json'),

@@ -20,7 +20,7 @@ function checkBucket(service: Service, bucket: string): void {
 }
 
 async function client(service: Service, env: NodeJS.ProcessEnv) {
-  return controlClient(await ensureRunning(service.root, { port: service.targets.local?.port ?? 0, env }));
+  return controlClient(await ensureRunning(service.root, { port: service.targets.local?.port ?? 0, env, stage: service.stage }));
 }
 
 /** Send messages to a queue of the local cloud (started if needed). Returns their ids. */

@@ -14,7 +14,7 @@ export interface LocalScope extends Scope {
 // apply(change, ctx) receives no scope or service, so the folder found by scope()/lock() is
 // remembered per adapter context (one per command run); a cache keyed by the caller's object,
 // not module-global state shared across runs.
-const byContext = new WeakMap<AdapterContext, { root: string; port: number }>();
+const byContext = new WeakMap<AdapterContext, { root: string; port: number; stage: string }>();
 
 export function localScope(service: Service): LocalScope {
   return { target: 'local', service: service.service, stage: service.stage, root: service.root, port: service.targets.local?.port ?? 0 };
@@ -22,13 +22,13 @@ export function localScope(service: Service): LocalScope {
 
 export function remember(ctx: AdapterContext, scope: Scope): void {
   const s = scope as Partial<LocalScope>;
-  if (s.root) byContext.set(ctx, { root: s.root, port: s.port ?? 0 });
+  if (s.root) byContext.set(ctx, { root: s.root, port: s.port ?? 0, stage: s.stage ?? 'dev' });
 }
 
 /** The project folder and port for this context: remembered from scope(), else `ctx.root`, else the cwd. */
-export function whereFor(ctx: AdapterContext): { root: string; port: number } {
+export function whereFor(ctx: AdapterContext): { root: string; port: number; stage: string } {
   const known = byContext.get(ctx);
   if (known) return known;
   const root = (ctx as AdapterContext & { root?: string }).root ?? ctx.cwd;
-  return { root, port: 0 };
+  return { root, port: 0, stage: 'dev' };
 }

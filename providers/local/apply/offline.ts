@@ -8,8 +8,8 @@ import { openStateDb } from '../store.js';
  * Delete one resource while the local cloud is stopped, straight in its state (so `sls-x remove`
  * of a stopped local cloud does not start it, its warm instances and schedules, just to delete).
  */
-export async function deleteOffline(root: string, id: string, type: string): Promise<void> {
-  const paths = localPaths(root);
+export async function deleteOffline(root: string, id: string, type: string, stage = 'dev'): Promise<void> {
+  const paths = localPaths(root, stage);
   const db = await openStateDb(paths.db);
   const name = id.slice(id.indexOf(':') + 1);
   try {

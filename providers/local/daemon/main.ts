@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { startLocalCloud } from './server.js';
 
-const { values } = parseArgs({ options: { root: { type: 'string' }, port: { type: 'string' }, worker: { type: 'string' } } });
+const { values } = parseArgs({ options: { root: { type: 'string' }, stage: { type: 'string' }, port: { type: 'string' }, worker: { type: 'string' } } });
 
 function tell(msg: unknown): void {
   if (process.send && process.connected) process.send(msg);
@@ -14,7 +14,7 @@ function tell(msg: unknown): void {
 
 try {
   if (!values.root || !values.worker) throw new Error('usage: main --root <dir> --port <n> --worker <url>');
-  const running = await startLocalCloud({ root: values.root, port: Number(values.port ?? 0), workerUrl: new URL(values.worker) });
+  const running = await startLocalCloud({ root: values.root, stage: values.stage ?? 'dev', port: Number(values.port ?? 0), workerUrl: new URL(values.worker) });
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => void running.stop());
   process.on('uncaughtException', (err) => process.stderr.write(`${new Date().toISOString()} uncaught: ${err.stack ?? err.message}\n`));
   process.on('unhandledRejection', (err) => process.stderr.write(`${new Date().toISOString()} unhandled rejection: ${String(err)}\n`));

@@ -12,6 +12,8 @@ import { CloudState } from './state.js';
 
 export interface StartOptions {
   root: string;
+  /** The stage: dev in `.sls-x/local/`, others in `.sls-x/local-<stage>/`. */
+  stage?: string;
   /** 0 = any free port. */
   port: number;
   /** The worker bootstrap (providers/local/worker/entry). */
@@ -68,7 +70,7 @@ function listen(server: Server, port: number): Promise<number> {
  * was deployed, write the pid file. Used by the background process and by `sls-x dev`.
  */
 export async function startLocalCloud(opts: StartOptions): Promise<RunningCloud> {
-  const paths = localPaths(opts.root);
+  const paths = localPaths(opts.root, opts.stage);
   privateDir(paths.dir);
   const report = opts.report ?? ((m: string) => process.stderr.write(`${new Date().toISOString()} ${m}\n`));
   const db = await openStateDb(paths.db);
