@@ -36,7 +36,7 @@ export interface CloudOptions {
   report(message: string): void;
 }
 
-/** Invocation records and log lines kept (the newest ones); older ones are pruned every minute. */
+/** Invocation records and log lines kept (the newest ones); older ones are pruned in small batches every second. */
 const KEEP_RECORDS = 200_000;
 
 /** A failure the control API answers with a 4xx and a clear message. */
@@ -106,10 +106,20 @@ export class LocalCloud {
       const now = Date.now();
       for (const pool of this.pools.values()) pool.reclaimIdle(now);
     }, 250).unref();
+    // Old records go a bounded batch at a time, every second (never ~1M rows in one stall);
+    // queue retention and a WAL checkpoint (bounded disk) once a minute.
+    let ticks = 0;
     this.retention ??= setInterval(() => {
-      for (const [name, q] of this.queues) this.o.state.expire(name, q.retentionMs);
-      this.o.state.prune(KEEP_RECORDS);
-    }, 60_000).unref();
+      try {
+        this.o.state.prune(KEEP_RECORDS);
+        if (++ticks % 60 === 0) {
+          for (const [name, q] of this.queues) this.o.state.expire(name, q.retentionMs);
+          this.o.state.checkpoint();
+        }
+      } catch (err) {
+        this.o.report(`state upkeep failed (will retry): ${(err as Error).message}`);
+      }
+    }, 1_000).unref();
     this.watchSecrets();
   }
 

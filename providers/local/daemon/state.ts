@@ -22,6 +22,9 @@ export interface DeadLetter {
  * invocation records and logs. Queue operations commit at once (at-least-once delivery);
  * records and logs are buffered and written in one transaction every few ms, off the hot path.
  */
+/** Rows of each table one prune step deletes at most (a few milliseconds of work). */
+export const PRUNE_BATCH = 5_000;
+
 export class CloudState {
   private readonly pendingRecords: InvocationRecord[] = [];
   private readonly pendingLogs: LogLine[] = [];
@@ -205,11 +208,25 @@ export class CloudState {
     })();
   }
 
-  /** Keep the newest `keep` invocation records and log lines (the state must not grow without bound). */
-  prune(keep: number): void {
+  /**
+   * Keep the newest `keep` invocation records and log lines (the state must not grow without
+   * bound), deleting at most `batch` of each per call: called often, each call is a short
+   * transaction on the gateway's thread instead of one long stall. Returns the rows deleted.
+   */
+  prune(keep: number, batch = PRUNE_BATCH): number {
     this.flush();
-    this.db.prepare('DELETE FROM invocations WHERE seq <= (SELECT max(seq) FROM invocations) - ?').run(keep);
-    this.db.prepare('DELETE FROM logs WHERE seq <= (SELECT max(seq) FROM logs) - ?').run(keep);
+    let deleted = 0;
+    for (const table of ['invocations', 'logs'] as const) {
+      deleted += this.db
+        .prepare(`DELETE FROM ${table} WHERE seq IN (SELECT seq FROM ${table} WHERE seq <= (SELECT max(seq) FROM ${table}) - ? ORDER BY seq LIMIT ?)`)
+        .run(keep, batch).changes;
+    }
+    return deleted;
+  }
+
+  /** Fold the write-ahead log back into the database and truncate it, so the WAL file stays small. */
+  checkpoint(): void {
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
   }
 
   close(): void {
