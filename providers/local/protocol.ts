@@ -94,4 +94,6 @@ export type FromWorker =
   | { t: 'done'; id: number; ok: boolean; result?: unknown; error?: string; durationMs: number; peakMemoryMb: number }
   | { t: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string; data?: Record<string, unknown>; time: number }
   | { t: 'send'; id: number; queue: string; body: string; attributes?: Record<string, string> }
-  | { t: 'exit-called'; code: number };
+  | { t: 'exit-called'; code: number }
+  /** The instance used more memory (heap plus Buffers/ArrayBuffers) than the function has: it ends. */
+  | { t: 'oom'; usedMb: number; limitMb: number };

@@ -57,7 +57,7 @@ export class Instance {
     this.version = version;
     const started = performance.now();
     this.worker = new Worker(hooks.workerUrl, {
-      workerData: { entryUrl: version.entryUrl },
+      workerData: { entryUrl: version.entryUrl, memoryMb: version.memory },
       env: version.env,
       resourceLimits: { maxOldGenerationSizeMb: version.memory },
       stdout: true,
@@ -123,6 +123,9 @@ export class Instance {
         return;
       case 'exit-called':
         this.exitCalled = msg.code;
+        return;
+      case 'oom':
+        this.fatal = { outcome: 'oom', error: `ran out of memory: used ${msg.usedMb} MB (heap and Buffers) of ${msg.limitMb} MB` };
         return;
       default:
     }

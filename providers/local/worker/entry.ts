@@ -10,7 +10,7 @@ import type { FromWorker, LocalEntry, LocalHost, ToWorker } from '../protocol.js
 
 const port = parentPort!;
 const post = (msg: FromWorker): void => port.postMessage(msg);
-const { entryUrl } = workerData as { entryUrl: string };
+const { entryUrl, memoryMb } = workerData as { entryUrl: string; memoryMb?: number };
 
 function describe(err: unknown): string {
   if (err instanceof Error) return err.stack ?? `${err.name}: ${err.message}`;
@@ -65,6 +65,24 @@ process.abort = (() => {
   return realExit(134);
 }) as typeof process.abort;
 
+/**
+ * Worker resource limits cap the V8 heap only; Buffers and ArrayBuffers live outside it. Watch
+ * heap + external memory while the instance runs: past the function's memory it ends as an OOM,
+ * as a Lambda over its memory would, instead of holding any amount of the local cloud's memory.
+ */
+function overLimit(): number | undefined {
+  if (!memoryMb) return undefined;
+  const used = peakMb();
+  return used > memoryMb ? used : undefined;
+}
+const memoryWatch = setInterval(() => {
+  const used = overLimit();
+  if (used === undefined) return;
+  post({ t: 'oom', usedMb: used, limitMb: memoryMb! });
+  realExit(137);
+}, 50);
+memoryWatch.unref();
+
 function peakMb(): number {
   const h = getHeapStatistics();
   return Math.round(((h.total_heap_size + h.external_memory) / 1048576) * 10) / 10;
@@ -94,6 +112,12 @@ port.on('message', (msg: ToWorker) => {
   entry(msg.inv).then(
     (result) => {
       const durationMs = performance.now() - started;
+      const used = overLimit();
+      if (used !== undefined) {
+        post({ t: 'oom', usedMb: used, limitMb: memoryMb! });
+        realExit(137);
+        return;
+      }
       try {
         post({ t: 'done', id: msg.id, ok: true, result, durationMs, peakMemoryMb: peakMb() });
       } catch (err) {
