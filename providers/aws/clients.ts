@@ -19,6 +19,8 @@ export interface WaitOptions {
   sleep: (ms: number) => Promise<void>;
   /** Attempts for calls that fail until a new role propagates. */
   propagationAttempts: number;
+  /** Sleep used to pace calls to each API's rate (pool.ts); tests inject one that returns at once. */
+  pace?: (ms: number) => Promise<void>;
 }
 
 /** Every SDK client the aws adapter uses. Tests inject these (aws-sdk-client-mock instances). */
@@ -47,6 +49,15 @@ export function waitOptions(clients: AwsClients): WaitOptions {
   return { ...DEFAULT_WAIT, ...clients.wait };
 }
 
+/**
+ * The SDK's adaptive retry mode (client-side rate limiting that backs off when AWS throttles)
+ * with 6 attempts, unless AWS_RETRY_MODE / AWS_MAX_ATTEMPTS say otherwise.
+ */
+export function retryConfig(env: NodeJS.ProcessEnv): { retryMode: string; maxAttempts: number } {
+  const attempts = Number(env.AWS_MAX_ATTEMPTS);
+  return { retryMode: env.AWS_RETRY_MODE || 'adaptive', maxAttempts: Number.isInteger(attempts) && attempts > 0 ? attempts : 6 };
+}
+
 /** True when `value` looks like an injected client set (tests, emulators). */
 export function isAwsClients(value: unknown): value is AwsClients {
   return !!value && typeof value === 'object' && 'lambda' in value && 'iam' in value && 'sts' in value;
@@ -59,8 +70,8 @@ export function isAwsClients(value: unknown): value is AwsClients {
  * `AWS_ENDPOINT_URL_<SERVICE>` from process.env, so we never pass `endpoint` for it; only
  * when a command runs with an env other than process.env (tests, embedding) are those same
  * variables handed over explicitly. `profile` (from `targets.aws.profile`) applies only
- * when AWS_PROFILE is not set. Throttled calls are retried by the SDK's standard retry
- * strategy (`AWS_MAX_ATTEMPTS` / `AWS_RETRY_MODE` are honoured, as we do not set them).
+ * when AWS_PROFILE is not set. Throttled calls are retried by the SDK's adaptive retry mode
+ * (`retryConfig`); every call is also paced per API by the session's pool (pool.ts).
  */
 export async function createClients(region: string, env: NodeJS.ProcessEnv = process.env, profile?: string): Promise<AwsClients> {
   const [lambda, iam, sqs, s3, apigw, scheduler, logs, sts, tagging] = await Promise.all([
@@ -76,13 +87,15 @@ export async function createClients(region: string, env: NodeJS.ProcessEnv = pro
   ]);
   // `targets.aws.profile` picks a shared-config profile; AWS_PROFILE still wins when set.
   const base = profile && !env.AWS_PROFILE ? { region, profile } : { region };
-  const config = (serviceEnv: string): { region: string; profile?: string; endpoint?: string } => {
+  const endpointConfig = (serviceEnv: string): { region: string; profile?: string; endpoint?: string } => {
     if (env === process.env) return base;
     const endpoint = env[`AWS_ENDPOINT_URL_${serviceEnv}`] ?? env.AWS_ENDPOINT_URL;
     return endpoint ? { ...base, endpoint } : base;
   };
   // Emulators answer on one host: S3 must then address buckets by path, not by sub-domain.
   const s3Endpoint = env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
+  const retry = retryConfig(env);
+  const config = (serviceEnv: string) => ({ ...endpointConfig(serviceEnv), ...retry });
   return {
     lambda: new lambda.LambdaClient(config('LAMBDA')),
     iam: new iam.IAMClient(config('IAM')),

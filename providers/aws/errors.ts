@@ -28,6 +28,10 @@ export function isNotFound(err: unknown): boolean {
 const CREDENTIALS = ['CredentialsProviderError', 'ExpiredToken', 'ExpiredTokenException', 'InvalidClientTokenId', 'UnrecognizedClientException', 'SignatureDoesNotMatch', 'InvalidSignatureException', 'TokenRefreshRequired', 'InvalidAccessKeyId'];
 const DENIED = ['AccessDenied', 'AccessDeniedException', 'AuthorizationError', 'UnauthorizedOperation', 'Forbidden'];
 const THROTTLED = ['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded', 'SlowDown', 'ProvisionedThroughputExceededException'];
+/** True when AWS answered "slow down" (the SDK's retries, if any, already spent). */
+export function isThrottled(err: unknown): boolean {
+  return THROTTLED.includes(awsErrorName(err)) || httpStatus(err) === 429;
+}
 const QUOTA = ['LimitExceeded', 'LimitExceededException', 'ServiceQuotaExceededException', 'CodeStorageExceededException', 'TooManyBuckets', 'OverLimit'];
 const CONFLICT = ['ResourceConflictException', 'EntityAlreadyExists', 'EntityAlreadyExistsException', 'BucketAlreadyExists', 'ConflictException', 'QueueAlreadyExists', 'QueueNameExists', 'ResourceInUseException'];
 

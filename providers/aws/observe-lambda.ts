@@ -1,7 +1,7 @@
 import type { ObservedResource, Props } from '../../src/core/resources.js';
 import { call, callOrMissing } from './errors.js';
 import { STATEMENT_PREFIX, TYPES } from './naming.js';
-import { templatize, type Session } from './session.js';
+import { takePrefetched, templatize, type Session } from './session.js';
 import { versionHash } from './desired.js';
 import type { Tagged } from './observe.js';
 
@@ -51,7 +51,7 @@ export async function observeFunctions(session: Session, tagged: Tagged[], queue
     fns.map(async (t): Promise<ObservedResource[]> => {
       const name = t.arn.split(':')[6];
       const fn = logical(t.id);
-      const got = await callOrMissing(`lambda:GetFunction ${name}`, () => client.send(new lambda.GetFunctionCommand({ FunctionName: name })));
+      const got = await callOrMissing(`lambda:GetFunction ${name}`, () => takePrefetched(session, `lambda:GetFunction ${name}`, () => client.send(new lambda.GetFunctionCommand({ FunctionName: name }))));
       if (!got?.Configuration) return [];
       const concurrency = await call(`lambda:GetFunctionConcurrency ${name}`, () => client.send(new lambda.GetFunctionConcurrencyCommand({ FunctionName: name })));
       const props = functionProps(session, got.Configuration, concurrency.ReservedConcurrentExecutions);

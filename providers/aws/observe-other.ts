@@ -1,7 +1,7 @@
 import type { ObservedResource } from '../../src/core/resources.js';
 import { call, callOrMissing, isAwsError } from './errors.js';
 import { TAG_ID, TAG_SERVICE, TAG_STAGE, TYPES } from './naming.js';
-import { templatize, type Session } from './session.js';
+import { takePrefetched, templatize, type Session } from './session.js';
 import type { Tagged } from './observe.js';
 import { partitionOf } from './regions.js';
 
@@ -45,7 +45,7 @@ export async function observeRoles(session: Session): Promise<ObservedResource[]
   }
   const roles = await Promise.all(
     roleNames.map(async (name): Promise<ObservedResource | undefined> => {
-      const got = await callOrMissing(`iam:GetRole ${name}`, () => client.send(new iam.GetRoleCommand({ RoleName: name })));
+      const got = await callOrMissing(`iam:GetRole ${name}`, () => takePrefetched(session, `iam:GetRole ${name}`, () => client.send(new iam.GetRoleCommand({ RoleName: name }))));
       const role = got?.Role;
       if (!role) return undefined;
       const tags = Object.fromEntries((role.Tags ?? []).map((t) => [t.Key, t.Value]));
@@ -76,17 +76,31 @@ export async function observeRoles(session: Session): Promise<ObservedResource[]
 
 export async function observeLogGroups(session: Session, tagged: Tagged[]): Promise<ObservedResource[]> {
   const { DescribeLogGroupsCommand } = await import('@aws-sdk/client-cloudwatch-logs');
-  const found = await Promise.all(
-    tagged.map(async (t): Promise<ObservedResource | undefined> => {
-      const name = t.arn.split(':log-group:')[1]?.replace(/:\*$/, '');
-      if (!name) return undefined;
-      const res = await call(`logs:DescribeLogGroups ${name}`, () => session.clients.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: name })));
-      const group = res.logGroups?.find((g) => g.logGroupName === name);
-      if (!group) return undefined;
-      return { id: t.id, type: TYPES.logGroup, props: { name, retentionDays: group.retentionInDays }, physicalId: name };
-    }),
-  );
-  return found.filter((r): r is ObservedResource => r !== undefined);
+  const wanted = new Map<string, string>();
+  for (const t of tagged) {
+    const name = t.arn.split(':log-group:')[1]?.replace(/:\*$/, '');
+    if (name) wanted.set(name, t.id);
+  }
+  if (wanted.size === 0) return [];
+  // One paginated listing under the names' common prefix (`/aws/lambda/shop-dev-`), not one call
+  // per group: DescribeLogGroups allows 10 calls a second per account.
+  const prefix = commonPrefix([...wanted.keys()]);
+  const groups = new Map<string, number | undefined>();
+  let token: string | undefined;
+  for (let page = 0; page < 1000; page++) {
+    const res = await call(`logs:DescribeLogGroups ${prefix}`, () => session.clients.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: prefix, limit: 50, ...(token ? { nextToken: token } : {}) })));
+    for (const g of res.logGroups ?? []) if (g.logGroupName && wanted.has(g.logGroupName)) groups.set(g.logGroupName, g.retentionInDays);
+    token = res.nextToken || undefined;
+    if (!token || groups.size === wanted.size) break;
+  }
+  return [...groups].map(([name, retentionDays]) => ({ id: wanted.get(name)!, type: TYPES.logGroup, props: { name, retentionDays }, physicalId: name }));
+}
+
+/** The longest prefix all `names` share. */
+export function commonPrefix(names: string[]): string {
+  let prefix = names[0] ?? '';
+  for (const n of names) while (!n.startsWith(prefix)) prefix = prefix.slice(0, -1);
+  return prefix;
 }
 
 export async function observeQueues(session: Session, tagged: Tagged[]): Promise<ObservedResource[]> {

@@ -59,6 +59,8 @@ export async function observeAll(session: Session): Promise<ObservedResource[]> 
   const queueIds = new Map(queues.map((q) => [String(q.props.name), q.id]));
   const functions = await observeFunctions(session, byService('lambda'), queueIds);
   const buckets = await observeBuckets(session, byService('s3'), functions);
+  // What the preflight read and observe did not take is dropped: a later observe reads afresh.
+  session.prefetched?.clear();
   const all = [...roles, ...logs, ...queues, ...schedules, ...api, ...functions, ...buckets];
   return all.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

@@ -7,7 +7,7 @@ import { call, httpStatus, isNotFound, mapAwsError } from './errors.js';
 import { TAG_SERVICE, TAG_STAGE } from './naming.js';
 import { bucketPhysicalName } from './policy.js';
 import { isKnownRegion } from './regions.js';
-import { openSession, type Session } from './session.js';
+import { openSession, prefetch, type Session } from './session.js';
 
 /** The region: config first, then AWS_REGION / AWS_DEFAULT_REGION. Unknown regions are refused. */
 export function resolveRegion(service: Service, env: NodeJS.ProcessEnv): string {
@@ -69,7 +69,7 @@ export async function preflight(service: Service, session: Session): Promise<voi
     checks.push(
       (async () => {
         try {
-          const got = await clients.iam.send(new iam.GetRoleCommand({ RoleName: role }));
+          const got = await prefetch(session, `iam:GetRole ${role}`, () => clients.iam.send(new iam.GetRoleCommand({ RoleName: role })));
           const tags = Object.fromEntries((got.Role?.Tags ?? []).map((t) => [t.Key ?? '', t.Value]));
           if (!ours(tags, session)) conflict('role-name-taken', `The IAM role name '${role}' is taken by something that is not ${service.service}/${service.stage}.`, 'Rename the function or the stage, or delete that role.');
         } catch (err) {
@@ -83,7 +83,7 @@ export async function preflight(service: Service, session: Session): Promise<voi
     checks.push(
       (async () => {
         try {
-          const got = await clients.lambda.send(new lambda.GetFunctionCommand({ FunctionName: name }));
+          const got = await prefetch(session, `lambda:GetFunction ${name}`, () => clients.lambda.send(new lambda.GetFunctionCommand({ FunctionName: name })));
           if (!ours(got.Tags, session)) conflict('function-name-taken', `The Lambda function name '${name}' is taken by something that is not ${service.service}/${service.stage}.`, 'Rename the function or the stage.', `functions.${fn.name}`);
         } catch (err) {
           if (!isNotFound(err)) throw mapAwsError(err, `lambda:GetFunction ${name}`);

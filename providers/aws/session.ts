@@ -3,6 +3,7 @@ import type { Scope } from '../../src/core/resources.js';
 import { SlsxError } from '../../src/errors/slsx-error.js';
 import { createClients, isAwsClients, type AwsClients } from './clients.js';
 import { names, type Names } from './naming.js';
+import { pooledClients } from './pool.js';
 import { partitionOf } from './regions.js';
 
 /** Everything one command's AWS calls share: clients for the region, account, names. */
@@ -15,6 +16,27 @@ export interface Session {
   names: Names;
   /** Id of this stage's HTTP API once found or created (null: looked up, none exists). */
   apiId?: string | null;
+  /** Reads the preflight made that the observe after it would repeat (see `prefetch`). */
+  prefetched?: Map<string, Promise<unknown>>;
+}
+
+/**
+ * A read the preflight makes (GetRole, GetFunction of each name) that observe makes again a moment
+ * later: kept once, for the next observe to take (`takePrefetched`), so a plan reads each thing
+ * once. Observe drops what it did not take, so a re-observe (under the lock) always reads afresh.
+ */
+export function prefetch<T>(session: Session, key: string, read: () => Promise<T>): Promise<T> {
+  const p = read();
+  p.catch(() => undefined);
+  (session.prefetched ??= new Map()).set(key, p);
+  return p;
+}
+
+export function takePrefetched<T>(session: Session, key: string, read: () => Promise<T>): Promise<T> {
+  const p = session.prefetched?.get(key);
+  if (!p) return read();
+  session.prefetched!.delete(key);
+  return p as Promise<T>;
 }
 
 /**
@@ -31,7 +53,8 @@ export async function openSession(ctx: AdapterContext, scope: Scope & { region: 
     return existing;
   }
   const injected = pickClients(ctx.clients);
-  const clients = injected ?? (await createClients(scope.region, ctx.env, profile));
+  // Every call goes through one bounded, per-API paced pool (pool.ts).
+  const { clients } = pooledClients(injected ?? (await createClients(scope.region, ctx.env, profile)));
   const session: Session = {
     clients,
     account: account ?? scope.account ?? '',

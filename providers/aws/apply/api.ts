@@ -2,6 +2,7 @@ import { SlsxError } from '../../../src/errors/slsx-error.js';
 import { call, isAwsError } from '../errors.js';
 import { TAG_SERVICE, TAG_STAGE } from '../naming.js';
 import { tagsFor, type Session } from '../session.js';
+import { freshApiIndex } from './api-index.js';
 import { ignoreMissing, type ApplyContext, type ResourceApply } from './context.js';
 
 type CorsProps = { allowOrigins: string[]; allowMethods: string[]; allowHeaders: string[]; maxAge?: number } | undefined;
@@ -55,6 +56,7 @@ async function create(c: ApplyContext): Promise<void> {
   );
   apiId = res.ApiId as string;
   c.session.apiId = apiId;
+  freshApiIndex(c.session, apiId);
   await ensureStage(c, apiId);
 }
 

@@ -2,20 +2,12 @@ import type { Session } from '../session.js';
 import { call } from '../errors.js';
 import { INTEGRATION_PREFIX } from '../observe-api.js';
 import { ensureApiId } from './api.js';
+import { apiIndex, forget } from './api-index.js';
 import { ignoreMissing, type ApplyContext, type ResourceApply } from './context.js';
 
 /** The integration id of logical integration `id` (`integration:api`), found by its Description. */
 export async function findIntegration(session: Session, apiId: string, id: string): Promise<string | undefined> {
-  const { GetIntegrationsCommand } = await import('@aws-sdk/client-apigatewayv2');
-  let token: string | undefined;
-  for (let page = 0; page < 100; page++) {
-    const res = await call(`apigateway:GetIntegrations ${apiId}`, () => session.clients.apigw.send(new GetIntegrationsCommand({ ApiId: apiId, ...(token ? { NextToken: token } : {}) })));
-    const hit = (res.Items ?? []).find((i) => i.Description === `${INTEGRATION_PREFIX}${id}`);
-    if (hit?.IntegrationId) return hit.IntegrationId;
-    token = res.NextToken || undefined;
-    if (!token) break;
-  }
-  return undefined;
+  return (await apiIndex(session, apiId)).integrations.get(id);
 }
 
 function input(c: ApplyContext) {
@@ -27,11 +19,12 @@ async function create(c: ApplyContext): Promise<void> {
   const apiId = await ensureApiId(c.session);
   const existing = await findIntegration(c.session, apiId, c.change.id);
   if (existing) return update({ ...c, physicalId: existing });
-  await call(`apigateway:CreateIntegration ${c.change.id}`, () =>
+  const res = await call(`apigateway:CreateIntegration ${c.change.id}`, () =>
     c.session.clients.apigw.send(
       new apigw.CreateIntegrationCommand({ ApiId: apiId, IntegrationType: 'AWS_PROXY', Description: `${INTEGRATION_PREFIX}${c.change.id}`, ...input(c) }),
     ),
   );
+  if (res.IntegrationId) (await apiIndex(c.session, apiId)).integrations.set(c.change.id, res.IntegrationId);
 }
 
 async function update(c: ApplyContext): Promise<void> {
@@ -46,6 +39,7 @@ async function remove(c: ApplyContext): Promise<void> {
   const apiId = c.session.apiId;
   if (!apiId || !c.physicalId) return;
   await ignoreMissing(`apigateway:DeleteIntegration ${c.change.id}`, () => c.session.clients.apigw.send(new DeleteIntegrationCommand({ ApiId: apiId, IntegrationId: c.physicalId })));
+  await forget(c.session, 'integrations', c.physicalId);
 }
 
 /** Lambda proxy integration (payload 2.0), one per function; its logical id lives in Description. */

@@ -2,6 +2,7 @@ import { SlsxError } from '../../../src/errors/slsx-error.js';
 import { call } from '../errors.js';
 import { ensureApiId } from './api.js';
 import { findIntegration } from './integration.js';
+import { apiIndex, forget } from './api-index.js';
 import { ignoreMissing, type ApplyContext, type ResourceApply } from './context.js';
 
 async function target(c: ApplyContext, apiId: string): Promise<string> {
@@ -14,11 +15,12 @@ async function create(c: ApplyContext): Promise<void> {
   const apigw = await import('@aws-sdk/client-apigatewayv2');
   const apiId = await ensureApiId(c.session);
   const routeKey = String(c.after.routeKey);
-  const routes = await call(`apigateway:GetRoutes ${apiId}`, () => c.session.clients.apigw.send(new apigw.GetRoutesCommand({ ApiId: apiId, MaxResults: '500' })));
-  const existing = routes.Items?.find((r) => r.RouteKey === routeKey);
-  if (existing?.RouteId) return update({ ...c, physicalId: existing.RouteId });
+  const index = await apiIndex(c.session, apiId);
+  const existing = index.routes.get(routeKey);
+  if (existing) return update({ ...c, physicalId: existing });
   const Target = await target(c, apiId);
-  await call(`apigateway:CreateRoute ${routeKey}`, () => c.session.clients.apigw.send(new apigw.CreateRouteCommand({ ApiId: apiId, RouteKey: routeKey, Target })));
+  const res = await call(`apigateway:CreateRoute ${routeKey}`, () => c.session.clients.apigw.send(new apigw.CreateRouteCommand({ ApiId: apiId, RouteKey: routeKey, Target })));
+  if (res.RouteId) index.routes.set(routeKey, res.RouteId);
 }
 
 async function update(c: ApplyContext): Promise<void> {
@@ -35,6 +37,7 @@ async function remove(c: ApplyContext): Promise<void> {
   const apiId = c.session.apiId;
   if (!apiId || !c.physicalId) return;
   await ignoreMissing(`apigateway:DeleteRoute ${String(c.before.routeKey)}`, () => c.session.clients.apigw.send(new DeleteRouteCommand({ ApiId: apiId, RouteId: c.physicalId })));
+  await forget(c.session, 'routes', c.physicalId);
 }
 
 /** `METHOD /path` route to a function's integration. */

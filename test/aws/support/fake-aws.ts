@@ -44,6 +44,8 @@ export class FakeAws {
   /** Times CreateFunction answers "role cannot be assumed" before it works (IAM propagation). */
   rolePropagationDelay = 0;
   sleeps: number[] = [];
+  /** Pauses the call pool asked for to pace each API (returned at once). */
+  paces: number[] = [];
 
   readonly clients: AwsClients;
 
@@ -59,7 +61,7 @@ export class FakeAws {
       logs: new logsSdk.CloudWatchLogsClient(cfg),
       sts: new stsSdk.STSClient(cfg),
       tagging: new taggingSdk.ResourceGroupsTaggingAPIClient(cfg),
-      wait: { minDelay: 0.001, maxDelay: 0.002, maxWaitTime: 1, sleep: async (ms) => void this.sleeps.push(ms), propagationAttempts: 6 },
+      wait: { minDelay: 0.001, maxDelay: 0.002, maxWaitTime: 1, sleep: async (ms) => void this.sleeps.push(ms), propagationAttempts: 6, pace: async (ms) => void this.paces.push(ms) },
     };
     this.register('lambda', this.clients.lambda, lambdaSdk, lambdaHandlers(this));
     this.register('iam', this.clients.iam, iamSdk, this.iamHandlers());
@@ -181,9 +183,17 @@ export class FakeAws {
         if (!g) throw awsError('ResourceNotFoundException', 'The specified log group does not exist.');
         g.retention = i.retentionInDays;
       },
-      DescribeLogGroups: (i) => ({
-        logGroups: [...this.logGroups.entries()].filter(([n]) => n.startsWith(i.logGroupNamePrefix ?? '')).map(([n, g]) => ({ logGroupName: n, retentionInDays: g.retention, arn: `${this.logGroupArn(n)}:*` })),
-      }),
+      DescribeLogGroups: (i) => {
+        // Pages of `limit` (AWS: at most 50) in name order, as CloudWatch Logs answers.
+        const all = [...this.logGroups.entries()].filter(([n]) => n.startsWith(i.logGroupNamePrefix ?? '')).sort(([a], [b]) => (a < b ? -1 : 1));
+        const from = Number(i.nextToken ?? 0);
+        const limit = Math.min(i.limit ?? 50, 50);
+        const page = all.slice(from, from + limit);
+        return {
+          logGroups: page.map(([n, g]) => ({ logGroupName: n, retentionInDays: g.retention, arn: `${this.logGroupArn(n)}:*` })),
+          ...(from + limit < all.length ? { nextToken: String(from + limit) } : {}),
+        };
+      },
       DeleteLogGroup: (i) => {
         if (!this.logGroups.delete(i.logGroupName)) throw awsError('ResourceNotFoundException', 'The specified log group does not exist.');
         this.tags.delete(this.logGroupArn(i.logGroupName));
