@@ -7,6 +7,8 @@ import type { ResourceManagementClient } from '@azure/arm-resources';
 import type { ManagedServiceIdentityClient } from '@azure/arm-msi';
 import type { AuthorizationManagementClient } from '@azure/arm-authorization';
 import type { EventGridManagementClient } from '@azure/arm-eventgrid';
+import type { CallPool } from '../../src/core/call-pool.js';
+import { azureCallPool, poolPolicy } from './pool.js';
 
 /** The public Azure cloud's Resource Manager. */
 export const DEFAULT_ARM_ENDPOINT = 'https://management.azure.com';
@@ -35,6 +37,8 @@ export interface AzureClients {
   msi: ManagedServiceIdentityClient;
   authorization: AuthorizationManagementClient;
   eventgrid: EventGridManagementClient;
+  /** The pool every Resource Manager request of these clients goes through (pool.ts). */
+  pool: CallPool;
 }
 
 /** True when `value` looks like injectable client options (has an httpClient or credential). */
@@ -49,7 +53,8 @@ export function isAzureClientOptions(value: unknown): value is AzureClientOption
  * AZURE_AUTHORITY_HOST picks the Entra ID authority. The Resource Manager endpoint comes from
  * AZURE_RESOURCE_MANAGER_ENDPOINT (sovereign clouds, recorders), else the public cloud; the
  * token scope follows it (`<endpoint>/.default`). Throttling (429) and transient 5xx are
- * retried by the SDK pipeline's default retry policy (honouring Retry-After).
+ * retried by the SDK pipeline's default retry policy (honouring Retry-After); every attempt is
+ * paced and bounded by one pool per client set (pool.ts).
  */
 export async function createAzureClients(subscriptionId: string, env: NodeJS.ProcessEnv, opts: AzureClientOptions = {}): Promise<AzureClients> {
   const [web, storage, resources, msi, authorization, eventgrid] = await Promise.all([
@@ -75,18 +80,24 @@ export async function createAzureClients(subscriptionId: string, env: NodeJS.Pro
     credentialScopes: [`${endpoint}/.default`],
     ...(opts.httpClient ? { httpClient: opts.httpClient } : {}),
   };
+  const pool = azureCallPool(opts.sleep, !!opts.sleep);
+  const pooled = <T extends { pipeline: { addPolicy(p: ReturnType<typeof poolPolicy>, o: { afterPhase: 'Retry' }): void } }>(client: T): T => {
+    client.pipeline.addPolicy(poolPolicy(pool), { afterPhase: 'Retry' });
+    return client;
+  };
   return {
     subscriptionId,
     endpoint,
     credential,
     httpClient: opts.httpClient,
     sleep: opts.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
-    web: new web.WebSiteManagementClient(credential, subscriptionId, common),
-    storage: new storage.StorageManagementClient(credential, subscriptionId, common),
-    resources: new resources.ResourceManagementClient(credential, subscriptionId, common),
-    msi: new msi.ManagedServiceIdentityClient(credential, subscriptionId, common),
-    authorization: new authorization.AuthorizationManagementClient(credential, subscriptionId, common),
-    eventgrid: new eventgrid.EventGridManagementClient(credential, subscriptionId, common),
+    web: pooled(new web.WebSiteManagementClient(credential, subscriptionId, common)),
+    storage: pooled(new storage.StorageManagementClient(credential, subscriptionId, common)),
+    resources: pooled(new resources.ResourceManagementClient(credential, subscriptionId, common)),
+    msi: pooled(new msi.ManagedServiceIdentityClient(credential, subscriptionId, common)),
+    authorization: pooled(new authorization.AuthorizationManagementClient(credential, subscriptionId, common)),
+    eventgrid: pooled(new eventgrid.EventGridManagementClient(credential, subscriptionId, common)),
+    pool,
   };
 }
 

@@ -232,6 +232,8 @@ export interface WaitOptions {
   sleep: (ms: number) => Promise<void>;
   /** Attempts for calls that fail until a new service account propagates. */
   propagationAttempts: number;
+  /** Sleep that paces calls and backs off throttled ones (pool.ts); tests inject one that returns. */
+  pace?: (ms: number) => Promise<void>;
 }
 
 export const DEFAULT_WAIT: WaitOptions = {

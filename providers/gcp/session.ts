@@ -2,6 +2,7 @@ import type { AdapterContext } from '../../src/core/adapter.js';
 import type { Scope } from '../../src/core/resources.js';
 import { SlsxError } from '../../src/errors/slsx-error.js';
 import { pickClients, type GcpClients } from './clients.js';
+import { pooledClients } from './pool.js';
 import { names, PLACEHOLDERS, type Names } from './naming.js';
 
 /** Everything one command's GCP calls share: clients, project, region, names. */
@@ -34,7 +35,9 @@ export async function openSession(ctx: AdapterContext, init: Omit<Session, 'clie
     return existing;
   }
   const injected = pickClients(ctx.clients);
-  const clients = injected ?? (await (await import('./real-clients.js')).createClients(ctx.env, init.project));
+  const raw = injected ?? (await (await import('./real-clients.js')).createClients(ctx.env, init.project));
+  // Every call goes through one bounded, per-API paced pool that retries RESOURCE_EXHAUSTED (pool.ts).
+  const { clients } = pooledClients(raw, raw.wait?.pace);
   const session: Session = { ...init, clients, names: names(init.service, init.stage) };
   sessions.set(ctx, session);
   return session;

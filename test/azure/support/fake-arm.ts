@@ -35,6 +35,12 @@ export class FakeArm {
   /** Names someone else owns (global uniqueness). */
   readonly takenStorageNames = new Set<string>();
   readonly takenSiteNames = new Set<string>();
+  /** Answer 429 Too Many Requests (Retry-After: 0) to the first request matching this. */
+  throttleOnce?: (r: Recorded) => boolean;
+  /** Milliseconds each request takes, to see how many are in flight at once. */
+  latencyMs = 0;
+  inFlight = 0;
+  maxInFlight = 0;
   /** Throw a network error for the first request matching this (an interrupted deploy). */
   failOnce?: (r: Recorded) => boolean;
   readonly zips: Buffer[] = [];
@@ -42,7 +48,18 @@ export class FakeArm {
   traces: Array<Record<string, unknown>> = [];
 
   readonly credential: TokenCredential = { getToken: async (): Promise<AccessToken> => ({ token: 'fake-token', expiresOnTimestamp: Date.now() + 3600_000 }) };
-  readonly httpClient: HttpClient = { sendRequest: (req) => this.handle(req) };
+  readonly httpClient: HttpClient = { sendRequest: (req) => this.timed(req) };
+
+  private async timed(req: PipelineRequest): Promise<PipelineResponse> {
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    try {
+      if (this.latencyMs) await new Promise((r) => setTimeout(r, this.latencyMs));
+      return await this.handle(req);
+    } finally {
+      this.inFlight--;
+    }
+  }
 
   get clients() {
     return { azure: { httpClient: this.httpClient, credential: this.credential, sleep: async () => {} } };
@@ -74,6 +91,10 @@ export class FakeArm {
     const authorization = req.headers.get('authorization');
     if (authorization !== undefined) rec.authorization = authorization;
     this.requests.push(rec);
+    if (this.throttleOnce?.(rec)) {
+      this.throttleOnce = undefined;
+      return { request: req, status: 429, headers: createHttpHeaders({ 'content-type': 'application/json', 'retry-after': '0' }), bodyAsText: JSON.stringify({ error: { code: 'TooManyRequests', message: 'Too many requests' } }) };
+    }
     if (this.failOnce?.(rec)) {
       this.failOnce = undefined;
       throw Object.assign(new Error('socket hang up (fake interruption)'), { code: 'ECONNRESET' });

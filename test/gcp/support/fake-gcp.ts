@@ -44,6 +44,8 @@ export class FakeGcp {
   /** Times createFunction's operation fails with the function left in state FAILED (a failed build). */
   failBuilds = 0;
   sleeps: number[] = [];
+  /** Pauses the call pool asked for (pacing, throttle backoff), returned at once. */
+  paces: number[] = [];
   private seq = 0;
   readonly clients: GcpClients;
 
@@ -67,7 +69,7 @@ export class FakeGcp {
         request: async (url: string, init: any) => ({ headers: {}, ...this.httpHandler(url, init) }),
         idToken: async (audience: string) => `id-token-for-${audience}`,
       }),
-      wait: { sleep: async (ms) => void this.sleeps.push(ms), propagationAttempts: 6 },
+      wait: { sleep: async (ms) => void this.sleeps.push(ms), propagationAttempts: 6, pace: async (ms) => void this.paces.push(ms) },
     };
   }
 
