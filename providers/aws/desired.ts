@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { functionsEnv } from '../../src/bundle/shim-meta.js';
 import type { Artifact } from '../../src/model/artifact.js';
 import type { FunctionSpec, Runtime, Service } from '../../src/model/service.js';
 import type { DesiredResource, Props } from '../../src/core/resources.js';
@@ -19,7 +20,7 @@ export function codeSha256(hex: string): string {
   return Buffer.from(hex, 'hex').toString('base64');
 }
 
-/** Environment the function runs with: the config's env plus where its queues, buckets and secrets are. */
+/** Environment the function runs with: the config's env, where its queues, buckets and secrets are, and its SLSX_FUNCTIONS configuration. */
 export function functionEnv(service: Service, fn: FunctionSpec, names: Names): Record<string, string> {
   const env: Record<string, string> = { ...fn.env };
   if (fn.sends.length > 0) env.SLSX_QUEUES = stableJson(Object.fromEntries(fn.sends.map((q) => [q, names.queueName(q)])));
@@ -30,6 +31,8 @@ export function functionEnv(service: Service, fn: FunctionSpec, names: Names): R
   }
   // Names only: values are read from Secrets Manager at run time, never stored here.
   if (fn.secrets.length > 0) env.SLSX_SECRETS = stableJson(Object.fromEntries(fn.secrets.map((s) => [s, secretName(service, s)])));
+  // Events and timeout reach the shim here, not in the code: a config change is a config update.
+  Object.assign(env, functionsEnv(service, [fn], 'aws'));
   return env;
 }
 

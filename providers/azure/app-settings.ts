@@ -1,4 +1,6 @@
 import type { Service } from '../../src/model/service.js';
+import { functionsEnv } from '../../src/bundle/shim-meta.js';
+import { azureHostSettings } from '../../src/bundle/package-files.js';
 import { azureAppSettingName, AZURE_STORAGE_CONNECTION } from '../../templates/shims/common/azure-triggers.js';
 import type { AzureNames } from './naming.js';
 import { PLACEHOLDERS } from './session.js';
@@ -33,6 +35,11 @@ export function appSettings(service: Service, names: AzureNames): Record<string,
   for (const q of service.queues) out[azureAppSettingName('queue', q.name)] = names.queue(q.name);
   for (const b of service.buckets) out[azureAppSettingName('bucket', b.name)] = names.container(b.name);
   for (const fn of service.functions) Object.assign(out, fn.env);
+  // Every function's events and timeout: the shim registers the triggers from this at start-up,
+  // so a config change is an app settings update and the package stays as it was.
+  Object.assign(out, functionsEnv(service, service.functions, 'azure'));
+  // The function timeout and queue settings, overriding host.json (which holds none of them).
+  Object.assign(out, azureHostSettings(service, service.functions).settings);
   const vault = keyVaultOf(service);
   if (vault) {
     for (const fn of service.functions) for (const s of fn.secrets) out[s] = `@Microsoft.KeyVault(SecretUri=${secretUri(vault, names.secret(s))})`;

@@ -1,4 +1,5 @@
 import type { Artifact } from '../../src/model/artifact.js';
+import { functionsEnv } from '../../src/bundle/shim-meta.js';
 import type { FunctionSpec, Runtime, Service } from '../../src/model/service.js';
 import type { DesiredResource, Props } from '../../src/core/resources.js';
 import { stableJson } from '../../src/plan/diff.js';
@@ -26,6 +27,8 @@ export function functionEnv(service: Service, fn: FunctionSpec, names: Names): R
   const env: Record<string, string> = { ...fn.env };
   if (fn.sends.length > 0) env.SLSX_QUEUES = stableJson(Object.fromEntries(fn.sends.map((q) => [q, names.topicPath(q)])));
   if (fn.buckets.length > 0) env.SLSX_BUCKETS = stableJson(Object.fromEntries(fn.buckets.map((b) => [b.name, bucketPhysicalName(service, names, b.name)])));
+  // Events and timeout reach the shim here, not in the code: a config change is a config update.
+  Object.assign(env, functionsEnv(service, [fn], 'gcp'));
   return env;
 }
 

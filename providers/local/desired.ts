@@ -1,4 +1,5 @@
 import { posix, relative, sep } from 'node:path';
+import { functionsEnv } from '../../src/bundle/shim-meta.js';
 import type { DesiredResource } from '../../src/core/resources.js';
 import type { Artifact } from '../../src/model/artifact.js';
 import type { Service } from '../../src/model/service.js';
@@ -47,7 +48,8 @@ export function localDesired(service: Service, artifacts: Artifact[]): DesiredRe
       entry: artifact?.entry ?? 'index.mjs',
       memory: fn.memory,
       timeoutMs: fn.timeoutMs,
-      env: { ...fn.env },
+      // The config's env, and the function's events and timeout for the shim (never in the code).
+      env: { ...fn.env, ...functionsEnv(service, [fn], 'local') },
       secrets: [...fn.secrets].sort(),
       concurrency: { max: fn.concurrency.max ?? null, warm: fn.concurrency.warm },
       idleTimeoutMs: service.targets.local?.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,

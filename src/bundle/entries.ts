@@ -1,12 +1,12 @@
-import type { ShimMeta } from '../model/shim.js';
+import type { BakedMeta } from '../model/shim.js';
 import type { TargetName } from '../model/service.js';
 import { TARGET_PROFILES } from './target-profile.js';
 
-/** A handler to wire into a generated entry: project-relative POSIX path, export name, meta. */
+/** A handler to wire into a generated entry: project-relative POSIX path, export name, name and target. */
 export interface EntryHandler {
   file: string;
   exportName: string;
-  meta: ShimMeta;
+  meta: BakedMeta;
 }
 
 const q = (s: string): string => JSON.stringify(s);
@@ -24,7 +24,8 @@ const literal = (v: unknown): string => JSON.stringify(v).replace(/\u2028/g, '\\
 
 /**
  * Source of the generated per-function entry: imports the user's export and the target's
- * shim factory, bakes the ShimMeta in. Export names are checked to be identifiers before.
+ * shim factory, bakes the function's name and target in (its configuration comes from the
+ * environment at load time: `SLSX_FUNCTIONS`). Export names are checked to be identifiers before.
  */
 export function functionEntrySource(target: TargetName, h: EntryHandler): string {
   const factory = TARGET_PROFILES[target].factory;

@@ -37,16 +37,23 @@ export interface AzureHostResult {
 }
 
 /**
- * host.json and package.json of the one azure Function App. Queue settings in host.json are
- * app-wide, so when queues disagree the strictest reading is taken and a warning says so.
- * Retries of queue messages are the storage queue's own (maxDequeueCount, then `<queue>-poison`,
- * with visibilityTimeout as the delay between attempts); a host-level `retry` section is not
- * written, because in Functions v4 it does not apply to queue triggers and would only multiply
- * attempts where it does.
+ * The host settings of the one azure Function App that come from the config: the function
+ * timeout and the queue settings. Queue settings are app-wide, so when queues disagree the
+ * strictest reading is taken and a warning says so. Retries of queue messages are the storage
+ * queue's own (maxDequeueCount, then `<queue>-poison`, with visibilityTimeout as the delay
+ * between attempts); a host-level `retry` section is not written, because in Functions v4 it
+ * does not apply to queue triggers and would only multiply attempts where it does.
+ *
+ * They are not written into host.json (the package) but set as app settings that override it
+ * (`AzureFunctionsJobHost__functionTimeout`, `AzureFunctionsJobHost__extensions__queues__batchSize`,
+ * ...: https://learn.microsoft.com/azure/azure-functions/functions-host-json#override-hostjson-values),
+ * so a timeout or batch size change is a settings update and the package stays byte for byte.
  */
-export function azureAppFiles(service: Service, functions: FunctionSpec[]): AzureHostResult {
+export function azureHostSettings(service: Service, functions: FunctionSpec[]): { settings: Record<string, string>; warnings: string[] } {
   const warnings: string[] = [];
-  const maxTimeout = Math.max(...functions.map((f) => f.timeoutMs));
+  const settings: Record<string, string> = {};
+  const prefix = 'AzureFunctionsJobHost__';
+  if (functions.length > 0) settings[`${prefix}functionTimeout`] = hostTimeSpan(Math.max(...functions.map((f) => f.timeoutMs)));
   const usedQueues = new Set<string>();
   const batchSizes: number[] = [];
   for (const fn of functions) {
@@ -58,12 +65,6 @@ export function azureAppFiles(service: Service, functions: FunctionSpec[]): Azur
     }
   }
   const queues: QueueSpec[] = service.queues.filter((q) => usedQueues.has(q.name));
-  const host: Record<string, unknown> = {
-    version: '2.0',
-    extensionBundle: { id: 'Microsoft.Azure.Functions.ExtensionBundle', version: '[4.*, 5.0.0)' },
-    functionTimeout: hostTimeSpan(maxTimeout),
-    logging: { logLevel: { default: 'Information' } },
-  };
   if (queues.length > 0) {
     const dequeue = [...new Set(queues.map((q) => q.maxRetries + 1))];
     const visibility = [...new Set(queues.map((q) => q.visibilityTimeoutMs))];
@@ -75,10 +76,25 @@ export function azureAppFiles(service: Service, functions: FunctionSpec[]): Azur
     if (batches.length > 1) warnings.push(`azure: queue events ask for different batch sizes; the Function App uses one batchSize (${batchSize}) for all of them.`);
     if (Math.max(...batches) > 32) warnings.push(`azure: storage queues deliver at most 32 messages per batch; batchSize ${Math.max(...batches)} becomes 32.`);
     if (visibility.length > 1) warnings.push(`azure: queues ask for different visibility timeouts; the Function App uses one (${hostTimeSpan(Math.max(...visibility))}) as the delay between attempts.`);
-    host.extensions = {
-      queues: { maxDequeueCount, batchSize, visibilityTimeout: hostTimeSpan(Math.max(...visibility)) },
-    };
+    settings[`${prefix}extensions__queues__maxDequeueCount`] = String(maxDequeueCount);
+    settings[`${prefix}extensions__queues__batchSize`] = String(batchSize);
+    settings[`${prefix}extensions__queues__visibilityTimeout`] = hostTimeSpan(Math.max(...visibility));
   }
+  return { settings, warnings };
+}
+
+/**
+ * host.json and package.json of the one azure Function App: only what does not come from the
+ * config (the config's host settings are app settings: `azureHostSettings`). The warnings about
+ * app-wide settings are returned here too, so `package` shows them.
+ */
+export function azureAppFiles(service: Service, functions: FunctionSpec[]): AzureHostResult {
+  const { warnings } = azureHostSettings(service, functions);
+  const host: Record<string, unknown> = {
+    version: '2.0',
+    extensionBundle: { id: 'Microsoft.Azure.Functions.ExtensionBundle', version: '[4.*, 5.0.0)' },
+    logging: { logLevel: { default: 'Information' } },
+  };
   const pkg = {
     name: service.service,
     version: '1.0.0',

@@ -11,7 +11,7 @@ import { azureEntrySource, functionEntrySource, type EntryHandler } from './entr
 import { resolveHandlers, type ResolvedHandler } from './handler-files.js';
 import { azureAppFiles, gcpPackageFiles } from './package-files.js';
 import { CREATE_REQUIRE_BANNER, runEsbuild } from './run-esbuild.js';
-import { shimMeta } from './shim-meta.js';
+import { bakedMeta } from './shim-meta.js';
 import { rewriteSourceMap } from './source-map-paths.js';
 import { AZURE_APP_NAME, esbuildTarget, oldestRuntime, TARGET_PROFILES } from './target-profile.js';
 import { buildDir, writeBuild, type PendingArtifact } from './write-build.js';
@@ -77,7 +77,7 @@ export async function packageService(service: Service, target: TargetName, opts:
   await checkHandlers(handlers, { paths, runtimeFile: rtFile, configFile: service.configFile, probe: opts.probe ?? true, events });
 
   const outdir = buildDir(service.root, target);
-  const entryOf = (h: ResolvedHandler): EntryHandler => ({ file: relative(service.root, h.file).split(sep).join('/'), exportName: h.exportName, meta: shimMeta(service, h.fn, target) });
+  const entryOf = (h: ResolvedHandler): EntryHandler => ({ file: relative(service.root, h.file).split(sep).join('/'), exportName: h.exportName, meta: bakedMeta(h.fn, target) });
   const profile = TARGET_PROFILES[target];
   const pending: PendingArtifact[] = [];
 

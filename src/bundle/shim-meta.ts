@@ -1,21 +1,52 @@
-import type { ShimMeta } from '../model/shim.js';
-import type { FunctionSpec, Service, TargetName } from '../model/service.js';
+import { FUNCTIONS_ENV, type BakedMeta, type FunctionConfig, type RuntimeEventSpec } from '../model/shim.js';
+import type { EventSpec, FunctionSpec, Service, TargetName } from '../model/service.js';
+import { stableJson } from '../plan/diff.js';
+
+/** What a function's generated entry bakes in: its name and target, nothing configurable. */
+export function bakedMeta(fn: FunctionSpec, target: TargetName): BakedMeta {
+  return { functionName: fn.name, target };
+}
 
 /**
- * The metadata baked into a function's generated entry. Built field by field (never by
- * spreading the FunctionSpec) so nothing else, in particular env values or secret names,
- * can end up in a bundle.
+ * A function's runtime configuration. Built field by field (never by spreading the
+ * FunctionSpec) so nothing else, in particular env values or secret names, can reach it.
  */
-export function shimMeta(service: Service, fn: FunctionSpec, target: TargetName): ShimMeta {
+export function functionConfig(service: Service, fn: FunctionSpec, target: TargetName): FunctionConfig {
   const region = service.targets[target]?.region;
   return {
     service: service.service,
     stage: service.stage,
-    functionName: fn.name,
-    target,
     ...(typeof region === 'string' ? { region } : {}),
-    timeoutMs: fn.timeoutMs,
-    memory: fn.memory,
-    events: fn.events,
+    // Lambda tells the handler its remaining time itself: there, the timeout stays out of it.
+    ...(target === 'aws' ? {} : { timeoutMs: fn.timeoutMs }),
+    events: fn.events.map((e) => runtimeEvent(e, target)),
   };
+}
+
+/**
+ * What the shim reads of an event (see RuntimeEventSpec): routes to match paths, the queue's
+ * name, a schedule's expression and input (on Azure also its cron or rate and whether it is
+ * enabled: the app registers its timers itself), storage filters. Not what only the cloud's
+ * wiring uses, so a change of CORS, batch size or a schedule's enabled flag updates that
+ * wiring and leaves the function alone.
+ */
+export function runtimeEvent(e: EventSpec, target: TargetName): RuntimeEventSpec {
+  switch (e.kind) {
+    case 'http':
+      return { kind: 'http', method: e.method, path: e.path };
+    case 'queue':
+      return { kind: 'queue', queue: e.queue };
+    case 'schedule': {
+      const input = e.input === undefined ? {} : { input: e.input };
+      if (target !== 'azure') return { kind: 'schedule', expression: e.expression, ...input };
+      return { kind: 'schedule', expression: e.expression, ...(e.cron ? { cron: e.cron } : {}), ...(e.rateMs !== undefined ? { rateMs: e.rateMs } : {}), enabled: e.enabled, ...input };
+    }
+    default:
+      return e;
+  }
+}
+
+/** `{ SLSX_FUNCTIONS: <json> }` for the given functions (one on Lambda, GCP and local; all on Azure). */
+export function functionsEnv(service: Service, fns: FunctionSpec[], target: TargetName): Record<string, string> {
+  return { [FUNCTIONS_ENV]: stableJson(Object.fromEntries(fns.map((fn) => [fn.name, functionConfig(service, fn, target)]))) };
 }

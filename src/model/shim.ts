@@ -1,16 +1,47 @@
-import type { EventSpec, TargetName } from './service.js';
+import type { EventSpec, HttpEventSpec, QueueEventSpec, ScheduleEventSpec, StorageEventSpec, TargetName } from './service.js';
 
 /**
- * What the bundler bakes into each function's entry next to the user's handler, and what
- * every shim (templates/shims/<target>.ts) receives. No secrets, ever.
+ * What the bundler bakes into each function's entry: only what identifies the code (which
+ * function, which cloud). Nothing that is configuration: a change of memory, timeout or events
+ * must leave the artifact's bytes, and so its sha256, as they were.
  */
-export interface ShimMeta {
-  service: string;
-  stage: string;
+export interface BakedMeta {
   functionName: string;
   target: TargetName;
+}
+
+/**
+ * A function's runtime configuration, which reaches the shim through the environment (Lambda
+ * environment variables, Cloud Functions environment, the Function App's app settings, the
+ * local cloud's instance env) as `SLSX_FUNCTIONS`: a JSON map of function name to this. No
+ * secrets, ever.
+ */
+export interface FunctionConfig {
+  service: string;
+  stage: string;
   region?: string;
+  /** Not on aws, where the platform gives each invocation its remaining time. */
+  timeoutMs?: number;
+  events: RuntimeEventSpec[];
+}
+
+/**
+ * An event as the shim needs it: without what only the cloud's wiring uses (an HTTP route's
+ * CORS, a queue's batch size and window, a schedule's time zone; its cron, rate and enabled
+ * flag except on Azure), so changing those updates the trigger alone.
+ */
+export type RuntimeEventSpec =
+  | Pick<HttpEventSpec, 'kind' | 'method' | 'path'>
+  | Pick<QueueEventSpec, 'kind' | 'queue'>
+  | (Pick<ScheduleEventSpec, 'kind' | 'expression' | 'input'> & Partial<Pick<ScheduleEventSpec, 'cron' | 'rateMs' | 'enabled'>>)
+  | StorageEventSpec;
+
+/** The environment variable carrying every function's FunctionConfig, as JSON keyed by function name. */
+export { FUNCTIONS_ENV } from '../runtime/shim-kit.js';
+
+/** What every shim (templates/shims/<target>.ts) works with: the baked part and the configured part. */
+export interface ShimMeta extends BakedMeta, Omit<FunctionConfig, 'events' | 'timeoutMs'> {
   timeoutMs: number;
-  memory: number;
-  events: EventSpec[];
+  /** From SLSX_FUNCTIONS (RuntimeEventSpec), or full specs where a test or the harness passes them. */
+  events: Array<EventSpec | RuntimeEventSpec>;
 }

@@ -35,9 +35,22 @@ function statementLine(st: unknown): string {
   return `${String(st.Effect ?? 'Allow')} ${list(st.Action)}${st.Resource !== undefined ? ` on ${list(st.Resource)}` : ''}${who}${condition}`;
 }
 
+function jsonObject(v: unknown): Record<string, unknown> | undefined {
+  if (typeof v !== 'string' || !v.startsWith('{')) return undefined;
+  try {
+    const parsed = JSON.parse(v) as unknown;
+    return isObject(parsed) ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Leaf paths that differ between two JSON values, as `path: before -> after`. */
 function leafChanges(path: string, before: unknown, after: unknown, out: string[]): void {
   if (stableJson(before) === stableJson(after)) return;
+  // A JSON object inside a string (SLSX_FUNCTIONS and the other SLSX_* maps): name the leaves that changed.
+  const [b, a] = [jsonObject(before), jsonObject(after)];
+  if (b && a) return leafChanges(path, b, a, out);
   if (isObject(before) && isObject(after)) {
     for (const key of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) leafChanges(`${path}.${key}`, before[key], after[key], out);
     return;

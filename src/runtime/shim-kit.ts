@@ -92,3 +92,31 @@ export function hasEvent(meta: ShimMetaLike, kind: string): boolean {
 export function randomId(): string {
   return globalThis.crypto.randomUUID();
 }
+
+/** The environment variable with every function's runtime configuration (see src/model/shim.ts). */
+export const FUNCTIONS_ENV = 'SLSX_FUNCTIONS';
+
+/**
+ * The full metadata of a function at load time: what the entry baked in (name, target) plus its
+ * configuration (events, timeout, region) from `SLSX_FUNCTIONS` in the environment, which the
+ * deploy sets beside the code, so a configuration change never changes the code. Metadata that
+ * already carries `events` (a test, the testing harness) is used as it is.
+ */
+export function resolveMeta<M extends { functionName: string; target: Target }>(meta: M, env: Record<string, string | undefined> = process.env): M & ShimMetaLike & { service?: string; stage?: string } {
+  if (Array.isArray((meta as Partial<ShimMetaLike>).events)) return meta as M & ShimMetaLike;
+  const raw = env[FUNCTIONS_ENV];
+  let all: Record<string, unknown> | undefined;
+  try {
+    all = raw ? (JSON.parse(raw) as Record<string, unknown>) : undefined;
+  } catch {
+    all = undefined;
+  }
+  const own = all && Object.prototype.hasOwnProperty.call(all, meta.functionName) ? all[meta.functionName] : undefined;
+  if (!own || typeof own !== 'object' || !Array.isArray((own as { events?: unknown }).events)) {
+    throw new Error(
+      `sls-x: function "${meta.functionName}" has no configuration in the ${FUNCTIONS_ENV} environment variable${raw ? '' : ' (it is not set)'}: deploy it with sls-x, which sets it beside the code`,
+    );
+  }
+  const cfg = own as { service?: string; stage?: string; region?: string; timeoutMs?: number; events: ShimMetaLike['events'] };
+  return { ...meta, service: cfg.service, stage: cfg.stage, region: cfg.region, timeoutMs: Number(cfg.timeoutMs) || 3000, events: cfg.events } as M & ShimMetaLike;
+}

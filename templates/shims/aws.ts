@@ -6,7 +6,7 @@
  * The generated entry calls `createAwsHandler(userExport, meta)` once per module load and
  * exports the result as the Lambda handler. No AWS SDK is needed here.
  */
-import type { ShimMeta } from '../../src/model/shim.js';
+import type { BakedMeta, ShimMeta } from '../../src/model/shim.js';
 import type { ScheduleEventSpec } from '../../src/model/service.js';
 import type { HttpHandler, QueueHandler, ScheduleHandler, StorageHandler, Context, StorageEvent } from '../../src/runtime/index.js';
 import {
@@ -31,6 +31,7 @@ import {
   type NormalizedResponse,
   type SecretLoader,
   type ShimOptions,
+  resolveMeta,
 } from '../../src/runtime/shim-kit.js';
 import { dict } from '../../src/runtime/dict.js';
 
@@ -94,10 +95,11 @@ export function awsSchedulerInput(spec: Pick<ScheduleEventSpec, 'expression' | '
  */
 export function createAwsHandler(
   handler: Function, // eslint-disable-line @typescript-eslint/no-unsafe-function-type
-  meta: ShimMeta,
+  baked: BakedMeta | ShimMeta,
   opts: ShimOptions = {},
 ): (event: unknown, context: unknown) => Promise<unknown> {
-  assertHandler(handler, meta);
+  assertHandler(handler, baked);
+  const meta: ShimMeta = resolveMeta(baked) as ShimMeta;
   const isCold = createColdStartFlag();
   const now = opts.now ?? Date.now;
   // `secrets:` arrive as Secrets Manager ids (SLSX_SECRETS); their values go into process.env

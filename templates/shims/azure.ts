@@ -10,7 +10,7 @@
  */
 import azureFunctions from '@azure/functions';
 import type { Cookie, HttpRequest as AzHttpRequest, HttpResponseInit, InvocationContext, Timer } from '@azure/functions';
-import type { ShimMeta } from '../../src/model/shim.js';
+import type { BakedMeta, ShimMeta } from '../../src/model/shim.js';
 import type { ScheduleEventSpec } from '../../src/model/service.js';
 import type { Context, HttpHandler, QueueHandler, ScheduleHandler, StorageHandler, StorageEvent } from '../../src/runtime/index.js';
 import {
@@ -27,6 +27,7 @@ import {
   type LineWriter,
   type NormalizedResponse,
   type ShimOptions,
+  resolveMeta,
 } from '../../src/runtime/shim-kit.js';
 import { AZURE_STORAGE_CONNECTION, planAzureTriggers } from './common/azure-triggers.js';
 
@@ -57,8 +58,9 @@ function contextOf(env: AzureAdapterEnv, ictx: InvocationContext): Context {
  * Registers every trigger of the function with `app`. Outside the Functions host the library
  * runs in "test mode" and only warns that it skips the registration.
  */
-export function registerAzureFunction(handler: AnyHandler, meta: ShimMeta, opts: ShimOptions = {}): void {
-  assertHandler(handler, meta);
+export function registerAzureFunction(handler: AnyHandler, baked: BakedMeta | ShimMeta, opts: ShimOptions = {}): void {
+  assertHandler(handler, baked);
+  const meta: ShimMeta = resolveMeta(baked) as ShimMeta;
   const { app } = azureFunctions;
   const env = azureAdapterEnv(meta, opts);
   for (const t of planAzureTriggers(meta.functionName, meta.events)) {

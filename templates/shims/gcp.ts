@@ -13,7 +13,7 @@
  */
 import { cloudEvent as registerCloudEvent, http as registerHttp } from '@google-cloud/functions-framework';
 import type { CloudEvent, Request, Response } from '@google-cloud/functions-framework';
-import type { ShimMeta } from '../../src/model/shim.js';
+import type { BakedMeta, ShimMeta } from '../../src/model/shim.js';
 import type { StorageEventSpec } from '../../src/model/service.js';
 import type { Context, HttpHandler, QueueHandler, ScheduleHandler, StorageHandler } from '../../src/runtime/index.js';
 import {
@@ -35,6 +35,7 @@ import {
   soleSchedule,
   type NormalizedResponse,
   type ShimOptions,
+  resolveMeta,
 } from '../../src/runtime/shim-kit.js';
 import { dict } from '../../src/runtime/dict.js';
 
@@ -61,10 +62,11 @@ export function gcpSignature(meta: Pick<ShimMeta, 'events'>): 'http' | 'cloudeve
  */
 export function registerGcpFunction(
   handler: Function, // eslint-disable-line @typescript-eslint/no-unsafe-function-type
-  meta: ShimMeta,
+  baked: BakedMeta | ShimMeta,
   opts: ShimOptions = {},
 ): void {
-  assertHandler(handler, meta);
+  assertHandler(handler, baked);
+  const meta: ShimMeta = resolveMeta(baked) as ShimMeta;
   const isCold = createColdStartFlag();
   const newContext = (requestId: string): Context => contextFor(meta, opts, { requestId, coldStart: isCold() });
   if (gcpSignature(meta) === 'cloudevent') {

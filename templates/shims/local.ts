@@ -7,7 +7,7 @@
  * Failures are thrown, not turned into responses: the local cloud records the outcome (error, timeout,
  * oom, crash) and answers 500/504 itself. An `HttpError` below 500 is the handler's answer, not a failure.
  */
-import type { ShimMeta } from '../../src/model/shim.js';
+import type { BakedMeta, ShimMeta } from '../../src/model/shim.js';
 import type { Context, HttpHandler, LogData, QueueHandler, QueueMessage } from '../../src/runtime/index.js';
 import {
   assertHandler,
@@ -19,6 +19,7 @@ import {
   errorResponse,
   normalizeHttpResponse,
   type NormalizedResponse,
+  resolveMeta,
 } from '../../src/runtime/shim-kit.js';
 import { isHttpError } from '../../src/runtime/http-response.js';
 import type { LocalHost, LocalInvocation, RawHttpResponse, RawQueueMessage } from '../../providers/local/protocol.js';
@@ -115,8 +116,9 @@ function normalize(value: unknown, ctx: Context): NormalizedResponse {
  * The local worker protocol's entry: one invocation in, plain data out. Rejects when the handler
  * fails, so the local cloud records the error and retries or answers 500.
  */
-export function createLocalHandler(handler: Function, meta: ShimMeta): (inv: LocalInvocation) => Promise<unknown> {
-  assertHandler(handler, meta);
+export function createLocalHandler(handler: Function, baked: BakedMeta | ShimMeta): (inv: LocalInvocation) => Promise<unknown> {
+  assertHandler(handler, baked);
+  const meta: ShimMeta = resolveMeta(baked) as ShimMeta;
   const call = handler as (event: unknown, ctx: Context) => unknown;
   return async (inv) => {
     const ctx = contextFor(meta, inv);

@@ -63,6 +63,32 @@ describe('sls-x on aws through the CLI (fake AWS)', () => {
     expect(aws.mutatingCalls()).toEqual([]);
   });
 
+  it('a configuration change (memory, timeout, batch size, CORS) leaves the code alone: no code reason, no upload, same sha256 (issue 8.10)', async () => {
+    const aws = new FakeAws();
+    const dir = shopProject(dirs);
+    expect((await cli(['deploy', '--target', 'aws'], dir, aws)).code).toBe(0);
+    const sha = (name: string): string => aws.functions.get(name).CodeSha256;
+    const before = ['shop-dev-api', 'shop-dev-worker'].map(sha);
+    const yaml = readFileSync(join(dir, 'faas.yaml'), 'utf8');
+    writeFileSync(join(dir, 'faas.yaml'), yaml.replace('  memory: 512\n  timeout: 30s', '  memory: 1024\n  timeout: 45s').replace('batchSize: 10', 'batchSize: 5').replace('cors: true', 'cors: false'));
+    aws.resetCalls();
+    const out = await cli(['plan', '--target', 'aws'], dir, aws);
+    expect(out.code).toBe(0);
+    expect(out.stdout).not.toMatch(/code changed|codeSha256/);
+    // Lambda's configuration alone: the timeout is not in SLSX_FUNCTIONS on aws (the platform gives the remaining time).
+    expect(out.stdout).toMatch(/^ {2}~ update {2}function:api +memory: 512 -> 1024\n {20,}timeout: 30 -> 45$/m);
+    expect(out.stdout).not.toContain('SLSX_FUNCTIONS');
+    // Batch size and CORS are the mapping's and the API's: the functions' runtime configuration is unchanged by them.
+    expect(out.stdout).toMatch(/^ {2}~ update {2}mapping:worker:orders +batchSize: 10 -> 5$/m);
+    expect(out.stdout).toContain('0 to create, 6 to update, 0 to replace, 0 to delete');
+    const deployed = await cli(['deploy', '--target', 'aws'], dir, aws);
+    expect(deployed.code).toBe(0);
+    expect(aws.mutatingCalls()).not.toContain('lambda:UpdateFunctionCode');
+    expect(aws.mutatingCalls()).toContain('lambda:UpdateFunctionConfiguration');
+    expect(['shop-dev-api', 'shop-dev-worker'].map(sha)).toEqual(before);
+    expect(aws.inputs('lambda:UpdateFunctionConfiguration').find((i) => i.FunctionName === 'shop-dev-api')).toMatchObject({ MemorySize: 1024, Timeout: 45 });
+  });
+
   it('a saved plan is refused, before any write, when the credentials are for another account', async () => {
     const aws = new FakeAws();
     const dir = shopProject(dirs);

@@ -63,7 +63,8 @@ describe('aws adapter: functions, roles, log groups', () => {
       MemorySize: 512,
       Timeout: 10,
       EphemeralStorage: { Size: 512 },
-      Environment: { Variables: { TABLE: 'orders-dev' } },
+      // The config's env, and the function's events and timeout for the shim (never in the zip).
+      Environment: { Variables: { TABLE: 'orders-dev', SLSX_FUNCTIONS: '{"api":{"events":[],"region":"eu-west-1","service":"shop","stage":"dev"}}' } },
       Role: 'arn:aws:iam::123456789012:role/slsx/shop/dev/shop-dev-api',
       Architectures: ['arm64'],
       PackageType: 'Zip',

@@ -76,16 +76,21 @@ describe('aws adapter: HTTP API', () => {
     expect(aws.mutatingCalls()).toEqual([]);
   });
 
-  it('a removed route is deleted alone; turning CORS off updates the API', async () => {
+  it('a removed route is deleted; the function\'s route list is a configuration update (no code upload); turning CORS off updates the API', async () => {
     const aws = new FakeAws();
     const s = svc();
     const arts = artifacts(s);
     await deploy(s, arts, context(aws));
     aws.resetCalls();
     const p = await deploy(svc([http('GET', '/orders/{id}')]), arts, context(aws));
-    expect(work(p.changes)).toEqual(['delete route:POST /orders', 'update api']);
+    expect(work(p.changes)).toEqual(['delete route:POST /orders', 'update api', 'update function:api']);
     expect(p.changes.find((c) => c.id === 'api')!.reasons[0]).toMatch(/^cors: /);
-    expect(aws.mutatingCalls().sort()).toEqual(['apigateway:DeleteCorsConfiguration', 'apigateway:DeleteRoute', 'apigateway:UpdateApi']);
+    // The shim matches paths against the function's routes: they come from its environment.
+    expect(p.changes.find((c) => c.id === 'function:api')!.reasons).toEqual(['env.SLSX_FUNCTIONS.api.events: - {"kind":"http","method":"POST","path":"/orders"}']);
+    const mutating = aws.mutatingCalls();
+    expect(mutating).not.toContain('lambda:UpdateFunctionCode');
+    expect(mutating).toContain('lambda:UpdateFunctionConfiguration');
+    expect(mutating.filter((n) => n.startsWith('apigateway:')).sort()).toEqual(['apigateway:DeleteCorsConfiguration', 'apigateway:DeleteRoute', 'apigateway:UpdateApi']);
     const api = [...aws.apis.values()][0];
     expect([...api.routes.values()].map((r: any) => r.RouteKey)).toEqual(['GET /orders/{id}']);
     expect(api.CorsConfiguration).toBeUndefined();

@@ -56,7 +56,10 @@ describe('aws adapter: SQS queues, DLQs and event source mappings', () => {
       Action: ['sqs:GetQueueUrl', 'sqs:SendMessage'],
       Resource: ['arn:aws:sqs:eu-west-1:123456789012:shop-dev-orders'],
     });
-    expect(aws.inputs('lambda:CreateFunction').find((i) => i.FunctionName === 'shop-dev-api').Environment.Variables).toEqual({ SLSX_QUEUES: '{"orders":"shop-dev-orders"}' });
+    expect(aws.inputs('lambda:CreateFunction').find((i) => i.FunctionName === 'shop-dev-api').Environment.Variables).toEqual({
+      SLSX_QUEUES: '{"orders":"shop-dev-orders"}',
+      SLSX_FUNCTIONS: '{"api":{"events":[],"region":"eu-west-1","service":"shop","stage":"dev"}}',
+    });
     // Queue and role exist before the mapping is created.
     const names = aws.calls.map((c) => c.name);
     expect(names.lastIndexOf('sqs:CreateQueue')).toBeLessThan(names.indexOf('lambda:CreateEventSourceMapping'));

@@ -131,10 +131,24 @@ describe('azure adapter: first deploy', () => {
             // Telemetry authenticated with the app's identity (the component has local auth off).
             { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'Authorization=AAD;ClientId=22222222-2222-2222-2222-222222222222' },
             { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: 'InstrumentationKey=44444444-4444-4444-4444-444444444444;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/' },
+            // host.json settings from the config, as overrides: the package holds none of them.
+            { name: 'AzureFunctionsJobHost__extensions__queues__batchSize', value: '10' },
+            { name: 'AzureFunctionsJobHost__extensions__queues__maxDequeueCount', value: '4' },
+            { name: 'AzureFunctionsJobHost__extensions__queues__visibilityTimeout', value: '00:01:00' },
+            { name: 'AzureFunctionsJobHost__functionTimeout', value: '00:00:10' },
             { name: 'AzureWebJobsStorage__accountName', value: 'shopdevce7e13ab' },
             { name: 'AzureWebJobsStorage__clientId', value: '22222222-2222-2222-2222-222222222222' },
             { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' },
             { name: 'SLSX_BUCKET_UPLOADS', value: 'uploads' },
+            // Every function's events and timeout, read by the shim at start-up (never in the package).
+            {
+              name: 'SLSX_FUNCTIONS',
+              value: JSON.stringify({
+                api: { events: [{ kind: 'http', method: 'GET', path: '/orders/{id}' }], region: 'westeurope', service: 'shop', stage: 'dev', timeoutMs: 10000 },
+                thumbnail: { events: [{ bucket: 'uploads', kind: 'storage', on: ['created'], prefix: 'images/', suffix: '.png' }], region: 'westeurope', service: 'shop', stage: 'dev', timeoutMs: 10000 },
+                worker: { events: [{ kind: 'queue', queue: 'orders' }], region: 'westeurope', service: 'shop', stage: 'dev', timeoutMs: 10000 },
+              }),
+            },
             { name: 'SLSX_QUEUE_ORDERS', value: 'orders' },
             // A reference the platform resolves with the app's identity: no value passes through sls-x.
             { name: 'STRIPE_KEY', value: '@Microsoft.KeyVault(SecretUri=https://shop-vault.vault.azure.net/secrets/shop-dev-STRIPE-KEY)' },

@@ -47,11 +47,13 @@ describe('azure adapter: redeploys', () => {
     const arm = await deployed();
     const s = shop({ withWorker: false });
     const p = await deploy(s, artifacts(s), arm);
-    // api still sends to orders: its grant narrows to Message Sender; the poison queue grant goes.
+    // api still sends to orders: its grant narrows to Message Sender; the poison queue grant goes;
+    // the app's settings drop the worker's configuration and the queue host settings.
     expect(work(p.changes)).toEqual([
       'create grant:QueueDataMessageSender:queues/orders',
       'delete grant:QueueDataContributor:queues/orders',
       'delete grant:QueueDataContributor:queues/orders-poison',
+      'update function-app',
       'update package',
     ]);
     const deleted = arm.requests.filter((r) => r.method === 'DELETE').map((r) => r.line);

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { azureHostSettings } from '../../src/bundle/package-files.js';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -63,7 +64,8 @@ describe('packageService for aws', () => {
     const api = await import(pathToFileURL(join(dir, 'api', 'index.mjs')).href);
     const out = await api.handler({ raw: 1 }, {});
     expect(out.msg).toBe('hello world');
-    expect(out.input.meta).toEqual({ service: 'demo', stage: 'dev', functionName: 'api', target: 'aws', region: 'eu-west-1', timeoutMs: 10000, memory: 512, events: [{ kind: 'http', method: 'GET', path: '/api', cors: false }] });
+    // Only the name and target are baked in: the configuration comes from SLSX_FUNCTIONS at load time.
+    expect(out.input.meta).toEqual({ functionName: 'api', target: 'aws' });
     const nightly = await import(pathToFileURL(join(dir, 'nightly', 'index.mjs')).href);
     expect(await nightly.handler({}, {})).toBe('a/b');
     const worker = await import(pathToFileURL(join(dir, 'worker', 'index.mjs')).href);
@@ -154,7 +156,7 @@ describe('packageService for gcp, local and azure', () => {
     expect((await mod.default.invoke('x')).msg).toBe('hello world');
   });
 
-  it('azure: one Function App package registering every function, with host.json queue settings', async () => {
+  it('azure: one Function App package registering every function; the config\'s host settings are app settings, not host.json', async () => {
     const { root, svc } = project();
     svc.queues = [{ name: 'orders', visibilityTimeoutMs: 60_000, maxRetries: 3, deadLetter: true, retentionMs: 86_400_000 }];
     svc.functions[1].events = [{ kind: 'queue', queue: 'orders', batchSize: 10, batchWindowMs: 0 }];
@@ -165,11 +167,16 @@ describe('packageService for gcp, local and azure', () => {
     expect(artifacts[0]).toMatchObject({ name: 'app', functions: ['api', 'worker', 'nightly'], entry: 'index.mjs' });
     const dir = join(root, '.sls-x', 'build', 'azure', 'app');
     const host = JSON.parse(readFileSync(join(dir, 'host.json'), 'utf8'));
-    expect(host).toMatchObject({
+    expect(host).toEqual({
       version: '2.0',
-      extensionBundle: { id: 'Microsoft.Azure.Functions.ExtensionBundle' },
-      functionTimeout: '00:05:00',
-      extensions: { queues: { maxDequeueCount: 4, batchSize: 10, visibilityTimeout: '00:01:00' } },
+      extensionBundle: { id: 'Microsoft.Azure.Functions.ExtensionBundle', version: '[4.*, 5.0.0)' },
+      logging: { logLevel: { default: 'Information' } },
+    });
+    expect(azureHostSettings(svc, svc.functions).settings).toEqual({
+      AzureFunctionsJobHost__functionTimeout: '00:05:00',
+      AzureFunctionsJobHost__extensions__queues__maxDequeueCount: '4',
+      AzureFunctionsJobHost__extensions__queues__batchSize: '10',
+      AzureFunctionsJobHost__extensions__queues__visibilityTimeout: '00:01:00',
     });
     expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).main).toBe('index.mjs');
     expect(events.some((e) => e.type === 'warn')).toBe(false);

@@ -1,7 +1,8 @@
 import { readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { functionsEnv } from '../../src/bundle/shim-meta.js';
 import { packageService } from '../../src/bundle/package-service.js';
 import type { Artifact } from '../../src/model/artifact.js';
 import type { TargetName } from '../../src/model/service.js';
@@ -29,6 +30,14 @@ afterAll(() => project.cleanup());
 
 const entry = (target: TargetName, name: string) => pathToFileURL(join(project.root, '.sls-x', 'build', target, name, 'index.mjs')).href;
 
+// What the deploy sets beside the code (Lambda/Cloud Functions env, app settings, local instance env).
+const saved = process.env.SLSX_FUNCTIONS;
+const configure = (target: TargetName): void => void (process.env.SLSX_FUNCTIONS = functionsEnv(svc, svc.functions, target).SLSX_FUNCTIONS);
+afterEach(() => {
+  if (saved === undefined) delete process.env.SLSX_FUNCTIONS;
+  else process.env.SLSX_FUNCTIONS = saved;
+});
+
 describe('bundles with the real shims', () => {
   it('aws: answers an API Gateway v2 event through the bundled shim', async () => {
     const event = JSON.parse(readFileSync(new URL('../fixtures/events/aws/apigw-v2-request-no-authorizer.json', import.meta.url), 'utf8'));
@@ -37,6 +46,7 @@ describe('bundles with the real shims', () => {
     event.pathParameters = { id: '42' };
     event.requestContext.routeKey = 'GET /orders/{id}';
     event.requestContext.http.path = '/orders/42';
+    configure('aws');
     const mod = await import(entry('aws', 'orders'));
     const res = await mod.handler(event, { awsRequestId: 'r1', getRemainingTimeInMillis: () => 5000 });
     expect(res.statusCode).toBe(200);
@@ -44,6 +54,7 @@ describe('bundles with the real shims', () => {
   });
 
   it('gcp: registers with the functions-framework under the function name and serves the route', async () => {
+    configure('gcp');
     await import(entry('gcp', 'orders'));
     const { getTestServer } = await import('@google-cloud/functions-framework/testing');
     const server = getTestServer('orders');
@@ -62,11 +73,26 @@ describe('bundles with the real shims', () => {
     expect(built.azure!.map((a) => a.name)).toEqual(['app']);
     const code = readFileSync(join(project.root, '.sls-x', 'build', 'azure', 'app', 'index.mjs'), 'utf8');
     expect(code).toContain('"@azure/functions-core"'); // left to the Functions worker
+    configure('azure');
     await expect(import(entry('azure', 'app'))).resolves.toBeDefined();
   });
 
   it('local: the default export is the local worker entry point', async () => {
+    configure('local');
     const mod = await import(entry('local', 'orders'));
     expect(typeof mod.default).toBe('function');
   });
+
+  it('a bundle deployed without its configuration fails at load, saying what is missing', async () => {
+    delete process.env.SLSX_FUNCTIONS;
+    await expect(import(`${entry('aws', 'orders')}?unconfigured`)).rejects.toThrow(/function "orders" has no configuration in the SLSX_FUNCTIONS environment variable \(it is not set\)/);
+  });
+
+  it('changing memory, timeout or events leaves every artifact byte for byte as it was', async () => {
+    const other = service(project.root, [fn('orders', 'src/orders.ts#handler', { memory: 2048, timeoutMs: 29_000, events: [...events, { kind: 'http', method: 'POST', path: '/orders', cors: true }] })]);
+    for (const target of ['aws', 'gcp', 'azure', 'local'] as const) {
+      const again = await packageService(other, target);
+      expect(again.map((a) => [a.name, a.sha256]), target).toEqual(built[target]!.map((a) => [a.name, a.sha256]));
+    }
+  }, 120_000);
 });

@@ -44,7 +44,8 @@ describe('gcp adapter: functions and service accounts', () => {
           availableMemory: '512Mi',
           availableCpu: '0.333',
           timeoutSeconds: 10,
-          environmentVariables: { TABLE: 'orders-dev' },
+          // The config's env, and the function's events and timeout for the shim (never in the zip).
+          environmentVariables: { TABLE: 'orders-dev', SLSX_FUNCTIONS: '{"api":{"events":[],"region":"europe-west1","service":"shop","stage":"dev","timeoutMs":10000}}' },
           secretEnvironmentVariables: [{ key: 'STRIPE_KEY', projectId: 'shop-prod', secret: 'shop-dev-STRIPE_KEY', version: 'latest' }],
           maxInstanceCount: 5,
           minInstanceCount: 1,

@@ -44,7 +44,10 @@ describe('gcp adapter: queues (Pub/Sub topics, dead-letter topics, triggers)', (
     expect(worker.eventTrigger).toEqual({ eventType: 'google.cloud.pubsub.topic.v1.messagePublished', pubsubTopic: TOPIC, retryPolicy: 'RETRY_POLICY_RETRY', serviceAccountEmail: SA_WORKER });
     expect(worker.serviceConfig.ingressSettings).toBe('ALLOW_INTERNAL_ONLY');
     const api = gcp.inputs('functions.createFunction').find((i) => i.functionId === 'shop-dev-api').function;
-    expect(api.serviceConfig.environmentVariables).toEqual({ SLSX_QUEUES: `{"orders":"${TOPIC}"}` });
+    expect(api.serviceConfig.environmentVariables).toEqual({
+      SLSX_QUEUES: `{"orders":"${TOPIC}"}`,
+      SLSX_FUNCTIONS: '{"api":{"events":[],"region":"europe-west1","service":"shop","stage":"dev","timeoutMs":10000}}',
+    });
 
     const setTopic = gcp.inputs('publisher.setIamPolicy');
     expect(setTopic).toContainEqual({ resource: TOPIC, policy: { bindings: [{ role: 'roles/pubsub.publisher', members: [`serviceAccount:${SA_API}`] }], etag: 'e0' } });

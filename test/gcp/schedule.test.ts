@@ -78,7 +78,7 @@ describe('gcp adapter: schedules (Cloud Scheduler)', () => {
     gcp.resetCalls();
     const s3 = service([fn('nightly')]);
     const q = await deploy(s3, artifacts(s3), context(gcp));
-    expect(work(q.changes)).toEqual(['delete iam:run:nightly', 'delete sa:invoker', 'delete schedule:nightly:0', 'delete schedule:nightly:1']);
+    expect(work(q.changes)).toEqual(['delete iam:run:nightly', 'delete sa:invoker', 'delete schedule:nightly:0', 'delete schedule:nightly:1', 'update function:nightly']);
     expect(gcp.jobs.size).toBe(0);
     const names = gcp.calls.map((c) => c.name);
     expect(names.lastIndexOf('scheduler.deleteJob')).toBeLessThan(names.indexOf('iam.deleteServiceAccount'));

@@ -42,7 +42,11 @@ describe('gcp adapter: buckets and storage triggers', () => {
       retryPolicy: 'RETRY_POLICY_RETRY',
       serviceAccountEmail: SA_THUMB,
     });
-    expect(thumb.serviceConfig.environmentVariables).toEqual({ SLSX_BUCKETS: `{"uploads":"${UPLOADS}"}` });
+    expect(thumb.serviceConfig.environmentVariables).toEqual({
+      SLSX_BUCKETS: `{"uploads":"${UPLOADS}"}`,
+      // The shim filters storage events by prefix and suffix: they come from here, not from the code.
+      SLSX_FUNCTIONS: '{"thumbnail":{"events":[{"bucket":"uploads","kind":"storage","on":["created"],"prefix":"images/"}],"region":"europe-west1","service":"shop","stage":"dev","timeoutMs":10000}}',
+    });
     // The created bucket exists before the function whose trigger names it.
     const names = gcp.calls.map((c) => c.name);
     expect(names.indexOf('storage.createBucket')).toBeLessThan(names.indexOf('functions.createFunction'));

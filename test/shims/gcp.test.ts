@@ -268,7 +268,7 @@ describe('gcp shim: a public HTTP function never takes a request as an event (is
       return { ok: true };
     };
     const meta: ShimMeta = {
-      service: 'shop', stage: 'dev', functionName: 'mixed', target: 'gcp', timeoutMs: 3000, memory: 256,
+      service: 'shop', stage: 'dev', functionName: 'mixed', target: 'gcp', timeoutMs: 3000,
       events: [
         { kind: 'http', method: 'ANY', path: '/{p+}', cors: false },
         { kind: 'schedule', expression: 'cron(0 3 * * *)', cron: '0 3 * * *', timezone: 'UTC', enabled: true },
@@ -295,7 +295,7 @@ describe('gcp shim: a public HTTP function never takes a request as an event (is
 describe('gcp shim: the legacy GCS object.change notification (issue 8.12)', () => {
   it('is a delete when resourceState is not_exists, a create otherwise', async () => {
     const seen: Array<{ key: string; type: string }> = [];
-    const meta: ShimMeta = { service: 'shop', stage: 'dev', functionName: 'legacy', target: 'gcp', timeoutMs: 3000, memory: 256, events: [{ kind: 'storage', bucket: 'some-bucket', on: ['created', 'deleted'] }] };
+    const meta: ShimMeta = { service: 'shop', stage: 'dev', functionName: 'legacy', target: 'gcp', timeoutMs: 3000, events: [{ kind: 'storage', bucket: 'some-bucket', on: ['created', 'deleted'] }] };
     const { base, close } = await serve(async (evs: Array<{ key: string; type: string }>) => void seen.push(...evs.map((e) => ({ key: e.key, type: e.type }))), meta);
     try {
       for (const state of ['not_exists', 'exists']) {

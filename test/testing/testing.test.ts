@@ -59,7 +59,7 @@ describe('sls-x/testing: neutral builders and calls', () => {
 });
 
 describe('sls-x/testing: AWS events have the published shapes and go through the real AWS shim', () => {
-  const meta = (events: ShimMeta['events']): ShimMeta => ({ service: 's', stage: 'dev', functionName: 'fn', target: 'aws', timeoutMs: 3000, memory: 128, events });
+  const meta = (events: ShimMeta['events']): ShimMeta => ({ service: 's', stage: 'dev', functionName: 'fn', target: 'aws', timeoutMs: 3000, events });
   const lambdaCtx = { awsRequestId: 'r-1', getRemainingTimeInMillis: () => 3000 };
 
   it('apiGatewayV2 carries every field of the published payload 2.0 request that the shim reads', async () => {

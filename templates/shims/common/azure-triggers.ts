@@ -4,6 +4,7 @@
  * Pure and SDK-free, so the azure adapter can compute the same names and settings.
  */
 import type { EventSpec, HttpEventSpec, QueueEventSpec, ScheduleEventSpec, StorageEventSpec } from '../../../src/model/service.js';
+import type { RuntimeEventSpec } from '../../../src/model/shim.js';
 import { ncrontabProblem, toNcrontab } from '../../../src/config/schedule.js';
 
 /** Storage connection every storage trigger uses (identity-based: `AzureWebJobsStorage__accountName`). */
@@ -11,11 +12,15 @@ export const AZURE_STORAGE_CONNECTION = 'AzureWebJobsStorage';
 
 const ALL_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
 
+/** What the registrations read of an http or queue event (the shim gets only this: RuntimeEventSpec). */
+type HttpLike = Pick<HttpEventSpec, 'kind' | 'method' | 'path'>;
+type QueueLike = Pick<QueueEventSpec, 'kind' | 'queue'>;
+
 /** One Azure function registration derived from a neutral function. */
 export type AzureTrigger =
-  | { kind: 'http'; name: string; route: string; methods: string[]; events: HttpEventSpec[] }
-  | { kind: 'queue'; name: string; queueName: string; event: QueueEventSpec }
-  | { kind: 'schedule'; name: string; schedule: string; event: ScheduleEventSpec }
+  | { kind: 'http'; name: string; route: string; methods: string[]; events: HttpLike[] }
+  | { kind: 'queue'; name: string; queueName: string; event: QueueLike }
+  | { kind: 'schedule'; name: string; schedule: string; event: Pick<ScheduleEventSpec, 'expression' | 'input'> }
   | { kind: 'storage'; name: string; events: StorageEventSpec[] };
 
 /** App setting holding the real name of a queue or container: `SLSX_QUEUE_ORDERS`, `SLSX_BUCKET_UPLOADS`. */
@@ -79,9 +84,9 @@ export function azureSchedule(spec: Pick<ScheduleEventSpec, 'cron' | 'rateMs' | 
  * one Event Grid trigger for all its storage events. A single registration takes the function's
  * name; several are named `<function>-<kind>-<n>`.
  */
-export function planAzureTriggers(functionName: string, events: EventSpec[]): AzureTrigger[] {
+export function planAzureTriggers(functionName: string, events: ReadonlyArray<EventSpec | RuntimeEventSpec>): AzureTrigger[] {
   const out: AzureTrigger[] = [];
-  const byPath = new Map<string, HttpEventSpec[]>();
+  const byPath = new Map<string, HttpLike[]>();
   for (const e of events) if (e.kind === 'http') byPath.set(e.path, [...(byPath.get(e.path) ?? []), e]);
   for (const [path, evs] of byPath) {
     const methods = evs.some((e) => e.method === 'ANY') ? [...ALL_METHODS] : [...new Set(evs.map((e) => e.method))];
