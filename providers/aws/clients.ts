@@ -87,10 +87,15 @@ export async function createClients(region: string, env: NodeJS.ProcessEnv = pro
   ]);
   // `targets.aws.profile` picks a shared-config profile; AWS_PROFILE still wins when set.
   const base = profile && !env.AWS_PROFILE ? { region, profile } : { region };
+  // Static keys in an env other than process.env (which the SDK's chain does not see) are handed over too.
+  const keys =
+    env !== process.env && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
+      ? { credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}) } }
+      : {};
   const endpointConfig = (serviceEnv: string): { region: string; profile?: string; endpoint?: string } => {
     if (env === process.env) return base;
     const endpoint = env[`AWS_ENDPOINT_URL_${serviceEnv}`] ?? env.AWS_ENDPOINT_URL;
-    return endpoint ? { ...base, endpoint } : base;
+    return { ...base, ...keys, ...(endpoint ? { endpoint } : {}) };
   };
   // Emulators answer on one host: S3 must then address buckets by path, not by sub-domain.
   const s3Endpoint = env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;

@@ -38,7 +38,7 @@ export async function observeRoles(session: Session): Promise<ObservedResource[]
   const roleNames: string[] = [];
   let marker: string | undefined;
   for (let page = 0; page < 100; page++) {
-    const res = await call('iam:ListRoles', () => client.send(new iam.ListRolesCommand({ PathPrefix: session.names.rolePath, ...(marker ? { Marker: marker } : {}) })));
+    const res = await call('iam:ListRoles', () => client.send(new iam.ListRolesCommand({ PathPrefix: session.names.rolePath, MaxItems: 1000, ...(marker ? { Marker: marker } : {}) })));
     for (const r of res.Roles ?? []) if (r.RoleName) roleNames.push(r.RoleName);
     marker = res.IsTruncated ? res.Marker : undefined;
     if (!marker) break;

@@ -26,6 +26,8 @@ export async function taggedResources(session: Session): Promise<Tagged[]> {
             { Key: TAG_SERVICE, Values: [session.service] },
             { Key: TAG_STAGE, Values: [session.stage] },
           ],
+          // The most a page holds (the default is 50): a 300-function stage is ~10 pages, not ~20.
+          ResourcesPerPage: 100,
           ...(token ? { PaginationToken: token } : {}),
         }),
       ),
