@@ -2,6 +2,12 @@ import { SlsxError } from '../../src/errors/slsx-error.js';
 import type { AzureClients } from './clients.js';
 import { mapAzureError } from './errors.js';
 
+/** `azure:data:<loganalytics|scm|app>`: the pool's key (and rate) for a data-plane host. */
+export function dataPlaneKey(url: string): string {
+  const host = new URL(url).host;
+  return `azure:data:${host.startsWith('api.loganalytics') || /loganalytics/.test(host) ? 'loganalytics' : host.includes('.scm.') ? 'scm' : 'app'}`;
+}
+
 export interface DataPlaneResponse {
   status: number;
   headers: Record<string, string>;
@@ -40,7 +46,8 @@ export async function dataPlaneRequest(
   const request = p.createPipelineRequest({ url: req.url, method: req.method, headers, body: req.body, allowInsecureConnection: req.url.startsWith('http://') });
   let res;
   try {
-    res = await http.sendRequest(request);
+    // Bounded and paced with the Resource Manager calls (Log Analytics queries: 200 per 30 s per user).
+    res = await clients.pool.run(dataPlaneKey(req.url), () => http.sendRequest(request));
   } catch (err) {
     throw new SlsxError('CLOUD_ERROR', `Azure call failed: ${doing}: ${(err as Error).message}`, { cause: err });
   }

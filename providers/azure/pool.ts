@@ -13,6 +13,10 @@ const RATES: Record<string, Rate> = {
   read: { perSecond: 25, burst: 250 },
   write: { perSecond: 10, burst: 200 },
   delete: { perSecond: 10, burst: 200 },
+  // Log Analytics query API: 200 requests per 30 s per user (learn.microsoft.com/azure/azure-monitor/service-limits, "Query API").
+  'data:loganalytics': { perSecond: 6, burst: 10 },
+  'data:scm': { perSecond: 10, burst: 10 },
+  'data:app': { perSecond: 100, burst: 100 },
 };
 
 export const AZURE_CONCURRENCY = 16;
@@ -28,7 +32,8 @@ export function azureCallKey(method: string, url: string): string {
 }
 
 export function azureRate(key: string): Rate {
-  return RATES[key.split(':')[1] ?? 'write'] ?? RATES.write!;
+  const [, kind = 'write', sub] = key.split(':');
+  return (kind === 'data' ? RATES[`data:${sub}`] : RATES[kind]) ?? RATES.write!;
 }
 
 class Throttled extends Error {

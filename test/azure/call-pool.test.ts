@@ -30,6 +30,19 @@ describe('azure: every Resource Manager request goes through one bounded, paced 
     expect(clients.pool.currentRate('azure:write:Microsoft.Resources/resourceGroups')).toBeLessThan(before);
   });
 
+  it('Log Analytics queries go through the same pool, paced to its 200 per 30 s', async () => {
+    const { dataPlaneKey, dataPlaneRequest } = await import('../../providers/azure/data-plane.js');
+    const arm = new FakeArm();
+    const clients = await createAzureClients(SUB, {}, arm.clients.azure);
+    const url = 'https://api.loganalytics.io/v1/workspaces/w/query';
+    expect(dataPlaneKey(url)).toBe('azure:data:loganalytics');
+    await Promise.all(Array.from({ length: 20 }, () => dataPlaneRequest(clients, 'query', { method: 'POST', url, body: '{}', contentType: 'application/json', scope: 'https://api.loganalytics.io/.default' })));
+    expect(clients.pool.stats().calls['azure:data:loganalytics']).toBe(20);
+    const starts = clients.pool.trace.filter((t) => t.key === 'azure:data:loganalytics').map((t) => t.at).sort((a, b) => a - b);
+    // A burst of 10, then 6 a second: the 20th starts at least 10/6 s after the first.
+    expect(starts[19]! - starts[0]!).toBeGreaterThanOrEqual((10 / 6) * 1000 - 1);
+  });
+
   it('names calls by kind (read, write, delete; list POSTs are reads) and resource type', () => {
     const base = `https://management.azure.com/subscriptions/${SUB}/resourceGroups/${RG}/providers`;
     expect(azureCallKey('GET', `${base}/Microsoft.Web/sites/app/config/appsettings?api-version=1`)).toBe('azure:read:Microsoft.Web/sites');
