@@ -53,6 +53,8 @@ export function localDesired(service: Service, artifacts: Artifact[]): DesiredRe
       secrets: [...fn.secrets].sort(),
       concurrency: { max: fn.concurrency.max ?? null, warm: fn.concurrency.warm },
       idleTimeoutMs: service.targets.local?.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+      sends: [...fn.sends].sort(),
+      buckets: fn.buckets.map((b) => ({ name: b.name, access: b.access })).sort((a, b) => (a.name < b.name ? -1 : 1)),
     };
     const fid = functionId(fn.name);
     out.push({ id: fid, type: LOCAL_TYPES.function, props: { ...props } });

@@ -40,6 +40,10 @@ export interface FunctionProps {
   concurrency: { max: number | null; warm: number };
   /** Idle instances are stopped after this long (`targets.local.idleTimeout`). */
   idleTimeoutMs: number;
+  /** Queues it may send to (`sends:`); the local cloud refuses any other. */
+  sends?: string[];
+  /** Buckets it may use and how (`buckets:`). */
+  buckets?: Array<{ name: string; access: 'read' | 'write' | 'readwrite' }>;
 }
 export interface QueueProps {
   visibilityTimeoutMs: number;

@@ -75,7 +75,7 @@ export type LocalEntry = (inv: LocalInvocation) => Promise<unknown>;
  */
 export interface LocalHost {
   log(level: 'debug' | 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>): void;
-  send(queue: string, body: string, attributes?: Record<string, string>): Promise<{ id: string }>;
+  send(queue: string, body: string, attributes?: Record<string, string>, delaySeconds?: number): Promise<{ id: string }>;
 }
 
 export const HOST_SYMBOL = 'sls-x.local.host';
@@ -93,7 +93,7 @@ export type FromWorker =
   | { t: 'init-error'; error: string }
   | { t: 'done'; id: number; ok: boolean; result?: unknown; error?: string; durationMs: number; peakMemoryMb: number }
   | { t: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string; data?: Record<string, unknown>; time: number }
-  | { t: 'send'; id: number; queue: string; body: string; attributes?: Record<string, string> }
+  | { t: 'send'; id: number; queue: string; body: string; attributes?: Record<string, string>; delaySeconds?: number }
   | { t: 'exit-called'; code: number }
   /** The instance used more memory (heap plus Buffers/ArrayBuffers) than the function has: it ends. */
   | { t: 'oom'; usedMb: number; limitMb: number };

@@ -16,6 +16,8 @@
  * @module
  */
 
+import { bucketClient, queueClient, type BucketClient, type QueueClient } from './resources.js';
+
 /** Where a function runs. */
 export type Target = 'aws' | 'azure' | 'gcp' | 'local';
 
@@ -199,9 +201,35 @@ export function http<T extends HttpHandler>(fn: T): T {
   return fn;
 }
 
-/** Types a queue handler: `export const worker = queue(async (msgs, ctx) => ...)`. */
-export function queue<T extends QueueHandler>(fn: T): T {
-  return fn;
+/**
+ * `queue('orders')`: a client for the queue `orders` declared in this function's `sends:`
+ * (`.send(body, { delay, attributes, dedupeId })`, `.sendBatch([...])`).
+ * `queue(async (msgs, ctx) => ...)`: types a queue handler.
+ *
+ * @example
+ * ```ts
+ * await queue('orders').send({ id: order.id });            // JSON
+ * await queue('images').send(bytes, { delay: 30 });       // binary, byte for byte
+ * ```
+ */
+export function queue(name: string): QueueClient;
+export function queue<T extends QueueHandler>(fn: T): T;
+export function queue<T extends QueueHandler>(arg: string | T): QueueClient | T {
+  return typeof arg === 'string' ? queueClient(arg) : arg;
+}
+
+/**
+ * A client for the bucket `name` declared in this function's `buckets:` (`put`, `get`, `head`,
+ * `delete`, `list`, `signedUrl`).
+ *
+ * @example
+ * ```ts
+ * await bucket('receipts').put(`orders/${id}.json`, { id, total });
+ * const obj = await bucket('receipts').get(`orders/${id}.json`); // obj?.json()
+ * ```
+ */
+export function bucket(name: string): BucketClient {
+  return bucketClient(name);
 }
 
 /** Types a schedule handler: `export const nightly = schedule(async (ev, ctx) => ...)`. */
@@ -226,3 +254,15 @@ export function json(status: number, body: unknown, headers?: Record<string, str
 export function text(status: number, body: string, headers?: Record<string, string>): HttpResponse {
   return { status, headers: { 'content-type': 'text/plain; charset=utf-8', ...headers }, body };
 }
+
+export type {
+  BatchEntry,
+  BucketClient,
+  BucketObject,
+  ListResult,
+  MessageBody,
+  ObjectInfo,
+  QueueClient,
+  SendBatchResult,
+  SendOptions,
+} from './resources.js';

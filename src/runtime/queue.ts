@@ -1,3 +1,4 @@
+import { ENCODING_ATTRIBUTE } from './resources.js';
 import type { Context, QueueHandler, QueueMessage } from './index.js';
 
 /** Options of {@link createQueueMessage}. */
@@ -14,8 +15,21 @@ export interface QueueMessageInit {
 
 const utf8 = new TextDecoder('utf-8');
 
+function fromBase64(text: string): Uint8Array {
+  const bin = atob(text);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
 /** Builds a neutral {@link QueueMessage}. */
 export function createQueueMessage(init: QueueMessageInit): QueueMessage {
+  // A binary body sent by the queue client travels as base64 text marked by an attribute: decode it.
+  const attrs = { ...init.attributes };
+  if (attrs[ENCODING_ATTRIBUTE] === 'base64' && typeof init.body === 'string') {
+    delete attrs[ENCODING_ATTRIBUTE];
+    init = { ...init, body: fromBase64(init.body), attributes: attrs };
+  }
   const bytes = typeof init.body === 'string' ? undefined : init.body;
   const body = typeof init.body === 'string' ? init.body : utf8.decode(init.body);
   const attempt = Number.isFinite(init.attempt) && (init.attempt as number) >= 1 ? Math.floor(init.attempt as number) : 1;

@@ -23,6 +23,8 @@ import {
 } from '../../src/runtime/shim-kit.js';
 import { isHttpError } from '../../src/runtime/http-response.js';
 import type { LocalHost, LocalInvocation, RawHttpResponse, RawQueueMessage } from '../../providers/local/protocol.js';
+import { installResourceDriver } from '../../src/runtime/resources.js';
+import { localResources } from './common/local-resources.js';
 
 /** The neutral Context plus what only the local cloud offers: sending to its queues. */
 export interface LocalContext extends Context {
@@ -119,6 +121,8 @@ function normalize(value: unknown, ctx: Context): NormalizedResponse {
 export function createLocalHandler(handler: Function, baked: BakedMeta | ShimMeta): (inv: LocalInvocation) => Promise<unknown> {
   assertHandler(handler, baked);
   const meta: ShimMeta = resolveMeta(baked) as ShimMeta;
+  // queue(name) / bucket(name) in the handler: the local cloud's queues and bucket folders.
+  installResourceDriver(localResources(host));
   const call = handler as (event: unknown, ctx: Context) => unknown;
   return async (inv) => {
     const ctx = contextFor(meta, inv);

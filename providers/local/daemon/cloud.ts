@@ -278,6 +278,10 @@ export class LocalCloud {
     Object.assign(env, {
       SLSX_TARGET: 'local',
       SLSX_FUNCTION_NAME: name,
+      // What the queue and bucket clients may use: the declared queues, the declared buckets' folders.
+      SLSX_QUEUES: JSON.stringify(Object.fromEntries((props.sends ?? []).map((q) => [q, q]))),
+      SLSX_BUCKETS: JSON.stringify(Object.fromEntries((props.buckets ?? []).map((b) => [b.name, safeFolder(this.o.paths.buckets, `bucket:${b.name}`).dir]))),
+      SLSX_BUCKET_ACCESS: JSON.stringify(Object.fromEntries((props.buckets ?? []).map((b) => [b.name, b.access]))),
     });
     const version = { name, sha256: props.sha256, entryUrl: pathToFileURL(entryFile).href, memory: props.memory, timeoutMs: props.timeoutMs, env };
     const settings = {
@@ -292,7 +296,14 @@ export class LocalCloud {
       this.pools.set(name, new FunctionPool(name, version, settings, {
         workerUrl: this.o.workerUrl,
         log: (line) => this.o.state.log(line),
-        send: async (queue, body, attributes) => this.send(queue, [{ body, attributes }])[0],
+        send: async (queue, body, attributes, delaySeconds) => {
+          // Enforced here too: a function sends only to the queues its `sends:` declares.
+          const sends = this.functions.get(name)?.sends ?? [];
+          if (!sends.includes(queue)) {
+            throw new Error(`queue '${queue}' is not declared for function '${name}': add it to \`sends:\` in faas.yaml and deploy again${sends.length ? ` (declared: ${sends.join(', ')})` : ''}`);
+          }
+          return this.send(queue, [{ body, attributes, ...(delaySeconds ? { delayMs: delaySeconds * 1000 } : {}) }])[0]!;
+        },
       }));
     }
     for (const c of this.consumers.values()) c.wake();
@@ -338,7 +349,7 @@ export class LocalCloud {
   }
 
   /** Enqueue messages; the queue's consumers wake at once. */
-  send(queue: string, items: Array<{ body: string; attributes?: Record<string, string> }>): string[] {
+  send(queue: string, items: Array<{ body: string; attributes?: Record<string, string>; delayMs?: number }>): string[] {
     if (!this.queues.has(queue)) throw new CloudError(404, 'USAGE', `queue ${queue} is not deployed to the local cloud`, `Declare it under \`queues:\` in faas.yaml and run \`sls-x deploy\`. Deployed queues: ${[...this.queues.keys()].join(', ') || 'none'}.`);
     for (const item of items) {
       if (typeof item.body !== 'string') throw new CloudError(400, 'USAGE', 'a message body must be a string (JSON.stringify objects first)');

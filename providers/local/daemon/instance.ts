@@ -16,7 +16,7 @@ export interface FunctionVersion {
 export interface InstanceHooks {
   workerUrl: URL;
   onLog(level: 'debug' | 'info' | 'warn' | 'error', message: string, requestId: string | undefined, data?: Record<string, unknown>): void;
-  onSend(queue: string, body: string, attributes?: Record<string, string>): Promise<string>;
+  onSend(queue: string, body: string, attributes?: Record<string, string>, delaySeconds?: number): Promise<string>;
   /** The instance ended (crash, timeout, oom, terminate); the pool forgets it. */
   onGone(instance: Instance): void;
 }
@@ -116,7 +116,7 @@ export class Instance {
         this.hooks.onLog(msg.level, msg.message, this.current?.requestId, msg.data);
         return;
       case 'send':
-        this.hooks.onSend(msg.queue, msg.body, msg.attributes).then(
+        this.hooks.onSend(msg.queue, msg.body, msg.attributes, msg.delaySeconds).then(
           (messageId) => this.post({ t: 'sent', id: msg.id, ok: true, messageId }),
           (err: unknown) => this.post({ t: 'sent', id: msg.id, ok: false, error: err instanceof Error ? err.message : String(err) }),
         );

@@ -15,7 +15,7 @@ export interface PoolSettings {
 export interface PoolHooks {
   workerUrl: URL;
   log(line: LogLine): void;
-  send(queue: string, body: string, attributes?: Record<string, string>): Promise<string>;
+  send(queue: string, body: string, attributes?: Record<string, string>, delaySeconds?: number): Promise<string>;
 }
 
 /** One invocation's answer plus its figures (latency is added by the gateway). */
@@ -111,7 +111,7 @@ export class FunctionPool {
         if (requestId) this.collecting.get(requestId)?.push(line);
         this.hooks.log(line);
       },
-      onSend: (queue, body, attributes) => this.hooks.send(queue, body, attributes),
+      onSend: (queue, body, attributes, delaySeconds) => this.hooks.send(queue, body, attributes, delaySeconds),
       onGone: (inst) => {
         this.instances.delete(inst);
         this.idle = this.idle.filter((i) => i !== inst);

@@ -76,13 +76,14 @@ export class CloudState {
   }
 
   /** Enqueue bodies; committed before this returns. */
-  send(queue: string, items: Array<{ body: string; attributes?: Record<string, string> }>): string[] {
+  send(queue: string, items: Array<{ body: string; attributes?: Record<string, string>; delayMs?: number }>): string[] {
     const at = this.now();
     const ids: string[] = [];
     this.db.transaction(() => {
       for (const item of items) {
         const id = randomUUID();
-        this.st.send.run(id, queue, item.body, JSON.stringify(item.attributes ?? {}), at, at);
+        // A delayed message is stored now and becomes visible after its delay.
+        this.st.send.run(id, queue, item.body, JSON.stringify(item.attributes ?? {}), at, at + Math.max(0, item.delayMs ?? 0));
         ids.push(id);
       }
     })();

@@ -24,12 +24,12 @@ const host: LocalHost = {
   log(level, message, data) {
     post({ t: 'log', level, message, data, time: Date.now() });
   },
-  send(queue, body, attributes) {
+  send(queue, body, attributes, delaySeconds) {
     if (typeof queue !== 'string' || typeof body !== 'string') return Promise.reject(new TypeError('send(queue, body): queue and body must be strings (JSON.stringify objects first)'));
     const id = ++sendSeq;
     return new Promise((resolve, reject) => {
       pendingSends.set(id, { resolve, reject });
-      post({ t: 'send', id, queue, body, attributes });
+      post({ t: 'send', id, queue, body, attributes, ...(delaySeconds ? { delaySeconds } : {}) });
     });
   },
 };
