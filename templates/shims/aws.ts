@@ -7,6 +7,8 @@
  * exports the result as the Lambda handler. No AWS SDK is needed here.
  */
 import type { BakedMeta, ShimMeta } from '../../src/model/shim.js';
+import { installResourceDriver } from '../../src/runtime/resources.js';
+import { awsResources } from './common/aws-resources.js';
 import type { ScheduleEventSpec } from '../../src/model/service.js';
 import type { HttpHandler, QueueHandler, ScheduleHandler, StorageHandler, Context, StorageEvent } from '../../src/runtime/index.js';
 import {
@@ -100,6 +102,8 @@ export function createAwsHandler(
 ): (event: unknown, context: unknown) => Promise<unknown> {
   assertHandler(handler, baked);
   const meta: ShimMeta = resolveMeta(baked) as ShimMeta;
+  // queue(name) / bucket(name) in the handler: SQS and S3 with the function's role.
+  installResourceDriver(awsResources());
   const isCold = createColdStartFlag();
   const now = opts.now ?? Date.now;
   // `secrets:` arrive as Secrets Manager ids (SLSX_SECRETS); their values go into process.env
