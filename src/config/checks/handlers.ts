@@ -1,7 +1,8 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { didYouMean } from '../did-you-mean.js';
-import { detectExports } from '../handler-exports.js';
+import { detectExports, findClientUses } from '../handler-exports.js';
+import type { FunctionSpec } from '../../model/service.js';
 import { pathOf, type CheckContext } from './context.js';
 
 /** Handler files are looked up with these extensions, in this order. */
@@ -59,6 +60,7 @@ export async function checkHandlers(ctx: CheckContext): Promise<void> {
         report.error('handler-build', `Handler file \`${fn.handler.file}\` does not build: ${result.error.message}${place ? ` (${place})` : ''}.`, { path: at, hint: place ? `Fix the code at ${place}.` : 'Fix the error in the handler source.' });
         return;
       }
+      await checkClientUses(ctx, fn, result.inputs ?? []);
       if (result.exports && !result.exports.includes(fn.handler.export)) {
         const guess = didYouMean(fn.handler.export, result.exports);
         report.error('handler-export-missing', `\`${fn.handler.file}\` has no export named \`${fn.handler.export}\`${result.exports.length ? ` (it exports ${result.exports.map((e) => `\`${e}\``).join(', ')})` : ' (it exports nothing)'}.`, {
@@ -82,4 +84,32 @@ async function findFile(base: string): Promise<string | undefined> {
 async function nearbyFiles(base: string): Promise<string[]> {
   const entries = await readdir(dirname(base)).catch(() => [] as string[]);
   return entries.filter((e) => HANDLER_EXTENSIONS.includes(extname(e)));
+}
+
+/**
+ * The queue and bucket clients a handler's code calls with a literal name must be declared for
+ * that function (`sends:`, `buckets:`): reported here with where the call is, since at run time
+ * the client would refuse the call. A warning, not an error: one file can hold several
+ * functions' handlers, and the call may belong to another export of it.
+ */
+async function checkClientUses(ctx: CheckContext, fn: FunctionSpec, inputs: string[]): Promise<void> {
+  const uses = await findClientUses(inputs, ctx.service.root);
+  const at = pathOf(ctx, fn);
+  for (const use of uses) {
+    const where = `${use.file}:${use.line}:${use.col}`;
+    if (use.kind === 'queue' && !fn.sends.includes(use.name)) {
+      const exists = ctx.declared.queues.has(use.name);
+      ctx.report.warn('client-queue-undeclared', `\`${where}\` sends to queue \`${use.name}\`, but function \`${fn.name}\` does not declare it in \`sends:\`${exists ? '' : ' and no such queue is declared under `queues:`'}.`, {
+        path: [...at, 'sends'],
+        hint: `${exists ? 'Add' : `Declare \`queues: { ${use.name}: {} }\`, then add`} \`${use.name}\` to \`sends:\` of \`${fn.name}\` (at run time the client refuses an undeclared queue).`,
+      });
+    }
+    if (use.kind === 'bucket' && !fn.buckets.some((b) => b.name === use.name)) {
+      const exists = ctx.declared.buckets.has(use.name);
+      ctx.report.warn('client-bucket-undeclared', `\`${where}\` uses bucket \`${use.name}\`, but function \`${fn.name}\` does not declare it in \`buckets:\`${exists ? '' : ' and no such bucket is declared under `buckets:`'}.`, {
+        path: [...at, 'buckets'],
+        hint: `${exists ? 'Add' : `Declare \`buckets: { ${use.name}: {} }\` at the top level, then add`} \`{ name: ${use.name}, access: readwrite }\` (or read / write) to \`buckets:\` of \`${fn.name}\`.`,
+      });
+    }
+  }
 }
