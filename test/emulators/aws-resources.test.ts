@@ -14,7 +14,9 @@ const url = process.env.SLSX_MOTO_URL;
 
 describe.skipIf(!url)('queue and bucket clients on AWS (moto SQS and S3)', () => {
   const env = { AWS_ENDPOINT_URL: url!, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' };
-  const fnEnv = { ...env, SLSX_FUNCTION_NAME: 'api', SLSX_QUEUES: JSON.stringify({ orders: 'res-dev-orders' }), SLSX_BUCKETS: JSON.stringify({ uploads: 'res-dev-uploads' }) };
+  // Names of their own per run: the emulator suites share one moto and run side by side.
+  const run = Date.now().toString(36);
+  const fnEnv = { ...env, SLSX_FUNCTION_NAME: 'api', SLSX_QUEUES: JSON.stringify({ orders: `res-${run}-orders` }), SLSX_BUCKETS: JSON.stringify({ uploads: `res-${run}-uploads` }) };
   let sqs: typeof import('@aws-sdk/client-sqs');
   let sqsClient: InstanceType<typeof import('@aws-sdk/client-sqs').SQSClient>;
   let queueUrl = '';
@@ -25,8 +27,8 @@ describe.skipIf(!url)('queue and bucket clients on AWS (moto SQS and S3)', () =>
     sqs = await import('@aws-sdk/client-sqs');
     const s3 = await import('@aws-sdk/client-s3');
     sqsClient = new sqs.SQSClient({ region: 'us-east-1' });
-    queueUrl = (await sqsClient.send(new sqs.CreateQueueCommand({ QueueName: 'res-dev-orders' }))).QueueUrl!;
-    await new s3.S3Client({ region: 'us-east-1', forcePathStyle: true }).send(new s3.CreateBucketCommand({ Bucket: 'res-dev-uploads' }));
+    queueUrl = (await sqsClient.send(new sqs.CreateQueueCommand({ QueueName: `res-${run}-orders` }))).QueueUrl!;
+    await new s3.S3Client({ region: 'us-east-1', forcePathStyle: true }).send(new s3.CreateBucketCommand({ Bucket: `res-${run}-uploads` }));
     installResourceDriver(awsResources(process.env));
   });
   afterAll(() => installResourceDriver(undefined));

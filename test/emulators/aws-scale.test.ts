@@ -6,7 +6,7 @@
  * moto does not throttle, so the pool's pacing is turned off here (its schedule is tested in
  * test/core/call-pool.test.ts and test/aws/scale.test.ts).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createClients, type AwsClients } from '../../providers/aws/clients.js';
 import { adapter } from '../../providers/aws/index.js';
 import type { AdapterContext } from '../../src/core/adapter.js';
@@ -42,17 +42,15 @@ describe.skipIf(!url)('aws adapter at scale against moto', () => {
   let calls: string[];
   let ctx: AdapterContext;
   const fns = (routes: (i: number) => FunctionSpec['events']) => Array.from({ length: N }, (_, i) => functionSpec(`f${i}`, { events: routes(i) }));
-  const svc = (events: (i: number) => FunctionSpec['events']) => serviceSpec(fns(events), { service: 'scale', defaultTarget: 'aws', targets: { aws: { region: 'us-east-1' } } });
+  // A stage of its own per run: the emulator suites share one moto and run side by side.
+  const stage = `s${Date.now().toString(36)}`;
+  const svc = (events: (i: number) => FunctionSpec['events']) => serviceSpec(fns(events), { service: 'scale', stage, defaultTarget: 'aws', targets: { aws: { region: 'us-east-1' } } });
 
   beforeAll(async () => {
-    await fetch(`${url}/moto-api/reset`, { method: 'POST' });
     clients = { ...(await createClients('us-east-1', env)), wait: { minDelay: 0.01, maxDelay: 0.05, maxWaitTime: 30, propagationAttempts: 3, pace: async () => {} } };
     calls = recordCalls(clients);
     ctx = { env, cwd: '/project', events: () => {}, now: () => new Date(), clients };
   }, 120_000);
-  afterAll(async () => {
-    if (url) await fetch(`${url}/moto-api/reset`, { method: 'POST' });
-  });
 
   it(`deploys ${N} HTTP functions, then plans them with each read made once`, async () => {
     const s = svc((i) => [{ kind: 'http', method: 'GET', path: `/f${i}`, cors: false }]);
