@@ -26,9 +26,10 @@ function fromBase64(text: string): Uint8Array {
 export function createQueueMessage(init: QueueMessageInit): QueueMessage {
   // A binary body sent by the queue client travels as base64 text marked by an attribute: decode it.
   const attrs = { ...init.attributes };
-  if (attrs[ENCODING_ATTRIBUTE] === 'base64' && typeof init.body === 'string') {
+  if (attrs[ENCODING_ATTRIBUTE] === 'base64') {
+    // The shim may hand over the text as received or as its bytes (Pub/Sub data is bytes).
     delete attrs[ENCODING_ATTRIBUTE];
-    init = { ...init, body: fromBase64(init.body), attributes: attrs };
+    init = { ...init, body: fromBase64(typeof init.body === 'string' ? init.body : utf8.decode(init.body)), attributes: attrs };
   }
   const bytes = typeof init.body === 'string' ? undefined : init.body;
   const body = typeof init.body === 'string' ? init.body : utf8.decode(init.body);

@@ -14,6 +14,8 @@
 import { cloudEvent as registerCloudEvent, http as registerHttp } from '@google-cloud/functions-framework';
 import type { CloudEvent, Request, Response } from '@google-cloud/functions-framework';
 import type { BakedMeta, ShimMeta } from '../../src/model/shim.js';
+import { installResourceDriver } from '../../src/runtime/resources.js';
+import { gcpResources } from './common/gcp-resources.js';
 import type { StorageEventSpec } from '../../src/model/service.js';
 import type { Context, HttpHandler, QueueHandler, ScheduleHandler, StorageHandler } from '../../src/runtime/index.js';
 import {
@@ -67,6 +69,8 @@ export function registerGcpFunction(
 ): void {
   assertHandler(handler, baked);
   const meta: ShimMeta = resolveMeta(baked) as ShimMeta;
+  // queue(name) / bucket(name) in the handler: Pub/Sub and Cloud Storage as the function's service account.
+  installResourceDriver(gcpResources());
   const isCold = createColdStartFlag();
   const newContext = (requestId: string): Context => contextFor(meta, opts, { requestId, coldStart: isCold() });
   if (gcpSignature(meta) === 'cloudevent') {
