@@ -291,3 +291,11 @@ export function bucketClient(name: string, env: Record<string, string | undefine
     },
   };
 }
+
+/** The driver of a target that has no clients yet: every call says so (validate refuses such code first). */
+export function unavailableResources(target: string): ResourceDriver {
+  const no = async (): Promise<never> => {
+    throw new Error(`sls-x: the queue and bucket clients are not available on ${target} yet (see docs/handler-api.md)`);
+  };
+  return { maxBatch: 1, sendBatch: no, put: no, get: no, head: no, delete: no, list: no, signedUrl: no };
+}

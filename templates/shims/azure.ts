@@ -11,6 +11,7 @@
 import azureFunctions from '@azure/functions';
 import type { Cookie, HttpRequest as AzHttpRequest, HttpResponseInit, InvocationContext, Timer } from '@azure/functions';
 import type { BakedMeta, ShimMeta } from '../../src/model/shim.js';
+import { installResourceDriver, unavailableResources } from '../../src/runtime/resources.js';
 import type { ScheduleEventSpec } from '../../src/model/service.js';
 import type { Context, HttpHandler, QueueHandler, ScheduleHandler, StorageHandler, StorageEvent } from '../../src/runtime/index.js';
 import {
@@ -61,6 +62,8 @@ function contextOf(env: AzureAdapterEnv, ictx: InvocationContext): Context {
 export function registerAzureFunction(handler: AnyHandler, baked: BakedMeta | ShimMeta, opts: ShimOptions = {}): void {
   assertHandler(handler, baked);
   const meta: ShimMeta = resolveMeta(baked) as ShimMeta;
+  // No queue and bucket clients on Azure yet (validate refuses code that calls them): say so if one is reached.
+  installResourceDriver(unavailableResources('azure'));
   const { app } = azureFunctions;
   const env = azureAdapterEnv(meta, opts);
   for (const t of planAzureTriggers(meta.functionName, meta.events)) {

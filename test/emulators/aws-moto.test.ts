@@ -27,6 +27,8 @@ import {
   queueAttributes,
   resetMoto,
   routesOf,
+  scheduleOf,
+  allBuckets,
   tempProject,
   type MotoClients,
 } from './support/moto.js';
@@ -120,6 +122,16 @@ describe.skipIf(!MOTO_URL)(`sls-x deploy/plan/info/remove on aws against moto ($
     expect(state.scheduleGroups).toEqual([PREFIX]);
     expect(state.schedules).toHaveLength(1);
     expect(state.buckets).toHaveLength(1);
+    expect(state.logGroups).toEqual(['api', 'ingest', 'tick', 'worker'].map((f) => `/aws/lambda/${PREFIX}-${f}`));
+    // Functions, queues, the bucket, the API and the schedule group carry the service/stage tags.
+    expect(state.tagged.length).toBeGreaterThanOrEqual(4 + 2 + 1 + 1 + 1);
+
+    // The schedule runs `tick` on the cron (AWS's 6-field form), through the scheduler role.
+    const [group, name] = state.schedules[0]!.split('/');
+    const schedule = await scheduleOf(moto, group!, name!);
+    expect(schedule.ScheduleExpression).toBe('cron(0 3 * * ? *)');
+    expect(schedule.Target?.Arn).toMatch(new RegExp(`:function:${PREFIX}-tick(:|$)`));
+    expect(schedule.Target?.RoleArn).toMatch(new RegExp(`:role${ROLE_PATH}${PREFIX}--scheduler$`));
 
     // The queue dead-letters into its DLQ after maxRetries + 1 receives, with the configured visibility.
     const jobs = await queueAttributes(moto, `${PREFIX}-jobs`);
@@ -192,10 +204,12 @@ describe.skipIf(!MOTO_URL)(`sls-x deploy/plan/info/remove on aws against moto ($
     const removed = await cli('remove');
     expect(removed.code, removed.stderr + removed.stdout).toBe(0);
 
-    expect(await motoState(moto, PREFIX, ROLE_PATH)).toEqual({ functions: [], mappings: [], queues: [], roles: [], buckets: [], apis: [], scheduleGroups: [], schedules: [] });
-    // The account's shared staging bucket (code and the deploy lock) keeps nothing of this service either.
-    const account = '123456789012'; // moto's default account
-    expect(await objectKeys(moto, `slsx-deploy-${account}-${REGION}`, `${SERVICE}/`)).toEqual([]);
+    expect(await motoState(moto, PREFIX, ROLE_PATH)).toEqual({ functions: [], mappings: [], queues: [], roles: [], buckets: [], apis: [], scheduleGroups: [], schedules: [], logGroups: [], tagged: [] });
+    // The account's shared staging bucket (staged code and the per-stage deploy lock) stays, as it
+    // serves every service in the account, but keeps nothing of this service.
+    const staging = `slsx-deploy-123456789012-${REGION}`; // moto's default account
+    expect(await allBuckets(moto)).toContain(staging);
+    expect((await objectKeys(moto, staging, '')).filter((k) => k.includes(`${SERVICE}/`))).toEqual([]);
 
     const info = await cli('info', '--json');
     expect(info.code).toBe(0);

@@ -12,7 +12,9 @@ import { SQSClient, ListQueuesCommand, GetQueueAttributesCommand } from '@aws-sd
 import { IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
 import { S3Client, ListBucketsCommand, ListObjectsV2Command, GetBucketNotificationConfigurationCommand } from '@aws-sdk/client-s3';
 import { ApiGatewayV2Client, GetApisCommand, GetRoutesCommand } from '@aws-sdk/client-apigatewayv2';
-import { SchedulerClient, ListSchedulesCommand, ListScheduleGroupsCommand } from '@aws-sdk/client-scheduler';
+import { SchedulerClient, ListSchedulesCommand, ListScheduleGroupsCommand, GetScheduleCommand } from '@aws-sdk/client-scheduler';
+import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { ResourceGroupsTaggingAPIClient, GetResourcesCommand } from '@aws-sdk/client-resource-groups-tagging-api';
 
 export const MOTO_URL = process.env.SLSX_MOTO_URL;
 /** Why a moto suite is skipped, printed once when it is. */
@@ -51,6 +53,8 @@ export function motoClients(url: string, region = 'us-east-1') {
     s3: new S3Client({ ...config, forcePathStyle: true }),
     apigw: new ApiGatewayV2Client(config),
     scheduler: new SchedulerClient(config),
+    logs: new CloudWatchLogsClient(config),
+    tagging: new ResourceGroupsTaggingAPIClient(config),
   };
 }
 export type MotoClients = ReturnType<typeof motoClients>;
@@ -65,6 +69,9 @@ export interface MotoState {
   apis: string[];
   scheduleGroups: string[];
   schedules: string[];
+  logGroups: string[];
+  /** ARNs of everything tagged with the service and stage (the tags sls-x finds its resources by). */
+  tagged: string[];
 }
 
 const MAX_PAGES = 50;
@@ -96,7 +103,24 @@ export async function motoState(c: MotoClients, prefix: string, rolePath: string
   const scheduleGroups = ((await c.scheduler.send(new ListScheduleGroupsCommand({ NamePrefix: prefix }))).ScheduleGroups ?? []).map((g) => g.Name!);
   const schedules: string[] = [];
   for (const g of scheduleGroups) schedules.push(...((await c.scheduler.send(new ListSchedulesCommand({ GroupName: g }))).Schedules ?? []).map((s) => `${g}/${s.Name}`));
-  return { functions: ours, mappings, queues, roles: roles.sort(), buckets, apis, scheduleGroups, schedules: schedules.sort() };
+  const logGroups = ((await c.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: `/aws/lambda/${prefix}-` }))).logGroups ?? []).map((g) => g.logGroupName!).sort();
+  const [service, stage] = [rolePath.split('/')[2]!, rolePath.split('/')[3]!];
+  const tagged: string[] = [];
+  let token: string | undefined;
+  for (let i = 0; i < MAX_PAGES; i++) {
+    const res = await c.tagging.send(new GetResourcesCommand({ TagFilters: [{ Key: 'slsx:service', Values: [service] }, { Key: 'slsx:stage', Values: [stage] }], ...(token ? { PaginationToken: token } : {}) }));
+    tagged.push(...(res.ResourceTagMappingList ?? []).map((r) => r.ResourceARN!));
+    if (!(token = res.PaginationToken)) break;
+  }
+  return { functions: ours, mappings, queues, roles: roles.sort(), buckets, apis, scheduleGroups, schedules: schedules.sort(), logGroups, tagged: tagged.sort() };
+}
+
+export async function scheduleOf(c: MotoClients, group: string, name: string) {
+  return c.scheduler.send(new GetScheduleCommand({ GroupName: group, Name: name }));
+}
+
+export async function allBuckets(c: MotoClients): Promise<string[]> {
+  return ((await c.s3.send(new ListBucketsCommand({}))).Buckets ?? []).map((b) => b.Name!);
 }
 
 export async function memoryOf(c: MotoClients, fn: string): Promise<number | undefined> {
