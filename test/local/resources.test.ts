@@ -22,6 +22,11 @@ export async function api(req) {
   return json(202, { sent: sent.id, bin: bin.id, batch: batch.sent.length, failed: batch.failed.length });
 }
 
+export async function link(req) {
+  const url = await bucket('receipts').signedUrl(req.query.key, { method: req.query.method, expiresIn: 60 });
+  return json(200, { url });
+}
+
 export async function undeclared() {
   try {
     await queue('audit').send('x');
@@ -73,6 +78,7 @@ describe('queue and bucket clients on local: HTTP -> queue.send -> worker -> buc
     functions: [
       fn('api', 'src/app.mjs#api', [http('POST', '/orders/{id}')], { sends: ['orders'] }),
       fn('undeclared', 'src/app.mjs#undeclared', [http('GET', '/undeclared')], { sends: ['orders'] }),
+      fn('link', 'src/app.mjs#link', [http('GET', '/link')], { buckets: [{ name: 'receipts', access: 'readwrite' }] }),
       fn('worker', 'src/app.mjs#worker', [{ kind: 'queue', queue: 'orders', batchSize: 10, batchWindowMs: 0 }], { env: { OUT: out }, buckets: [{ name: 'receipts', access: 'write' }] }),
       fn('audit', 'src/app.mjs#audit', [{ kind: 'storage', bucket: 'receipts', on: ['created'] }], { env: { OUT: out }, buckets: [{ name: 'receipts', access: 'read' }] }),
     ],
@@ -116,5 +122,22 @@ describe('queue and bucket clients on local: HTTP -> queue.send -> worker -> buc
     expect(res.status).toBe(500);
     const { error } = (await res.json()) as { error: string };
     expect(error).toMatch(/queue 'audit' is not declared for this function: add 'audit' to `sends:` of function 'undeclared' in faas.yaml and deploy again \(declared: orders\)/);
+  });
+
+  it('signed URLs: the gateway serves and stores objects for the holder of a valid URL, and nobody else', async () => {
+    const get = ((await (await fetch(`${base}/link?key=receipts/A-1.json&method=GET`)).json()) as { url: string }).url;
+    expect(get.startsWith(`${base}/_slsx/objects/receipts/receipts/A-1.json?method=GET&expires=`)).toBe(true);
+    const got = await fetch(get);
+    expect(got.status).toBe(200);
+    expect(await got.json()).toEqual({ id: 'A-1', total: 42, paid: true });
+    // Tampered with, or used for another method: refused.
+    expect((await fetch(get.replace(/signature=./, (m) => m.slice(0, -1) + (m.endsWith('0') ? '1' : '0')))).status).toBe(403);
+    expect((await fetch(get, { method: 'PUT', body: 'x' })).status).toBe(403);
+    expect((await fetch(get.replace('A-1.json', 'A-2.json'))).status).toBe(403);
+
+    const put = ((await (await fetch(`${base}/link?key=uploads/new.bin&method=PUT`)).json()) as { url: string }).url;
+    const stored = await fetch(put, { method: 'PUT', body: new Uint8Array([5, 4, 3]) });
+    expect(stored.status).toBe(200);
+    expect([...readFileSync(join(project.root, '.sls-x', 'local', 'buckets', 'receipts', 'uploads', 'new.bin'))]).toEqual([5, 4, 3]);
   });
 });

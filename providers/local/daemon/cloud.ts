@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, rmSync, unwatchFile, watchFile } from 'node:fs';
 import { join, relative, resolve, dirname, resolve as resolvePath } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -72,6 +73,8 @@ export class LocalCloud {
   private readonly functions = new Map<string, FunctionProps>();
   private readonly queues = new Map<string, QueueProps>();
   private readonly buckets = new Map<string, BucketFolder>();
+  /** Signs the buckets' object URLs (signed-url.ts); made anew each time the local cloud starts. */
+  readonly urlKey = randomBytes(32);
   private readonly routes = new Map<string, RouteProps>();
   private readonly consumers = new Map<string, QueueConsumer>();
   private readonly schedules = new Map<string, ScheduleRunner>();
@@ -282,6 +285,8 @@ export class LocalCloud {
       SLSX_QUEUES: JSON.stringify(Object.fromEntries((props.sends ?? []).map((q) => [q, q]))),
       SLSX_BUCKETS: JSON.stringify(Object.fromEntries((props.buckets ?? []).map((b) => [b.name, safeFolder(this.o.paths.buckets, `bucket:${b.name}`).dir]))),
       SLSX_BUCKET_ACCESS: JSON.stringify(Object.fromEntries((props.buckets ?? []).map((b) => [b.name, b.access]))),
+      // Signed object URLs: the gateway's origin and this local cloud's signing key (it dies with it).
+      ...((props.buckets ?? []).length ? { SLSX_LOCAL_ORIGIN: new URL(this.o.controlUrl()).origin, SLSX_LOCAL_URL_KEY: this.urlKey.toString('hex') } : {}),
     });
     const version = { name, sha256: props.sha256, entryUrl: pathToFileURL(entryFile).href, memory: props.memory, timeoutMs: props.timeoutMs, env };
     const settings = {
@@ -370,6 +375,11 @@ export class LocalCloud {
     const moved = this.o.state.redrive(queue);
     for (const c of this.consumers.values()) if (c.queue === queue) c.wake();
     return moved;
+  }
+
+  /** The folder of a deployed bucket, if any. */
+  bucketFolder(bucket: string): BucketFolder | undefined {
+    return this.buckets.get(bucket);
   }
 
   bucketPut(bucket: string, key: string, content: Buffer): { key: string; size: number } {

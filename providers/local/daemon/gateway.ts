@@ -1,7 +1,11 @@
+import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
 import type { RawHttpRequest, RawHttpResponse } from '../protocol.js';
 import type { LocalCloud } from './cloud.js';
 import { dict } from '../../../src/runtime/dict.js';
+import { checkLocalUrl, SIGNED_PREFIX } from '../signed-url.js';
+import { checkKey } from './buckets.js';
 
 /** API Gateway's payload limit: bigger requests get 413. */
 const MAX_BODY = 6 * 1024 * 1024;
@@ -33,6 +37,7 @@ export function handleGateway(cloud: LocalCloud, req: IncomingMessage, res: Serv
   const q = url.indexOf('?');
   const path = q < 0 ? url : url.slice(0, q);
   const method = req.method ?? 'GET';
+  if (path.startsWith(SIGNED_PREFIX)) return handleSignedObject(cloud, req, res, path, q < 0 ? '' : url.slice(q + 1));
   const match = cloud.router.match(method, path);
   if (!match) {
     if (method === 'OPTIONS') {
@@ -111,5 +116,48 @@ export function handleGateway(cloud: LocalCloud, req: IncomingMessage, res: Serv
   });
   req.on('end', () => {
     if (size <= MAX_BODY) run(Buffer.concat(chunks));
+  });
+}
+
+/** Objects put through a signed URL: bigger uploads get 413. */
+const MAX_OBJECT = 64 * 1024 * 1024;
+
+/** A signed object URL (signed-url.ts): GET/HEAD serve the object, PUT stores it (a storage event, as any write). */
+function handleSignedObject(cloud: LocalCloud, req: IncomingMessage, res: ServerResponse, path: string, query: string): void {
+  const checked = checkLocalUrl({ secret: cloud.urlKey, path, query, method: req.method ?? 'GET', now: Date.now() });
+  if (!checked.ok) return sendJson(res, checked.status, { message: checked.message });
+  const folder = cloud.bucketFolder(checked.bucket);
+  const problem = checkKey(checked.key);
+  if (!folder || problem) return sendJson(res, 404, { message: folder ? problem : `no bucket ${checked.bucket}` });
+  if (checked.method === 'GET') {
+    let data: Buffer;
+    try {
+      data = readFileSync(join(folder.dir, checked.key));
+    } catch {
+      return sendJson(res, 404, { message: 'NoSuchKey' });
+    }
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': data.length });
+    res.end(req.method === 'HEAD' ? undefined : data);
+    return;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  req.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > MAX_OBJECT) {
+      sendJson(res, 413, { message: 'Request Entity Too Large', hint: 'signed uploads to the local cloud are limited to 64 MB' });
+      req.destroy();
+      return;
+    }
+    chunks.push(chunk);
+  });
+  req.on('end', () => {
+    if (size > MAX_OBJECT) return;
+    try {
+      folder.put(checked.key, Buffer.concat(chunks));
+      sendJson(res, 200, { key: checked.key, size });
+    } catch (err) {
+      sendJson(res, 400, { message: (err as Error).message });
+    }
   });
 }

@@ -8,6 +8,7 @@ import { openStateDb } from '../store.js';
 import { LocalCloud } from './cloud.js';
 import { CONTROL_PREFIX, handleControl } from './control.js';
 import { handleGateway } from './gateway.js';
+import { SIGNED_PREFIX } from '../signed-url.js';
 import { CloudState } from './state.js';
 
 export interface StartOptions {
@@ -93,7 +94,8 @@ export async function startLocalCloud(opts: StartOptions): Promise<RunningCloud>
       res.end(JSON.stringify({ message: 'Misdirected request: the local cloud answers only to 127.0.0.1, localhost or [::1] with its port.' }));
       return;
     }
-    if (req.url?.startsWith(CONTROL_PREFIX)) void handleControl(cloud, { ...info, port: () => port, shutdown: () => void stop() }, req, res);
+    // Signed object URLs live under the reserved prefix but are the gateway's (no control token: the signature is the credential).
+    if (req.url?.startsWith(CONTROL_PREFIX) && !req.url.startsWith(SIGNED_PREFIX)) void handleControl(cloud, { ...info, port: () => port, shutdown: () => void stop() }, req, res);
     else handleGateway(cloud, req, res);
   });
   const stop = (): Promise<void> => {

@@ -9,6 +9,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, wri
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { ListResult, ObjectInfo, ResourceDriver, ResourceRef } from '../../../src/runtime/resources.js';
 import { checkKey } from '../../../providers/local/daemon/buckets.js';
+import { signLocalUrl } from '../../../providers/local/signed-url.js';
 
 interface HostLike {
   send(queue: string, body: string, attributes?: Record<string, string>, delaySeconds?: number): Promise<{ id: string }>;
@@ -112,8 +113,12 @@ export function localResources(host: () => HostLike | undefined): ResourceDriver
         ...(all.length > limit ? { cursor: page[page.length - 1] } : {}),
       };
     },
-    async signedUrl(bucket) {
-      throw new Error(`sls-x: signedUrl is not available on the local target yet (bucket '${bucket.name}'): use it on aws, or read and write through the bucket client locally`);
+    async signedUrl(bucket, key, { method, expiresIn }) {
+      fileOf(bucket, key);
+      const origin = process.env.SLSX_LOCAL_ORIGIN;
+      const secret = process.env.SLSX_LOCAL_URL_KEY;
+      if (!origin || !secret) throw new Error(`sls-x: signed URLs need the local cloud (bucket '${bucket.name}')`);
+      return signLocalUrl({ origin, secret: Buffer.from(secret, 'hex'), bucket: bucket.name, key, method, expires: Math.floor(Date.now() / 1000) + expiresIn });
     },
   };
 }

@@ -11,7 +11,7 @@ import { LambdaClient, ListFunctionsCommand, ListEventSourceMappingsCommand, Get
 import { SQSClient, ListQueuesCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
 import { S3Client, ListBucketsCommand, ListObjectsV2Command, GetBucketNotificationConfigurationCommand } from '@aws-sdk/client-s3';
-import { ApiGatewayV2Client, GetApisCommand, GetRoutesCommand } from '@aws-sdk/client-apigatewayv2';
+import { ApiGatewayV2Client, GetApisCommand, GetIntegrationsCommand, GetRoutesCommand, GetStagesCommand } from '@aws-sdk/client-apigatewayv2';
 import { SchedulerClient, ListSchedulesCommand, ListScheduleGroupsCommand, GetScheduleCommand } from '@aws-sdk/client-scheduler';
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { ResourceGroupsTaggingAPIClient, GetResourcesCommand } from '@aws-sdk/client-resource-groups-tagging-api';
@@ -137,6 +137,15 @@ export async function routesOf(c: MotoClients, apiName: string): Promise<string[
   const api = ((await c.apigw.send(new GetApisCommand({}))).Items ?? []).find((a) => a.Name === apiName);
   if (!api) return [];
   return ((await c.apigw.send(new GetRoutesCommand({ ApiId: api.ApiId }))).Items ?? []).map((r) => r.RouteKey!).sort();
+}
+
+/** The API's endpoint, stages and integration targets, as moto holds them. */
+export async function apiOf(c: MotoClients, apiName: string) {
+  const api = ((await c.apigw.send(new GetApisCommand({}))).Items ?? []).find((a) => a.Name === apiName);
+  if (!api) return undefined;
+  const stages = ((await c.apigw.send(new GetStagesCommand({ ApiId: api.ApiId }))).Items ?? []).map((s) => ({ name: s.StageName!, autoDeploy: s.AutoDeploy }));
+  const integrations = ((await c.apigw.send(new GetIntegrationsCommand({ ApiId: api.ApiId }))).Items ?? []).map((i) => i.IntegrationUri!);
+  return { id: api.ApiId!, endpoint: api.ApiEndpoint!, stages, integrations };
 }
 
 export async function bucketNotifications(c: MotoClients, bucket: string) {
