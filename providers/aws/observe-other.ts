@@ -53,8 +53,10 @@ export async function observeRoles(session: Session): Promise<ObservedResource[]
       const policy = await callOrMissing(`iam:GetRolePolicy ${name}`, () => client.send(new iam.GetRolePolicyCommand({ RoleName: name, PolicyName: ROLE_POLICY_NAME })));
       // What else grants this role permissions: attached managed policies and other inline policies
       // (an AdministratorAccess attached by hand must show in the plan, not hide behind "unchanged").
-      const attached = await call(`iam:ListAttachedRolePolicies ${name}`, () => client.send(new iam.ListAttachedRolePoliciesCommand({ RoleName: name, MaxItems: 1000 })));
-      const inline = await call(`iam:ListRolePolicies ${name}`, () => client.send(new iam.ListRolePoliciesCommand({ RoleName: name, MaxItems: 1000 })));
+      const attached = await callOrMissing(`iam:ListAttachedRolePolicies ${name}`, () => client.send(new iam.ListAttachedRolePoliciesCommand({ RoleName: name, MaxItems: 1000 })));
+      const inline = await callOrMissing(`iam:ListRolePolicies ${name}`, () => client.send(new iam.ListRolePoliciesCommand({ RoleName: name, MaxItems: 1000 })));
+      // Deleted while being read (another deploy or remove of the stage): it does not exist.
+      if (!attached || !inline) return undefined;
       return {
         id: tags[TAG_ID] as string,
         type: TYPES.role,

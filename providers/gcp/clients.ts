@@ -251,6 +251,8 @@ export interface GcpClients {
   storage: StorageApi;
   serviceAccounts: ServiceAccountsApi;
   secrets: IamPolicyApi;
+  /** IAM policies of service accounts (`projects/-/serviceAccounts/<email>`): who may act as them. */
+  accountPolicies: IamPolicyApi;
   projects: ProjectsApi;
   logging: LoggingApi;
   http: HttpApi;

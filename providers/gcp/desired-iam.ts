@@ -10,14 +10,18 @@ export const ROLES = {
   objectViewer: 'roles/storage.objectViewer',
   objectUser: 'roles/storage.objectUser',
   secretAccessor: 'roles/secretmanager.secretAccessor',
+  tokenCreator: 'roles/iam.serviceAccountTokenCreator',
 } as const;
 
 /** The Pub/Sub service agent: it moves undeliverable messages to the dead-letter topic. */
 export const PUBSUB_AGENT = `serviceAccount:service-${PLACEHOLDERS.projectNumber}@gcp-sa-pubsub.iam.gserviceaccount.com`;
 
-export type BindingKind = 'run' | 'topic' | 'bucket' | 'secret';
+export type BindingKind = 'run' | 'topic' | 'bucket' | 'secret' | 'sa';
 
 const sa = (email: string): string => `serviceAccount:${email}`;
+
+/** A service account as an IAM resource (`-`: the project is implied by the email). */
+export const accountResource = (email: string): string => `projects/-/serviceAccounts/${email}`;
 
 function binding(id: string, kind: BindingKind, resource: string, roles: Record<string, Set<string>>, dependsOn: string[]): DesiredResource | undefined {
   const bindings = Object.fromEntries(
@@ -34,7 +38,8 @@ function binding(id: string, kind: BindingKind, resource: string, roles: Record<
  * Least privilege, one grant at a time and never project-wide: who may invoke each function
  * (everyone for HTTP functions; the Scheduler invoker account; the function's own account as
  * its trigger's identity), who may publish to each topic (the functions that send to it; the
- * Pub/Sub agent on dead-letter topics), who may read or write each bucket and read each secret.
+ * Pub/Sub agent on dead-letter topics), who may read or write each bucket and read each secret,
+ * and (to sign URLs) each bucket-using function as itself.
  */
 export function desiredBindings(service: Service, names: Names): DesiredResource[] {
   const out: Array<DesiredResource | undefined> = [];
@@ -67,6 +72,13 @@ export function desiredBindings(service: Service, names: Names): DesiredResource
       deps.push(`sa:${fn.name}`);
     }
     out.push(binding(`iam:bucket:${b.name}`, 'bucket', bucketPhysicalName(service, names, b.name), { [ROLES.objectViewer]: viewers, [ROLES.objectUser]: users }, deps));
+  }
+  // A function that uses buckets may sign URLs for them (bucket(name).signedUrl): IAM Credentials
+  // signBlob as itself, which needs Token Creator on its own account, and on nothing else.
+  for (const fn of service.functions) {
+    if (fn.buckets.length === 0) continue;
+    const email = names.serviceAccountEmail(fn.name);
+    out.push(binding(`iam:sa:${fn.name}`, 'sa', accountResource(email), { [ROLES.tokenCreator]: new Set([sa(email)]) }, [`sa:${fn.name}`]));
   }
   const secrets = [...new Set(service.functions.flatMap((f) => f.secrets))].sort();
   for (const s of secrets) {

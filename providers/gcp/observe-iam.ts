@@ -2,7 +2,7 @@ import type { ObservedResource } from '../../src/core/resources.js';
 import { IAM_POLICY_VERSION, type IamPolicy, type IamPolicyApi } from './clients.js';
 import { callOrMissing } from './errors.js';
 import { TYPES } from './naming.js';
-import { PUBSUB_AGENT, ROLES, type BindingKind } from './desired-iam.js';
+import { accountResource, PUBSUB_AGENT, ROLES, type BindingKind } from './desired-iam.js';
 import { resolve, templatize, type Session } from './session.js';
 
 const MANAGED_ROLES: Record<BindingKind, string[]> = {
@@ -10,6 +10,7 @@ const MANAGED_ROLES: Record<BindingKind, string[]> = {
   topic: [ROLES.publisher],
   bucket: [ROLES.objectViewer, ROLES.objectUser],
   secret: [ROLES.secretAccessor],
+  sa: [ROLES.tokenCreator],
 };
 
 /** The members sls-x manages in a policy: its own service accounts, `allUsers` on its functions, the Pub/Sub agent on its topics. */
@@ -40,7 +41,12 @@ interface Observed {
 export async function observeBindings(session: Session, seen: Observed): Promise<ObservedResource[]> {
   const emails = new Map(seen.accounts.map((a) => [`serviceAccount:${a.physicalId}`, a.id]));
   const ours = new Set([...emails.keys(), resolve(PUBSUB_AGENT, session)]);
-  const targets: Array<{ id: string; kind: BindingKind; resource: string; api: 'run' | 'publisher' | 'secrets' | 'storage'; deps: string[] }> = [];
+  const targets: Array<{ id: string; kind: BindingKind; resource: string; api: PolicyApi; deps: string[] }> = [];
+  for (const a of seen.accounts) {
+    const fn = a.id.slice('sa:'.length);
+    if (fn === 'invoker' || !a.physicalId) continue;
+    targets.push({ id: `iam:sa:${fn}`, kind: 'sa', resource: accountResource(String(a.physicalId)), api: 'accountPolicies', deps: [a.id] });
+  }
   for (const f of seen.functions) {
     const fn = f.id.slice('function:'.length);
     targets.push({ id: `iam:run:${fn}`, kind: 'run', resource: `projects/${session.project}/locations/${session.region}/services/${String(f.props.name)}`, api: 'run', deps: [f.id] });
@@ -100,7 +106,9 @@ function referenced(session: Session, functions: ObservedResource[]): Session['e
 }
 
 /** A resource's IAM policy; undefined when the resource does not exist. */
-export async function readPolicy(session: Session, api: 'run' | 'publisher' | 'secrets' | 'storage', resource: string): Promise<IamPolicy | undefined> {
+export type PolicyApi = 'run' | 'publisher' | 'secrets' | 'storage' | 'accountPolicies';
+
+export async function readPolicy(session: Session, api: PolicyApi, resource: string): Promise<IamPolicy | undefined> {
   if (api === 'storage') return callOrMissing(`storage.buckets.getIamPolicy ${resource}`, () => session.clients.storage.getIamPolicy(resource));
   const client: IamPolicyApi = session.clients[api];
   const got = await callOrMissing(`${api}.getIamPolicy ${resource}`, () => client.getIamPolicy({ resource, options: { requestedPolicyVersion: IAM_POLICY_VERSION } }));

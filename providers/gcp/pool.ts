@@ -41,7 +41,7 @@ export function isGcpThrottled(err: unknown): boolean {
   return e?.code === 8 || e?.code === 429 || e?.status === 429 || e?.response?.status === 429 || e?.status === 'RESOURCE_EXHAUSTED';
 }
 
-const PORTS = ['functions', 'run', 'publisher', 'subscriber', 'scheduler', 'storage', 'serviceAccounts', 'secrets', 'projects', 'logging', 'http'] as const;
+const PORTS = ['functions', 'run', 'publisher', 'subscriber', 'scheduler', 'storage', 'serviceAccounts', 'secrets', 'accountPolicies', 'projects', 'logging', 'http'] as const;
 
 const pools = new WeakMap<object, { pool: CallPool; clients: GcpClients }>();
 

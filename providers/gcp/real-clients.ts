@@ -1,6 +1,6 @@
 import type { GcpClients, GcsBucket, HttpApi, IamPolicy, StorageApi } from './clients.js';
 import { endpointFor, endpointOverride, gaxOptions, type GcpApi } from './endpoints.js';
-import { iamPolicyRest, projectsRest, serviceAccountsRest, type Requester } from './rest-clients.js';
+import { accountPoliciesRest, iamPolicyRest, projectsRest, serviceAccountsRest, type Requester } from './rest-clients.js';
 
 const SCOPES = ['https://www.googleapis.com/auth/cloud-platform'];
 
@@ -39,6 +39,7 @@ export async function createClients(env: NodeJS.ProcessEnv, projectId: string): 
     storage: storageApi,
     serviceAccounts: serviceAccountsRest(requester('IAM'), env),
     secrets: iamPolicyRest(requester('SECRETMANAGER'), `${endpointFor('SECRETMANAGER', env)}/v1`),
+    accountPolicies: accountPoliciesRest(requester('IAM'), env),
     projects: projectsRest(requester('RESOURCEMANAGER'), env),
     http: httpClient(auth),
   };

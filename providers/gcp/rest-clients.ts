@@ -62,6 +62,22 @@ export function iamPolicyRest(auth: Requester, baseUrl: string): IamPolicyApi {
   };
 }
 
+/**
+ * `projects.serviceAccounts.getIamPolicy` / `setIamPolicy` (iam.googleapis.com v1): both are
+ * POSTs there, the requested version in the body.
+ */
+export function accountPoliciesRest(auth: Requester, env: NodeJS.ProcessEnv): IamPolicyApi {
+  const base = `${endpointFor('IAM', env)}/v1`;
+  return {
+    async getIamPolicy({ resource, options }) {
+      return [(await auth.request<Record<string, unknown>>({ url: `${base}/${resource}:getIamPolicy`, method: 'POST', data: options?.requestedPolicyVersion ? { options: { requestedPolicyVersion: options.requestedPolicyVersion } } : {} })).data];
+    },
+    async setIamPolicy({ resource, policy }) {
+      return [(await auth.request<Record<string, unknown>>({ url: `${base}/${resource}:setIamPolicy`, method: 'POST', data: { policy } })).data];
+    },
+  };
+}
+
 /** Cloud Resource Manager v3 `projects.get`. */
 export function projectsRest(auth: Requester, env: NodeJS.ProcessEnv): ProjectsApi {
   const base = `${endpointFor('RESOURCEMANAGER', env)}/v3`;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FakeAws } from './support/fake-aws.js';
+import { awsError } from './support/fake-errors.js';
 import { artifacts, context, deploy, fn, plan, service, work } from './support/service.js';
 import { renderPlan } from '../../src/ui/render-plan.js';
 
@@ -47,5 +48,16 @@ describe('aws IAM drift on sls-x roles', () => {
     role.policies.set('extra', '{}');
     await deploy(s, [], context(aws), true);
     expect(aws.roles.has('shop-dev-api')).toBe(false);
+  });
+});
+
+describe('aws observe while a role is being deleted', () => {
+  it('a role gone between listing it and reading its policies is observed as absent, not an error', async () => {
+    const aws = new FakeAws();
+    const s = service([fn('api')]);
+    await deploy(s, artifacts(s), context(aws));
+    aws.failNext('iam:ListAttachedRolePolicies', awsError('NoSuchEntity', 'The role with name shop-dev-api cannot be found.', 404));
+    const p = await plan(s, artifacts(s), context(aws));
+    expect(p.changes.find((c) => c.id === 'role:api')?.action).toBe('create');
   });
 });

@@ -31,6 +31,9 @@ describe('gcp adapter: buckets and storage triggers', () => {
       'create iam:bucket:legacy',
       'create iam:bucket:uploads',
       'create iam:run:thumbnail',
+      // Bucket users may sign URLs as themselves (bucket(name).signedUrl).
+      'create iam:sa:api',
+      'create iam:sa:thumbnail',
       'create sa:api',
       'create sa:thumbnail',
     ]);

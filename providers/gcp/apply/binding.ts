@@ -2,14 +2,14 @@ import { SlsxError } from '../../../src/errors/slsx-error.js';
 import type { IamPolicy } from '../clients.js';
 import { call, errorKind, mapGcpError } from '../errors.js';
 import type { BindingKind } from '../desired-iam.js';
-import { readPolicy } from '../observe-iam.js';
+import { readPolicy, type PolicyApi } from '../observe-iam.js';
 import { IAM_POLICY_VERSION, waitOptions } from '../clients.js';
 import { isPropagation, type ApplyContext, type ResourceApply } from './context.js';
 import { withBackoff } from '../../../src/apply/backoff.js';
 
 type Bindings = Record<string, string[]>;
 
-const API: Record<BindingKind, 'run' | 'publisher' | 'storage' | 'secrets'> = { run: 'run', topic: 'publisher', bucket: 'storage', secret: 'secrets' };
+const API: Record<BindingKind, PolicyApi> = { run: 'run', topic: 'publisher', bucket: 'storage', secret: 'secrets', sa: 'accountPolicies' };
 
 /**
  * The policy with sls-x's members changed from `before` to `after`, every other member kept:

@@ -147,7 +147,7 @@ export function gcpResources(env: Env = process.env, doFetch: typeof fetch = fet
             contentType: 'application/json',
             body: JSON.stringify({ payload: Buffer.from(stringToSign, 'utf8').toString('base64') }),
           });
-          if (!res.ok) throw await failure(res, `signing a URL as ${account} (it needs roles/iam.serviceAccountTokenCreator on itself)`);
+          if (!res.ok) throw await failure(res, `signing a URL as ${account} (deploy with sls-x: a function that declares buckets gets roles/iam.serviceAccountTokenCreator on its own account)`);
           return Buffer.from(((await res.json()) as { signedBlob: string }).signedBlob, 'base64');
         },
       });

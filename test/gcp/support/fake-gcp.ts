@@ -59,6 +59,7 @@ export class FakeGcp {
       storage: this.record('storage', this.storageApi()),
       serviceAccounts: this.record('iam', this.accountsApi()),
       secrets: this.record('secrets', this.iamApi((r) => this.secrets.has(r))),
+      accountPolicies: this.record('iam', this.iamApi((r) => [...this.accounts.values()].some((a) => r === `projects/-/serviceAccounts/${a.email}`))),
       projects: this.record('projects', { getProject: async ({ name }: { name: string }) => (name === `projects/${PROJECT}` ? { name: `projects/${PROJECT_NUMBER}`, projectId: PROJECT, state: 'ACTIVE' } : undefined) }),
       logging: this.record('logging', { listLogEntries: async () => [structuredClone(this.logEntries)] }),
       http: this.record('http', {
