@@ -51,6 +51,7 @@ export const commands: CommandDef[] = [
     options: [
       { flags: '--data <json>', description: 'event payload as JSON (- reads it from standard input)' },
       { flags: '--file <path>', description: 'read the event payload from a file (- for standard input)' },
+      { flags: '--local', description: 'run the handler on this machine without deploying (no local cloud; queues refused)' },
     ],
     load: () => import('./invoke.js'),
   },

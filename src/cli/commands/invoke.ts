@@ -8,6 +8,8 @@ import { openSession } from '../session.js';
 export interface InvokeOptions {
   data?: string;
   file?: string;
+  /** Run the handler here, alone: no deploy, no local cloud (providers/local/run-alone.ts). */
+  local?: boolean;
 }
 
 async function payload(options: InvokeOptions, ctx: CliContext): Promise<unknown> {
@@ -67,11 +69,20 @@ function showResult(result: unknown): string {
 /** `sls-x invoke <fn> [--data JSON | --file F]`: one invocation, its result, figures and logs. */
 export const run: CommandRun<InvokeOptions> = async ({ args, options }, ctx) => {
   const data = await payload(options, ctx);
-  const session = await openSession(options, ctx);
-  const { loadAdapter } = await import('../../core/targets.js');
-  const adapter = await loadAdapter(session.target);
-  if (!adapter.invoke) throw new SlsxError('TARGET_NOT_AVAILABLE', `\`sls-x invoke\` is not available for target '${session.target}'.`, { hint: 'Invoke on the local target (the default) or another target that supports it.' });
-  const out = await adapter.invoke(session.service, args[0], data, session.adapterContext);
+  if (options.local && options.target && options.target !== 'local') {
+    throw new SlsxError('USAGE', `--local runs the handler on this machine; it cannot be combined with --target ${options.target}.`, { hint: 'Drop --target, or drop --local to invoke the deployed function.' });
+  }
+  const session = await openSession(options.local ? { ...options, target: 'local' } : options, ctx);
+  let out;
+  if (options.local) {
+    const { invokeAlone } = await import('../../../providers/local/run-alone.js');
+    out = await invokeAlone(session.service, args[0], data, session.adapterContext);
+  } else {
+    const { loadAdapter } = await import('../../core/targets.js');
+    const adapter = await loadAdapter(session.target);
+    if (!adapter.invoke) throw new SlsxError('TARGET_NOT_AVAILABLE', `\`sls-x invoke\` is not available for target '${session.target}'.`, { hint: 'Invoke on the local target (the default) or another target that supports it.' });
+    out = await adapter.invoke(session.service, args[0], data, session.adapterContext);
+  }
   if (options.json) ctx.stdout.write(`${JSON.stringify({ result: out.result, record: out.record, logs: out.logs }, null, 2)}\n`);
   else {
     for (const line of out.logs) ctx.stderr.write(`${new Date(line.time).toISOString()} ${line.level.toUpperCase().padEnd(5)} ${line.message}${line.data ? ` ${JSON.stringify(line.data)}` : ''}\n`);
