@@ -16,6 +16,7 @@ import { createQueueMessage, runQueue } from '../runtime/queue.js';
 import { createScheduleEvent, createStorageEvent } from '../runtime/events.js';
 
 export { awsEvents } from './aws-events.js';
+export { testResources, type TestResources } from './resources.js';
 
 let seq = 0;
 const nextId = (prefix: string): string => `${prefix}-${++seq}`;
