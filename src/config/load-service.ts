@@ -110,6 +110,7 @@ export async function validateConfig(opts: LoadOptions): Promise<ValidateResult>
     origin,
     report,
     targets,
+    active: target,
     declared: { functions: keys(source.functions), queues: keys(source.queues), buckets: keys(source.buckets) },
     source: data,
     fromEnv: interp.fromEnv,

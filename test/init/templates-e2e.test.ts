@@ -6,22 +6,33 @@ import { cli, scratch } from './helpers.js';
 const s = scratch();
 afterAll(() => s.cleanup());
 
+/** Targets a template cannot use yet: queue-worker's handlers call the queue and bucket clients, which azure lacks. */
+const NOT_ON: Record<string, string[]> = { 'queue-worker': ['azure'] };
+
 describe.each(['http-api', 'queue-worker', 'cron'])('a project from the %s template, with no edits', (template) => {
   const dir = join(s.dir, template);
+  const unsupported = NOT_ON[template] ?? [];
+  const targets = ['aws', 'azure', 'gcp', 'local'].filter((t) => !unsupported.includes(t));
 
   it('is created, validates for every target and packages for every target', async () => {
     const created = await cli(['init', template, '--template', template], s.dir);
     expect(created.code).toBe(0);
 
-    const validated = await cli(['validate', '--target', 'all'], dir);
-    expect(validated.stderr + validated.stdout).not.toMatch(/\berror\b/);
-    expect(validated.code).toBe(0);
-
-    const packaged = await cli(['package', '--target', 'all'], dir);
-    expect(packaged.stderr).not.toMatch(/\berror\b/);
-    expect(packaged.code).toBe(0);
-    expect(packaged.stdout).toMatch(/Packaged \d+ artifacts for 4 targets/);
-    for (const target of ['aws', 'azure', 'gcp', 'local']) expect(existsSync(join(dir, '.sls-x', 'build', target, 'manifest.json'))).toBe(true);
-    expect(existsSync(join(dir, '.sls-x', 'build', 'azure', 'app.zip'))).toBe(true);
+    for (const target of targets) {
+      const validated = await cli(['validate', '--target', target], dir);
+      expect(validated.stderr + validated.stdout, target).not.toMatch(/\berror\b/);
+      expect(validated.code).toBe(0);
+      const packaged = await cli(['package', '--target', target], dir);
+      expect(packaged.stderr).not.toMatch(/\berror\b/);
+      expect(packaged.code).toBe(0);
+      expect(existsSync(join(dir, '.sls-x', 'build', target, 'manifest.json'))).toBe(true);
+    }
+    if (targets.includes('azure')) expect(existsSync(join(dir, '.sls-x', 'build', 'azure', 'app.zip'))).toBe(true);
+    // No silent downgrade: a target the template cannot use says so at validate, at the call.
+    for (const target of unsupported) {
+      const refused = await cli(['validate', '--target', target], dir);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr + refused.stdout).toContain('client-unsupported-target');
+    }
   });
 });

@@ -12,6 +12,8 @@ export interface CheckContext {
   report: Reporter;
   /** Targets the service deploys to: the default, every key under `targets:`, and `--target`. */
   targets: TargetName[];
+  /** The target this command is for (`--target`, else the config's `target:`). */
+  active?: TargetName;
   /** Names declared in the file, even those whose body was invalid (avoids knock-on errors). */
   declared: { functions: Set<string>; queues: Set<string>; buckets: Set<string> };
   /** The config as written (after interpolation, before pruning): to tell "empty" from "emptied by pruning". */

@@ -102,7 +102,8 @@ async function checkClientUses(ctx: CheckContext, fn: FunctionSpec, inputs: stri
     const where = `${use.file}:${use.line}:${use.col}`;
     // No silent downgrade: a target without the clients says so before anything is deployed.
     for (const target of ctx.targets.filter((t) => CLIENTS_NOT_YET.includes(t))) {
-      ctx.report.add('error', 'client-unsupported-target', `\`${where}\` uses the ${use.kind} client (\`${use.kind}('${use.name}')\`), which is not available on ${target} yet.`, {
+      // An error for the target being deployed; a warning for another target the file lists.
+      ctx.report.add(target === ctx.active ? 'error' : 'warning', 'client-unsupported-target', `\`${where}\` uses the ${use.kind} client (\`${use.kind}('${use.name}')\`), which is not available on ${target} yet.`, {
         path: at,
         target,
         hint: `Deploy this function to local, aws or gcp, or use the ${target === 'azure' ? 'Azure Storage SDK' : 'cloud SDK'} directly in this handler for now.`,

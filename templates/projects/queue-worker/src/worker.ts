@@ -1,12 +1,13 @@
-import type { QueueHandler, QueueMessage } from 'sls-x/runtime';
+import { bucket, type QueueHandler, type QueueMessage } from 'sls-x/runtime';
 
 interface Job {
   task: string;
 }
 
-async function runJob(job: Job): Promise<void> {
+async function runJob(id: string, job: Job): Promise<void> {
   if (!job.task) throw new Error('empty task');
-  // ... do the work here
+  // ... do the work here, then keep its result (`buckets: [{ name: results, access: write }]`).
+  await bucket('results').put(`jobs/${id}.json`, { task: job.task, done: new Date().toISOString() });
 }
 
 /**
@@ -17,7 +18,7 @@ export const handler: QueueHandler = async (messages: QueueMessage[], ctx) => {
   const failed: string[] = [];
   for (const msg of messages) {
     try {
-      await runJob(msg.json<Job>());
+      await runJob(msg.id, msg.json<Job>());
     } catch (err) {
       ctx.log.warn('job failed', { id: msg.id, attempt: msg.attempt, err });
       failed.push(msg.id);
