@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Adapter, AdapterContext, Outputs } from '../core/adapter.js';
-import type { Plan, Scope } from '../core/resources.js';
+import type { Change, Plan, Scope } from '../core/resources.js';
 import { SlsxError } from '../errors/slsx-error.js';
 import type { Artifact } from '../model/artifact.js';
 import type { Service, TargetName } from '../model/service.js';
@@ -18,6 +18,8 @@ export interface PlanInput {
   packager: Packager;
   /** Plan the removal of everything (desired = nothing). */
   remove?: boolean;
+  /** Keep only the changes this accepts (`deploy --function`): the rest is not part of the plan. */
+  keep?: (change: Change) => boolean;
 }
 
 function timed<T>(ctx: AdapterContext, phase: 'validate' | 'package' | 'observe' | 'plan' | 'apply' | 'outputs', work: () => Promise<T>): Promise<T> {
@@ -65,7 +67,7 @@ export async function makePlan(input: PlanInput): Promise<Plan> {
       scope,
       createdAt: ctx.now().toISOString(),
       observedHash: hashObserved(observed),
-      changes: diff(desired, observed),
+      changes: input.keep ? diff(desired, observed).filter(input.keep) : diff(desired, observed),
       warnings: checks,
     };
   });
@@ -92,7 +94,9 @@ export interface ApplyInput {
 /** Apply a plan's changes (under the target's deploy lock when it has one), then read the outputs. */
 export async function applyPlan(input: ApplyInput): Promise<Outputs | undefined> {
   const { plan, service, adapter, ctx } = input;
-  const release = adapter.lock ? await adapter.lock(plan.scope, ctx) : undefined;
+  // Nothing to change: no lock taken, nothing written (a no-op deploy makes no write at all).
+  const work = plan.changes.some((c) => c.action !== 'noop');
+  const release = adapter.lock && work ? await adapter.lock(plan.scope, ctx) : undefined;
   // Ctrl-C, or CI cancelling the job (SIGTERM): give the lock back before the process ends, so
   // the next deploy need not wait for it to expire. Every change is idempotent: running the
   // command again finishes the work.
@@ -105,7 +109,7 @@ export async function applyPlan(input: ApplyInput): Promise<Outputs | undefined>
     process.once('SIGTERM', onSignal);
   }
   try {
-    if (!input.saved && plan.observedHash && adapter.lock) {
+    if (!input.saved && plan.observedHash && adapter.lock && work) {
       // Planned before the lock: another deploy may have changed the stage in between.
       const observed = await adapter.observe(plan.scope, ctx);
       if (hashObserved(observed) !== plan.observedHash) {

@@ -41,13 +41,12 @@ describe('sls-x on aws through the CLI (fake AWS)', () => {
     // Plain lines in a pipe: no terminal escapes.
     expect(applied.stdout).not.toMatch(/\u001b\[/);
 
-    // A second deploy: only the lock touches S3, nothing else is written.
+    // A second deploy: nothing to change, so nothing is written (not even the deploy lock).
     aws.resetCalls();
     const again = await cli(['deploy', '--target', 'aws'], dir, aws);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('No changes: everything is up to date.');
-    expect(aws.mutatingCalls()).toEqual(['s3:CreateBucket', 's3:PutObject', 's3:DeleteObject']);
-    expect(aws.inputs('s3:PutObject').map((i) => i.Key)).toEqual(['locks/shop/dev.json']);
+    expect(aws.mutatingCalls()).toEqual([]);
   });
 
   it('a code change plans as that function\'s code update, with the reason', async () => {
@@ -87,6 +86,36 @@ describe('sls-x on aws through the CLI (fake AWS)', () => {
     expect(aws.mutatingCalls()).toContain('lambda:UpdateFunctionConfiguration');
     expect(['shop-dev-api', 'shop-dev-worker'].map(sha)).toEqual(before);
     expect(aws.inputs('lambda:UpdateFunctionConfiguration').find((i) => i.FunctionName === 'shop-dev-api')).toMatchObject({ MemorySize: 1024, Timeout: 45 });
+  });
+
+  it('deploy --function worker plans and applies only that function (code and configuration); unchanged, it writes nothing', async () => {
+    const aws = new FakeAws();
+    const dir = shopProject(dirs);
+    expect((await cli(['deploy', '--target', 'aws'], dir, aws)).code).toBe(0);
+    writeFileSync(join(dir, 'src', 'worker.ts'), readFileSync(join(dir, 'src', 'worker.ts'), 'utf8').replace("'order processed'", "'order processed (v3)'"));
+    // Another change elsewhere is left for a full deploy.
+    writeFileSync(join(dir, 'faas.yaml'), readFileSync(join(dir, 'faas.yaml'), 'utf8').replace('batchSize: 10', 'batchSize: 5'));
+    aws.resetCalls();
+    const one = await cli(['deploy', '--target', 'aws', '--function', 'worker'], dir, aws);
+    expect(one.code, one.stderr).toBe(0);
+    expect(one.stdout).toMatch(/^ {2}~ update {2}function:worker +codeSha256 changed \(code changed\)$/m);
+    expect(one.stdout).toContain('0 to create, 1 to update, 0 to replace, 0 to delete');
+    expect(one.stdout).toMatch(/packaged worker/);
+    expect(one.stdout).not.toMatch(/packaged api/);
+    expect(one.stderr).toContain('--function worker: only function:worker (code and configuration) is planned and applied');
+    expect(aws.mutatingCalls().filter((n) => n.startsWith('lambda:UpdateFunctionCode'))).toHaveLength(1);
+    expect(aws.inputs('lambda:UpdateFunctionCode').map((i) => i.FunctionName)).toEqual(['shop-dev-worker']);
+    expect(aws.mutatingCalls()).not.toContain('lambda:UpdateEventSourceMapping');
+
+    aws.resetCalls();
+    const again = await cli(['deploy', '--target', 'aws', '--function', 'worker'], dir, aws);
+    expect(again.code).toBe(0);
+    expect(aws.mutatingCalls()).toEqual([]);
+    // The mapping change is still there for a full deploy.
+    expect((await cli(['plan', '--target', 'aws'], dir, aws)).stdout).toMatch(/mapping:worker:orders +batchSize: 10 -> 5/);
+    const unknown = await cli(['deploy', '--target', 'aws', '--function', 'nope'], dir, aws);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("There is no function 'nope'");
   });
 
   it('a saved plan is refused, before any write, when the credentials are for another account', async () => {

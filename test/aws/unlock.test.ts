@@ -1,3 +1,5 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACCOUNT, FakeAws, REGION } from './support/fake-aws.js';
 import { cleanup, cli, shopProject } from './support/cli.js';
@@ -27,7 +29,9 @@ describe('sls-x unlock --target aws', () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/The deploy lock of shop\/dev on aws is held by ci-runner-7:4242, taken (90|91) s ago, expiring at .* unless renewed/);
     expect(aws.buckets.get(BUCKET)!.objects.has(KEY)).toBe(true);
-    // A deploy meanwhile is refused too, naming the holder.
+    // A deploy with something to change is refused meanwhile, naming the holder (one with nothing
+    // to change takes no lock and writes nothing).
+    writeFileSync(join(dir, 'faas.yaml'), readFileSync(join(dir, 'faas.yaml'), 'utf8').replace('memory: 512', 'memory: 640'));
     const blocked = await cli(['deploy', '--target', 'aws'], dir, aws);
     expect(blocked.code).toBe(2);
     expect(blocked.stderr).toContain('held by ci-runner-7:4242');

@@ -10,6 +10,13 @@ import { stableJson } from '../../plan/diff.js';
 export interface DeployOptions {
   plan?: boolean;
   out?: string;
+  /** Deploy one function's code and configuration only (the inner loop's fast path). */
+  function?: string;
+}
+
+/** The change a `--function` deploy keeps: the function itself (azure: the app package holding it). */
+function ownChange(target: string, fn: string): (c: Plan['changes'][number]) => boolean {
+  return target === 'azure' ? (c) => c.id === 'package' || c.id === 'function-app' : (c) => c.id === `function:${fn}`;
 }
 
 function readSavedPlan(file: string, cwd: string, parse: (text: string, file: string) => Plan): Plan {
@@ -58,12 +65,21 @@ export const run: CommandRun<DeployOptions> = async ({ args, options }, ctx) => 
 
   // A saved plan names its target and stage: they are the defaults, so `sls-x deploy plan.json` is enough.
   const file = args[0];
+  if (options.function && file) throw new SlsxError('USAGE', '`--function` deploys one function from faas.yaml; it cannot apply a saved plan.', { hint: 'Drop --function to apply the plan file, or drop the file.' });
   const saved = file ? readSavedPlan(file, ctx.cwd, parsePlanFile) : undefined;
   const session = await openSession(saved ? { ...options, target: options.target ?? saved.scope.target, stage: options.stage ?? saved.scope.stage } : options, ctx, { view: true });
   if (saved && file) checkPlanMatches(saved, file, session);
+  const only = options.function;
+  if (only && !session.service.functions.some((f) => f.name === only)) {
+    throw new SlsxError('FUNCTION_NOT_FOUND', `There is no function '${only}' in ${session.service.configFile}.`, { hint: `Functions: ${session.service.functions.map((f) => f.name).join(', ')}.` });
+  }
+  // --function: package and plan that one function (azure: the app package, which holds every
+  // handler), and keep only its own change: the rest of the service is neither planned nor touched.
+  const service = only && session.target !== 'azure' ? { ...session.service, functions: session.service.functions.filter((f) => f.name === only) } : session.service;
+  if (only) session.events({ type: 'warn', message: `--function ${only}: only ${session.target === 'azure' ? 'the Function App package and settings' : `function:${only}`} (code and configuration) is planned and applied; run \`sls-x deploy\` for everything else.` });
   const { plan, outputs } = await withView(session, async () => {
     const adapter = await loadAdapter(session.target);
-    const fresh = await makePlan({ service: session.service, target: session.target, adapter, ctx: session.adapterContext, packager });
+    const fresh = await makePlan({ service, target: session.target, adapter, ctx: session.adapterContext, packager, ...(only ? { keep: ownChange(session.target, only) } : {}) });
     // A saved plan is applied only if faas.yaml, the code and what is deployed still give exactly
     // it: an edited plan file (a wider policy, a new trust principal, a delete of something else)
     // is refused, and every delete is one a fresh observation found by this stage's tags.

@@ -41,6 +41,7 @@ export const commands: CommandDef[] = [
     options: [
       { flags: '--plan', description: 'stop after planning (same as `sls-x plan`)' },
       { flags: '--out <file>', description: 'with --plan: save the plan as JSON' },
+      { flags: '--function <name>', description: 'deploy only this function\'s code and configuration (fast path)' },
     ],
     load: () => import('./deploy.js'),
   },
