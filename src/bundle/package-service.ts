@@ -17,7 +17,7 @@ import { AZURE_APP_NAME, esbuildTarget, oldestRuntime, TARGET_PROFILES } from '.
 import { buildDir, writeBuild, type PendingArtifact } from './write-build.js';
 
 export interface PackageOptions {
-  /** Add `index.mjs.map` (linked) to every artifact. */
+  /** Add `index.mjs.map` (linked) to every artifact. Default: on for local (stack traces point at the source), off for the clouds. */
   sourcemap?: boolean;
   /** `artifact` events (one per artifact) and `warn` events go here. */
   events?: EventSink;
@@ -116,7 +116,7 @@ export async function packageService(service: Service, target: TargetName, opts:
         external: profile.external,
         minify: true,
         treeShaking: true,
-        sourcemap: opts.sourcemap ? 'linked' : false,
+        sourcemap: (opts.sourcemap ?? target === 'local') ? 'linked' : false,
         legalComments: 'external',
       },
     });

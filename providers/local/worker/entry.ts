@@ -8,6 +8,9 @@ import { getHeapStatistics } from 'node:v8';
 import { format } from 'node:util';
 import type { FromWorker, LocalEntry, LocalHost, ToWorker } from '../protocol.js';
 
+// Stack traces through the bundle's linked source map point at src/...ts:line, not index.mjs.
+process.setSourceMapsEnabled(true);
+
 const port = parentPort!;
 const post = (msg: FromWorker): void => port.postMessage(msg);
 const { entryUrl, memoryMb } = workerData as { entryUrl: string; memoryMb?: number };

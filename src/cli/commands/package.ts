@@ -44,7 +44,7 @@ export const run: CommandRun<PackageCommandOptions> = async ({ options }, ctx) =
     const dir = relative(ctx.cwd, `${service.root}${sep}.sls-x${sep}build${sep}${target}`).split(sep).join('/');
     if (!options.json) ctx.stdout.write(`${service.service} (stage ${service.stage}) for ${target} -> ${dir}/\n`);
     const artifacts = await packageService(service, target as TargetName, {
-      sourcemap: Boolean(options.sourcemap),
+      ...(options.sourcemap ? { sourcemap: true } : {}),
       events,
       cwd: ctx.cwd,
       probe: ctx.env.SLSX_NO_HANDLER_PROBE !== '1',
