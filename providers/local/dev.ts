@@ -1,5 +1,5 @@
-import { watch, type FSWatcher } from 'node:fs';
-import { relative, sep } from 'node:path';
+import { readdirSync, statSync, watch, type FSWatcher } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import type { InvocationRecord, LogLine } from '../../src/model/invocation.js';
 import type { Service } from '../../src/model/service.js';
 import { stopCloud, findRunning } from './launcher.js';
@@ -26,6 +26,61 @@ export function watched(root: string, file: string): boolean {
   if (!rel || rel.startsWith('..')) return false;
   const top = rel.split(sep)[0];
   return !IGNORED.includes(top) && !rel.endsWith('~') && !rel.split(sep).pop()!.startsWith('.#');
+}
+
+/** Folders watched at most (a project bigger than this is watched in its first folders only). */
+const MAX_WATCHED_DIRS = 5000;
+
+/**
+ * Watch every folder of the project (build, state and dependency folders left out), each one by
+ * itself. A folder's watch sees its entries by name, so an editor's atomic save (write a temp
+ * file, rename it over the original) is seen every time; Node's recursive watch on Linux follows
+ * the replaced file's old inode and goes deaf after the first such save. New folders are watched
+ * as they appear.
+ */
+export function watchTree(root: string, onChange: (rel: string) => void): { close(): void } {
+  const watchers = new Map<string, FSWatcher>();
+  const add = (dir: string): void => {
+    if (watchers.has(dir) || watchers.size >= MAX_WATCHED_DIRS) return;
+    let w: FSWatcher;
+    try {
+      w = watch(dir, (_type, name) => {
+        if (!name) return;
+        const full = join(dir, name.toString());
+        if (!watched(root, full)) return;
+        try {
+          if (statSync(full).isDirectory()) addTree(full);
+        } catch {
+          // Gone again (a temp file, a deleted folder): still a change.
+        }
+        onChange(relative(root, full));
+      });
+    } catch {
+      return;
+    }
+    w.on('error', () => {
+      w.close();
+      watchers.delete(dir);
+    });
+    watchers.set(dir, w);
+  };
+  const addTree = (dir: string): void => {
+    add(dir);
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) if (e.isDirectory() && watched(root, join(dir, e.name))) addTree(join(dir, e.name));
+  };
+  addTree(root);
+  return {
+    close: () => {
+      for (const w of watchers.values()) w.close();
+      watchers.clear();
+    },
+  };
 }
 
 /**
@@ -71,11 +126,9 @@ export async function runDev(first: Service, hooks: DevHooks, signal: AbortSigna
   };
 
   await rebuild('start');
-  let watcher: FSWatcher | undefined;
+  let watcher: { close(): void } | undefined;
   try {
-    watcher = watch(root, { recursive: true }, (_type, name) => {
-      if (name && watched(root, `${root}${sep}${name.toString()}`)) schedule(`changed ${name.toString()}`);
-    });
+    watcher = watchTree(root, (rel) => schedule(`changed ${rel}`));
   } catch (err) {
     hooks.print(`Watching is not available here (${(err as Error).message}); the local cloud runs without rebuilds.`);
   }

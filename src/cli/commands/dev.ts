@@ -17,8 +17,18 @@ function logLine(l: LogLine): string {
  * Start `sls-x dev` and return once it runs; `signal` stops it. Split from `run` so tests drive it
  * without process signals.
  */
-export async function startDev(options: CommonOptions, ctx: CliContext, signal: AbortSignal) {
+export async function startDev(options: CommonOptions & { inspect?: boolean | string }, ctx: CliContext, signal: AbortSignal) {
   const session = await openSession(options, ctx);
+  if (options.inspect) {
+    // The functions' worker threads run in this process: a debugger attached here sees each of
+    // them (Chrome DevTools lists them under Threads; VS Code "attach" with autoAttachChildProcesses).
+    const port = options.inspect === true ? 9229 : Number(options.inspect);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SlsxError('USAGE', `--inspect takes a port number (got '${String(options.inspect)}').`, { hint: 'E.g. `sls-x dev --inspect` (9229) or `--inspect=9230`.' });
+    const inspector = await import('node:inspector');
+    if (!inspector.url()) inspector.open(port, '127.0.0.1');
+    ctx.stdout.write(`Debugger listening on ${inspector.url()} (loopback only): attach Chrome DevTools (chrome://inspect) or your editor; breakpoints in src/ work through source maps.\n`);
+    signal.addEventListener('abort', () => inspector.close(), { once: true });
+  }
   if (session.target !== 'local') throw new SlsxError('TARGET_NOT_AVAILABLE', `\`sls-x dev\` runs the local cloud; it cannot run target '${session.target}'.`, { hint: 'Drop --target (or use --target local).' });
   const { runDev } = await import('../../../providers/local/dev.js');
   const { loadAdapter } = await import('../../core/targets.js');

@@ -86,6 +86,7 @@ export const commands: CommandDef[] = [
   {
     name: 'dev',
     description: 'run the local cloud in the foreground, rebuilding on change',
+    options: [{ flags: '--inspect [port]', description: 'open the Node.js debugger on 127.0.0.1 (default 9229) for the functions\' workers' }],
     load: () => import('./dev.js'),
   },
   {
