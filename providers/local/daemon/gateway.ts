@@ -103,19 +103,24 @@ export function handleGateway(cloud: LocalCloud, req: IncomingMessage, res: Serv
     run(undefined);
     return;
   }
+  readBody(req, res, MAX_BODY, 'the local gateway accepts bodies up to 6 MB, like AWS Lambda', run);
+}
+
+/** Collect a request body up to `max` bytes, then `done(body)`; a bigger one is answered 413 and dropped. */
+function readBody(req: IncomingMessage, res: ServerResponse, max: number, hint: string, done: (body: Buffer) => void): void {
   const chunks: Buffer[] = [];
   let size = 0;
   req.on('data', (chunk: Buffer) => {
     size += chunk.length;
-    if (size > MAX_BODY) {
-      sendJson(res, 413, { message: 'Request Entity Too Large', hint: 'the local gateway accepts bodies up to 6 MB, like AWS Lambda' });
+    if (size > max) {
+      sendJson(res, 413, { message: 'Request Entity Too Large', hint });
       req.destroy();
       return;
     }
     chunks.push(chunk);
   });
   req.on('end', () => {
-    if (size <= MAX_BODY) run(Buffer.concat(chunks));
+    if (size <= max) done(Buffer.concat(chunks));
   });
 }
 
@@ -140,22 +145,10 @@ function handleSignedObject(cloud: LocalCloud, req: IncomingMessage, res: Server
     res.end(req.method === 'HEAD' ? undefined : data);
     return;
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  req.on('data', (chunk: Buffer) => {
-    size += chunk.length;
-    if (size > MAX_OBJECT) {
-      sendJson(res, 413, { message: 'Request Entity Too Large', hint: 'signed uploads to the local cloud are limited to 64 MB' });
-      req.destroy();
-      return;
-    }
-    chunks.push(chunk);
-  });
-  req.on('end', () => {
-    if (size > MAX_OBJECT) return;
+  readBody(req, res, MAX_OBJECT, 'signed uploads to the local cloud are limited to 64 MB', (body) => {
     try {
-      folder.put(checked.key, Buffer.concat(chunks));
-      sendJson(res, 200, { key: checked.key, size });
+      folder.put(checked.key, body);
+      sendJson(res, 200, { key: checked.key, size: body.length });
     } catch (err) {
       sendJson(res, 400, { message: (err as Error).message });
     }
