@@ -64,13 +64,15 @@ export function iamPolicyRest(auth: Requester, baseUrl: string): IamPolicyApi {
 
 /**
  * `projects.serviceAccounts.getIamPolicy` / `setIamPolicy` (iam.googleapis.com v1): both are
- * POSTs there, the requested version in the body.
+ * POSTs there; getIamPolicy takes no body: the requested version is the
+ * `options.requestedPolicyVersion` query parameter (Discovery: iam v1).
  */
 export function accountPoliciesRest(auth: Requester, env: NodeJS.ProcessEnv): IamPolicyApi {
   const base = `${endpointFor('IAM', env)}/v1`;
   return {
     async getIamPolicy({ resource, options }) {
-      return [(await auth.request<Record<string, unknown>>({ url: `${base}/${resource}:getIamPolicy`, method: 'POST', data: options?.requestedPolicyVersion ? { options: { requestedPolicyVersion: options.requestedPolicyVersion } } : {} })).data];
+      const version = options?.requestedPolicyVersion ? `?options.requestedPolicyVersion=${options.requestedPolicyVersion}` : '';
+      return [(await auth.request<Record<string, unknown>>({ url: `${base}/${resource}:getIamPolicy${version}`, method: 'POST' })).data];
     },
     async setIamPolicy({ resource, policy }) {
       return [(await auth.request<Record<string, unknown>>({ url: `${base}/${resource}:setIamPolicy`, method: 'POST', data: { policy } })).data];
