@@ -65,7 +65,7 @@ export async function observeRoles(session: Session): Promise<ObservedResource[]
           name: role.RoleName,
           path: role.Path,
           trust: trustedServices(parsePolicyDocument(role.AssumeRolePolicyDocument)),
-          policy: templatize(parsePolicyDocument(policy?.PolicyDocument), session),
+          policy: templatizeDerived(parsePolicyDocument(policy?.PolicyDocument), session),
           managedPolicies: (attached.AttachedPolicies ?? []).map((p) => String(p.PolicyArn)).sort(),
           otherInlinePolicies: (inline.PolicyNames ?? []).filter((n) => n !== ROLE_POLICY_NAME).sort(),
         },
@@ -74,6 +74,16 @@ export async function observeRoles(session: Session): Promise<ObservedResource[]
     }),
   );
   return roles.filter((r): r is ObservedResource => r !== undefined);
+}
+
+/**
+ * The role policy with sls-x's derived statements put back into their placeholder form; the
+ * statements written in faas.yaml (`Extra<n>`, the IAM escape hatch) are compared as written.
+ */
+function templatizeDerived(doc: unknown, session: Session): unknown {
+  const d = doc as { Statement?: Array<{ Sid?: string }> } | undefined;
+  if (!d || !Array.isArray(d.Statement)) return templatize(doc, session);
+  return { ...templatize({ ...d, Statement: [] }, session), Statement: d.Statement.map((st) => (/^Extra\d+$/.test(st.Sid ?? '') ? st : templatize(st, session))) };
 }
 
 export async function observeLogGroups(session: Session, tagged: Tagged[]): Promise<ObservedResource[]> {

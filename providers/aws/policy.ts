@@ -5,7 +5,7 @@ import type { Names } from './naming.js';
 /** An IAM policy statement as sls-x writes it: explicit actions and resources, sorted. */
 export interface Statement {
   Sid: string;
-  Effect: 'Allow';
+  Effect: 'Allow' | 'Deny';
   Action: string[];
   Resource: string[];
 }
@@ -76,6 +76,10 @@ export function functionPolicy(service: Service, fn: FunctionSpec, names: Names)
       ),
     );
   }
+  // Escape hatch: statements written in faas.yaml (`functions.<fn>.targets.aws.iam`), as written.
+  (fn.extraIam?.aws ?? []).forEach((st, i) => {
+    statements.push({ Sid: `Extra${i + 1}`, Effect: st.effect, Action: [...new Set(st.actions)].sort(), Resource: [...new Set(st.resources)].sort() });
+  });
   return { Version: '2012-10-17', Statement: statements };
 }
 

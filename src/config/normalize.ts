@@ -84,6 +84,7 @@ export function normalize(raw: Partial<RawConfig>, where: { configFile: string; 
       events,
       sends: [...new Set(fn.sends ?? [])],
       buckets: (fn.buckets ?? []).map((b) => (typeof b === 'string' ? { name: b, access: 'readwrite' as const } : { name: b.name, access: b.access ?? 'readwrite' })),
+      ...(fn.targets?.aws?.iam?.length ? { extraIam: { aws: fn.targets.aws.iam.map((st) => ({ effect: st.effect ?? 'Allow', actions: [...st.actions], resources: [...st.resources] })) } } : {}),
     };
   }
 

@@ -152,6 +152,14 @@ export const trafficSchema = z
 
 const bucketAccess = z.enum(['read', 'write', 'readwrite']);
 
+const iamStatementSchema = z
+  .strictObject({
+    effect: z.enum(['Allow', 'Deny']).optional().meta({ description: 'Allow (default) or Deny.', default: 'Allow' }),
+    actions: z.array(z.string().regex(/^[a-z0-9-]+:[A-Za-z0-9*?]+$/, { error: 'an IAM action is `service:Action`, e.g. `dynamodb:GetItem`' })).min(1).meta({ description: 'Actions, e.g. `dynamodb:GetItem`.' }),
+    resources: z.array(z.string().regex(/^(\*|arn:[^\s]+)$/, { error: 'a resource is an ARN (`arn:aws:dynamodb:...`) or `*`' })).min(1).meta({ description: 'Resource ARNs (or `*`).' }),
+  })
+  .meta({ description: 'One IAM policy statement.' });
+
 export const functionSchema = z
   .strictObject({
     handler: z.string().meta({ description: 'Source file (without extension) and export: `src/api.handler`.' }),
@@ -177,6 +185,20 @@ export const functionSchema = z
       .meta({ description: 'Buckets this function reads or writes: a name (read and write) or `{ name, access: read|write|readwrite }`.' }),
     events: z.array(eventSchema).optional().meta({ description: 'Triggers.' }),
     traffic: trafficSchema.optional(),
+    targets: z
+      .strictObject({
+        aws: z
+          .strictObject({
+            iam: z
+              .array(iamStatementSchema)
+              .optional()
+              .meta({ description: 'Extra IAM statements for this function\'s role, beyond what sls-x derives (e.g. a DynamoDB table it does not manage). Shown under [IAM] in every plan.' }),
+          })
+          .optional()
+          .meta({ description: 'AWS settings of this function.' }),
+      })
+      .optional()
+      .meta({ description: 'Per-target settings of this function (escape hatches; the least-privilege defaults stay).' }),
   })
   .meta({ description: 'A function.' });
 

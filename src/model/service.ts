@@ -84,6 +84,8 @@ export interface FunctionSpec {
   sends: string[];
   /** Buckets the function reads/writes (grants access). */
   buckets: Array<{ name: string; access: 'read' | 'write' | 'readwrite' }>;
+  /** Extra permissions written in faas.yaml (`functions.<fn>.targets.aws.iam`), beyond the derived ones. */
+  extraIam?: { aws?: Array<{ effect: 'Allow' | 'Deny'; actions: string[]; resources: string[] }> };
 }
 
 export interface QueueSpec {

@@ -6,6 +6,7 @@ import { checkHandlers } from './handlers.js';
 import { checkNames } from './names.js';
 import { checkSchedules } from './schedules.js';
 import { checkTargets } from './targets.js';
+import { checkExtraIam } from './extra-iam.js';
 
 /** Every check, in one pass: each pushes its problems and none stops the others. */
 export async function runChecks(ctx: CheckContext): Promise<void> {
@@ -16,4 +17,5 @@ export async function runChecks(ctx: CheckContext): Promise<void> {
   checkEnv(ctx);
   await checkHandlers(ctx);
   checkTargets(ctx);
+  checkExtraIam(ctx);
 }
