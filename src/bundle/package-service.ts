@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { noopSink, type EventSink } from '../core/events.js';
 import { SlsxError } from '../errors/slsx-error.js';
@@ -15,6 +15,7 @@ import { bakedMeta } from './shim-meta.js';
 import { rewriteSourceMap } from './source-map-paths.js';
 import { AZURE_APP_NAME, esbuildTarget, oldestRuntime, TARGET_PROFILES } from './target-profile.js';
 import { buildDir, writeBuild, type PendingArtifact } from './write-build.js';
+import { PackageCache } from './package-cache.js';
 
 export interface PackageOptions {
   /** Add `index.mjs.map` (linked) to every artifact. Default: on for local (stack traces point at the source), off for the clouds. */
@@ -27,6 +28,39 @@ export interface PackageOptions {
   shimDir?: string;
   /** Check in a sandboxed child process that each handler export is a function (default true). */
   probe?: boolean;
+  /** Reuse unchanged bundles from the previous build (`.sls-x/cache/`; default true). */
+  cache?: boolean;
+}
+
+/** The previous build's artifacts, when its manifest lists exactly `pending` and every zip is there. */
+function reusableBuild(outdir: string, target: TargetName, pending: PendingArtifact[]): Array<{ artifact: Artifact; unchanged: boolean }> | undefined {
+  try {
+    const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as { target: string; artifacts: Array<{ name: string; functions: string[]; sha256: string; size: number; entry: string }> };
+    const names = pending.map((p) => p.name).sort();
+    if (manifest.target !== target || manifest.artifacts.map((a) => a.name).sort().join('\n') !== names.join('\n')) return undefined;
+    return manifest.artifacts.map((a) => {
+      const zipPath = join(outdir, `${a.name}.zip`);
+      if (statSync(zipPath).size !== a.size) throw new Error('zip changed');
+      return { artifact: { target, name: a.name, functions: a.functions, zipPath, sha256: a.sha256, size: a.size, entry: a.entry }, unchanged: true };
+    });
+  } catch {
+    return undefined;
+  }
+}
+
+const versions = new Map<string, string>();
+/** sls-x's own version (part of the cache key: a new sls-x rebuilds everything). */
+function slsxVersion(root: string): string {
+  let v = versions.get(root);
+  if (v === undefined) {
+    try {
+      v = String((JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version?: string }).version ?? '');
+    } catch {
+      v = '';
+    }
+    versions.set(root, v);
+  }
+  return v;
 }
 
 const ENTRY = 'index.mjs';
@@ -74,7 +108,6 @@ export async function packageService(service: Service, target: TargetName, opts:
   }
   const handlers = resolveHandlers(service, service.functions, paths);
   const shim = shimFile(target, opts.shimDir ?? join(slsxRoot, 'templates', 'shims'));
-  await checkHandlers(handlers, { paths, runtimeFile: rtFile, configFile: service.configFile, probe: opts.probe ?? true, events });
 
   const outdir = buildDir(service.root, target);
   const entryOf = (h: ResolvedHandler): EntryHandler => ({ file: relative(service.root, h.file).split(sep).join('/'), exportName: h.exportName, meta: bakedMeta(h.fn, target) });
@@ -99,7 +132,26 @@ export async function packageService(service: Service, target: TargetName, opts:
     }
   }
 
+  // The incremental cache: a group whose settings and input files are unchanged is not bundled
+  // again, and when every group is unchanged the handlers are not checked again either.
+  const cache = opts.cache === false ? undefined : new PackageCache(service.root, target);
+  const esbuildVersion = (await import('esbuild')).version;
+  const sourcemap = opts.sourcemap ?? target === 'local';
+  const keyOf = (group: (typeof groups)[number]) =>
+    PackageCache.key({ target, runtime: group.runtime, entries: group.entries, esbuild: esbuildVersion, slsx: slsxVersion(slsxRoot), sourcemap, external: profile.external, shim, runtimeFile: rtFile });
+  const hits = new Map<(typeof groups)[number], Map<string, Map<string, Buffer>>>();
   for (const group of groups) {
+    const hit = cache?.lookup(keyOf(group), service.root, outdir);
+    if (hit && group.entries.every((e) => hit.has(e.id))) hits.set(group, hit);
+  }
+  if (hits.size < groups.length) await checkHandlers(handlers, { paths, runtimeFile: rtFile, configFile: service.configFile, probe: opts.probe ?? true, events });
+
+  for (const group of groups) {
+    const hit = hits.get(group);
+    if (hit) {
+      for (const e of group.entries) pending.push({ name: e.id, functions: e.functions, entry: ENTRY, files: hit.get(e.id)! });
+      continue;
+    }
     const { result, warnings } = await runEsbuild({
       virtualEntries: group.entries,
       runtimeFile: rtFile,
@@ -116,7 +168,7 @@ export async function packageService(service: Service, target: TargetName, opts:
         external: profile.external,
         minify: true,
         treeShaking: true,
-        sourcemap: (opts.sourcemap ?? target === 'local') ? 'linked' : false,
+        sourcemap: sourcemap ? 'linked' : false,
         legalComments: 'external',
       },
     });
@@ -130,10 +182,13 @@ export async function packageService(service: Service, target: TargetName, opts:
       if (!files.has(name)) files.set(name, new Map());
       files.get(name)!.set(inner, bytes);
     }
+    const built = new Map<string, Map<string, Buffer>>();
     for (const e of group.entries) {
       const f = files.get(e.id) ?? new Map<string, Buffer>();
-      pending.push({ name: e.id, functions: e.functions, entry: ENTRY, files: f });
+      built.set(e.id, f);
+      pending.push({ name: e.id, functions: e.functions, entry: ENTRY, files: new Map(f) });
     }
+    cache?.store(keyOf(group), service.root, Object.keys(result.metafile.inputs), built);
   }
 
   for (const p of pending) {
@@ -148,7 +203,12 @@ export async function packageService(service: Service, target: TargetName, opts:
     }
   }
 
-  const written = await writeBuild(service.root, target, pending);
-  for (const { artifact, unchanged } of written) events({ type: 'artifact', artifact, cached: unchanged });
+  // Everything came from the cache and nothing is added beside the bundles (aws, local): the
+  // build folder already holds exactly these zips, so nothing is written at all.
+  const previous = hits.size === groups.length && (target === 'aws' || target === 'local') ? reusableBuild(outdir, target, pending) : undefined;
+  const written = previous ?? (await writeBuild(service.root, target, pending));
+  cache?.save();
+  const reused = new Set([...hits.values()].flatMap((m) => [...m.keys()]));
+  for (const { artifact, unchanged } of written) events({ type: 'artifact', artifact, cached: unchanged, reused: reused.has(artifact.name) });
   return written.map((w) => w.artifact);
 }

@@ -6,7 +6,8 @@ import type { Artifact } from '../model/artifact.js';
 export type SlsxEvent =
   | { type: 'diagnostic'; diagnostic: Diagnostic }
   | { type: 'phase'; phase: 'validate' | 'package' | 'observe' | 'plan' | 'apply' | 'outputs'; state: 'start' | 'done'; elapsedMs?: number }
-  | { type: 'artifact'; artifact: Artifact; cached: boolean }
+  /** `cached`: the zip is byte-identical to the previous build's; `reused`: its bundle came from the package cache (no esbuild run). */
+  | { type: 'artifact'; artifact: Artifact; cached: boolean; reused?: boolean }
   | { type: 'plan'; plan: Plan }
   | { type: 'change'; change: Change; state: 'start' | 'done' | 'failed'; elapsedMs?: number; error?: string }
   | { type: 'info'; message: string }

@@ -1,0 +1,50 @@
+import { appendFileSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { packageService } from '../../src/bundle/package-service.js';
+import type { SlsxEvent } from '../../src/core/events.js';
+import { fn, makeProject, service } from './helpers.js';
+
+const API = "import { json } from 'sls-x/runtime';\nimport { greet } from './lib.js';\nexport const handler = async () => json(200, { msg: greet('x') });\n";
+const LIB = "export const greet = (n: string) => 'hello ' + n;\n";
+
+describe('the incremental package cache', () => {
+  const project = makeProject({ 'src/api.ts': API, 'src/worker.ts': "export const handler = async () => {};\n", 'src/lib.ts': LIB });
+  afterAll(() => project.cleanup());
+  const svc = service(project.root, [fn('api', 'src/api.ts#handler'), fn('worker', 'src/worker.ts#handler', { events: [] })]);
+  const run = async () => {
+    const events: SlsxEvent[] = [];
+    const arts = await packageService(svc, 'aws', { events: (e) => events.push(e) });
+    const reused = events.flatMap((e) => (e.type === 'artifact' && e.reused ? [e.artifact.name] : []));
+    return { shas: arts.map((a) => [a.name, a.sha256]), reused };
+  };
+
+  it('an unchanged package bundles nothing and gives the same zips; a change to any input (an import too) rebuilds', async () => {
+    const first = await run();
+    expect(first.reused).toEqual([]);
+    const second = await run();
+    expect(second.reused.sort()).toEqual(['api', 'worker']);
+    expect(second.shas).toEqual(first.shas);
+
+    // A file the handler imports changes: rebuilt, and the new code is in the zip.
+    writeFileSync(join(project.root, 'src/lib.ts'), LIB.replace('hello', 'hi'));
+    const third = await run();
+    expect(third.reused).toEqual([]);
+    expect(third.shas.find(([n]) => n === 'api')).not.toEqual(first.shas.find(([n]) => n === 'api'));
+    expect(readFileSync(join(project.root, '.sls-x/build/aws/api/index.mjs'), 'utf8')).toContain('hi ');
+
+    // An output edited by hand is not trusted: rebuilt to what the sources give.
+    appendFileSync(join(project.root, '.sls-x/build/aws/api/index.mjs'), '\n// edited\n');
+    const fourth = await run();
+    expect(fourth.reused).toEqual([]);
+    expect(fourth.shas).toEqual(third.shas);
+
+    // Same content, new mtime (a checkout): rebuilt, same bytes.
+    const later = new Date(Date.now() + 5000);
+    utimesSync(join(project.root, 'src/worker.ts'), later, later);
+    const fifth = await run();
+    expect(fifth.reused).toEqual([]);
+    expect(fifth.shas).toEqual(third.shas);
+    expect((await run()).reused.sort()).toEqual(['api', 'worker']);
+  }, 120_000);
+});
