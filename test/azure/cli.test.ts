@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -85,6 +85,24 @@ describe('azure through the real CLI on examples/shop (fake ARM)', () => {
     expect(run.stderr).toMatch(/RESOURCE_CONFLICT/);
     expect(run.stderr).toMatch(/shop-dev' is taken by someone else/);
     expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(arm.mutating()).toEqual([]);
+  });
+
+  it('deploy --function worker ships the app package (it holds every handler) and nothing else', async () => {
+    const arm = new FakeArm();
+    const cwd = shopProject();
+    expect((await cli(['deploy', '--target', 'azure'], cwd, arm)).code).toBe(0);
+    writeFileSync(join(cwd, 'src', 'worker.ts'), readFileSync(join(cwd, 'src', 'worker.ts'), 'utf8').replace("'order processed'", "'order processed (v5)'"));
+    writeFileSync(join(cwd, 'faas.yaml'), readFileSync(join(cwd, 'faas.yaml'), 'utf8').replace('maxRetries: 4', 'maxRetries: 5'));
+    arm.requests.length = 0;
+    const one = await cli(['deploy', '--target', 'azure', '--function', 'worker'], cwd, arm);
+    expect(one.code, one.stderr).toBe(0);
+    expect(one.stderr).toContain('--function worker: only the Function App package and settings (code and configuration) is planned and applied');
+    expect(one.stdout).toMatch(/~ update {2}package/);
+    // Only the app's package and settings are written; no storage queue is touched.
+    expect(arm.mutating().filter((r) => r.path.includes('/queueServices/'))).toEqual([]);
+    arm.requests.length = 0;
+    expect((await cli(['deploy', '--target', 'azure', '--function', 'worker'], cwd, arm)).code).toBe(0);
     expect(arm.mutating()).toEqual([]);
   });
 });

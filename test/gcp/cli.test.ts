@@ -3,7 +3,7 @@
  * Google Cloud injected: real packaging (functions-framework zips), plan --out, deploy
  * plan.json, a no-op redeploy, remove.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -62,4 +62,23 @@ describe('sls-x on gcp through the CLI (fake Google Cloud)', () => {
     expect([gcp.functions.size, gcp.topics.size, gcp.jobs.size, gcp.accounts.size]).toEqual([0, 0, 0, 0]);
     expect([...gcp.buckets.keys()]).toEqual(['slsx-deploy-shop-prod']);
   }, 120_000);
+
+  it('deploy --function worker updates that function alone (code and configuration); unchanged, it writes nothing', async () => {
+    const gcp = new FakeGcp();
+    const dir = shop();
+    expect((await cli(['deploy', '--target', 'gcp'], dir, gcp)).code).toBe(0);
+    writeFileSync(join(dir, 'src', 'worker.ts'), readFileSync(join(dir, 'src', 'worker.ts'), 'utf8').replace("'order processed'", "'order processed (v4)'"));
+    writeFileSync(join(dir, 'faas.yaml'), readFileSync(join(dir, 'faas.yaml'), 'utf8').replace('cron(0 3 * * *)', 'cron(0 4 * * *)'));
+    gcp.resetCalls();
+    const one = await cli(['deploy', '--target', 'gcp', '--function', 'worker'], dir, gcp);
+    expect(one.code, one.stderr).toBe(0);
+    expect(one.stdout).toMatch(/~ update {2}function:worker/);
+    expect(one.stdout).toContain('0 to create, 1 to update, 0 to replace, 0 to delete');
+    expect(gcp.inputs('functions.updateFunction').map((i) => i.function.name.split('/').pop())).toEqual(['shop-dev-worker']);
+    expect(gcp.mutatingCalls().filter((n) => n.startsWith('scheduler.'))).toEqual([]);
+    gcp.resetCalls();
+    expect((await cli(['deploy', '--target', 'gcp', '--function', 'worker'], dir, gcp)).code).toBe(0);
+    expect(gcp.mutatingCalls()).toEqual([]);
+    expect((await cli(['plan', '--target', 'gcp'], dir, gcp)).stdout).toMatch(/schedule:nightly:0/);
+  });
 });
