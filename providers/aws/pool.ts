@@ -1,4 +1,4 @@
-import { CallPool, type Rate } from '../../src/core/call-pool.js';
+import { CallPool, withMethods, type Rate } from '../../src/core/call-pool.js';
 import { isThrottled } from './errors.js';
 import type { AwsClients } from './clients.js';
 
@@ -65,15 +65,9 @@ export function pooledClients(raw: AwsClients): { pool: CallPool; clients: AwsCl
   for (const [field, service] of Object.entries(SERVICE)) {
     const client = (raw as unknown as Record<string, { send: (cmd: object, ...rest: unknown[]) => Promise<unknown> }>)[field];
     if (!client) continue;
-    clients[field] = new Proxy(client, {
-      get(target, prop) {
-        if (prop === 'send') {
-          return (cmd: object, ...rest: unknown[]) => pool.run(`aws:${service}:${cmd.constructor.name.replace(/Command$/, '')}`, () => target.send(cmd, ...rest));
-        }
-        const value = Reflect.get(target, prop, target) as unknown;
-        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-      },
-    });
+    clients[field] = withMethods(client, (name, send) =>
+      name === 'send' ? (cmd: object, ...rest: unknown[]) => pool.run(`aws:${service}:${cmd.constructor.name.replace(/Command$/, '')}`, () => send(cmd, ...rest)) : undefined,
+    );
   }
   const entry = { pool, clients };
   pools.set(raw, entry);

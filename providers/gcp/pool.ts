@@ -1,4 +1,4 @@
-import { CallPool, type Rate } from '../../src/core/call-pool.js';
+import { CallPool, withMethods, type Rate } from '../../src/core/call-pool.js';
 import type { GcpClients } from './clients.js';
 
 /**
@@ -62,15 +62,9 @@ export function pooledClients(raw: GcpClients, sleep?: (ms: number) => Promise<v
   for (const port of PORTS) {
     const api = (raw as unknown as Record<string, object | undefined>)[port];
     if (!api) continue;
-    ports[port] = new Proxy(api, {
-      get(target, prop) {
-        const value = Reflect.get(target, prop, target) as unknown;
-        if (typeof value !== 'function') return value;
-        const fn = value as (...a: unknown[]) => unknown;
-        if (typeof prop !== 'string' || !CALL.test(prop) || /(Async|Stream)$/.test(prop)) return fn.bind(target);
-        return (...args: unknown[]) => pool.run(`gcp:${port}.${prop}`, async () => fn.apply(target, args));
-      },
-    });
+    ports[port] = withMethods(api, (name, method) =>
+      typeof name === 'string' && CALL.test(name) && !/(Async|Stream)$/.test(name) ? (...args: unknown[]) => pool.run(`gcp:${port}.${name}`, async () => method(...args)) : undefined,
+    );
   }
   const entry = { pool, clients };
   pools.set(raw, entry);

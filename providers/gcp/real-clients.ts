@@ -1,4 +1,5 @@
-import type { GcpClients, GcsBucket, HttpApi, IamPolicy, StorageApi } from './clients.js';
+import type { GcpClients, GcsBucket, HttpApi, IamPolicy, IamPolicyApi, StorageApi } from './clients.js';
+import { withMethods } from '../../src/core/call-pool.js';
 import { endpointFor, endpointOverride, gaxOptions, type GcpApi } from './endpoints.js';
 import { accountPoliciesRest, iamPolicyRest, projectsRest, serviceAccountsRest, type Requester } from './rest-clients.js';
 
@@ -49,14 +50,8 @@ export async function createClients(env: NodeJS.ProcessEnv, projectId: string): 
 }
 
 /** A gax client whose getIamPolicy / setIamPolicy go through `iam` instead. */
-function withIam<T extends object>(client: T, iam: { getIamPolicy: unknown; setIamPolicy: unknown }): T {
-  return new Proxy(client, {
-    get(target, prop) {
-      if (prop === 'getIamPolicy' || prop === 'setIamPolicy') return iam[prop];
-      const value = Reflect.get(target, prop, target) as unknown;
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
-  });
+function withIam<T extends object>(client: T, iam: IamPolicyApi): T {
+  return withMethods(client, (name) => (name === 'getIamPolicy' || name === 'setIamPolicy' ? iam[name] : undefined));
 }
 
 type Storage = InstanceType<typeof import('@google-cloud/storage').Storage>;

@@ -6,7 +6,7 @@ import { SlsxError } from '../../src/errors/slsx-error.js';
 import type { LogLine } from '../../src/model/invocation.js';
 import type { Service } from '../../src/model/service.js';
 import { functionsEnv } from '../../src/bundle/shim-meta.js';
-import { readEnvFile } from './daemon/env-file.js';
+import { localFunctionEnv } from './function-env.js';
 import { FunctionPool } from './daemon/pool.js';
 import { invokeEvent } from './invoke-event.js';
 import { localPaths } from './paths.js';
@@ -29,22 +29,18 @@ export async function invokeAlone(service: Service, fn: string, payload: unknown
   if (!artifact) throw new SlsxError('INTERNAL', `packaging ${fn} for a local run produced no artifact`);
   const files = await runtimeFiles();
   const paths = localPaths(service.root, service.stage);
-  const secrets = readEnvFile(join(service.root, '.env'));
-  const env: Record<string, string> = { ...spec.env };
-  for (const s of spec.secrets) if (secrets[s] !== undefined) env[s] = secrets[s];
-  const buckets = Object.fromEntries(
-    spec.buckets.map((b) => {
-      const dir = join(paths.buckets, b.name);
+  const env = localFunctionEnv({
+    name: fn,
+    root: service.root,
+    env: { ...spec.env, ...functionsEnv(service, [spec], 'local') },
+    secrets: spec.secrets,
+    sends: spec.sends,
+    buckets: spec.buckets,
+    bucketDir: (b) => {
+      const dir = join(paths.buckets, b);
       mkdirSync(dir, { recursive: true });
-      return [b.name, dir];
-    }),
-  );
-  Object.assign(env, functionsEnv(service, [spec], 'local'), {
-    SLSX_TARGET: 'local',
-    SLSX_FUNCTION_NAME: fn,
-    SLSX_QUEUES: JSON.stringify(Object.fromEntries(spec.sends.map((q) => [q, q]))),
-    SLSX_BUCKETS: JSON.stringify(buckets),
-    SLSX_BUCKET_ACCESS: JSON.stringify(Object.fromEntries(spec.buckets.map((b) => [b.name, b.access]))),
+      return dir;
+    },
   });
   const logs: LogLine[] = [];
   const pool = new FunctionPool(

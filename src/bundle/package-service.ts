@@ -14,7 +14,7 @@ import { CREATE_REQUIRE_BANNER, runEsbuild } from './run-esbuild.js';
 import { bakedMeta } from './shim-meta.js';
 import { rewriteSourceMap } from './source-map-paths.js';
 import { AZURE_APP_NAME, esbuildTarget, oldestRuntime, TARGET_PROFILES } from './target-profile.js';
-import { buildDir, writeBuild, type PendingArtifact } from './write-build.js';
+import { buildDir, writeBuild, type Manifest, type PendingArtifact } from './write-build.js';
 import { PackageCache } from './package-cache.js';
 
 export interface PackageOptions {
@@ -35,7 +35,7 @@ export interface PackageOptions {
 /** The previous build's artifacts, when its manifest lists exactly `pending` and every zip is there. */
 function reusableBuild(outdir: string, target: TargetName, pending: PendingArtifact[]): Array<{ artifact: Artifact; unchanged: boolean }> | undefined {
   try {
-    const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as { target: string; artifacts: Array<{ name: string; functions: string[]; sha256: string; size: number; entry: string }> };
+    const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as Manifest;
     const names = pending.map((p) => p.name).sort();
     if (manifest.target !== target || manifest.artifacts.map((a) => a.name).sort().join('\n') !== names.join('\n')) return undefined;
     return manifest.artifacts.map((a) => {

@@ -175,3 +175,19 @@ export class CallPool {
     else this.inFlight--;
   }
 }
+
+/**
+ * `target` with some of its methods replaced: `wrap(name, method)` gives the replacement, or
+ * undefined to keep the method (bound to `target`); other properties read through. How the
+ * adapters put their SDK clients' calls through a pool.
+ */
+export function withMethods<T extends object>(target: T, wrap: (name: string | symbol, method: (...args: any[]) => any) => ((...args: any[]) => unknown) | undefined): T {
+  return new Proxy(target, {
+    get(t, prop) {
+      const value = Reflect.get(t, prop, t) as unknown;
+      if (typeof value !== 'function') return value;
+      const method = (value as (...args: unknown[]) => unknown).bind(t);
+      return wrap(prop, method) ?? method;
+    },
+  });
+}

@@ -5,7 +5,8 @@ import type { RawStorageEvent } from '../protocol.js';
 
 /** Events for the same key within this window are one event (editors write files in steps). */
 const DEBOUNCE_MS = 60;
-const TMP_PREFIX = '.slsx-tmp-';
+/** Files a write in progress uses; never an object, never an event. */
+export const TMP_PREFIX = '.slsx-tmp-';
 
 /** A bucket key that stays inside the bucket folder, or an error message. */
 export function checkKey(key: string): string | undefined {
@@ -13,6 +14,19 @@ export function checkKey(key: string): string | undefined {
   if (key.startsWith('/') || key.includes('\\') || key.split('/').some((part) => part === '..' || part === '.' || part === '')) return `key '${key}' must be a relative path without '.', '..' or empty segments`;
   if (key.split('/').some((part) => part.startsWith(TMP_PREFIX))) return `key '${key}' uses the reserved prefix ${TMP_PREFIX}`;
   return undefined;
+}
+
+/**
+ * Write an object into a bucket folder atomically (a temp file, then a rename), so the folder
+ * watcher sees one complete write. Used by the local cloud and by the functions' bucket client.
+ */
+export function putObject(dir: string, key: string, content: Uint8Array): void {
+  const file = resolve(dir, key);
+  if (relative(dir, file).startsWith('..')) throw new Error(`key '${key}' escapes the bucket`);
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = join(dirname(file), `${TMP_PREFIX}${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`);
+  writeFileSync(tmp, content);
+  renameSync(tmp, file);
 }
 
 /**
@@ -56,12 +70,7 @@ export class BucketFolder {
 
   /** Write an object atomically (temp file then rename); the watcher turns it into an event. */
   put(key: string, content: Buffer): { key: string; size: number } {
-    const file = resolve(this.dir, key);
-    if (relative(this.dir, file).startsWith('..')) throw new Error(`key '${key}' escapes the bucket`);
-    mkdirSync(dirname(file), { recursive: true });
-    const tmp = join(dirname(file), `${TMP_PREFIX}${process.pid}-${Date.now()}`);
-    writeFileSync(tmp, content);
-    renameSync(tmp, file);
+    putObject(this.dir, key, content);
     return { key, size: content.length };
   }
 

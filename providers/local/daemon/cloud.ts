@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, rmSync, unwatchFile, watchFile } from 'node:fs';
 import { join, relative, resolve, dirname, resolve as resolvePath } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { localFunctionEnv } from '../function-env.js';
 import type { InvocationRecord, LogLine } from '../../../src/model/invocation.js';
 import {
   DEFAULT_IDLE_TIMEOUT_MS,
@@ -18,7 +19,6 @@ import type { LocalPaths } from '../paths.js';
 import type { InvocationKind, RawStorageEvent } from '../protocol.js';
 import type { StoredResource } from '../store.js';
 import { BucketFolder } from './buckets.js';
-import { readEnvFile } from './env-file.js';
 import { DEFAULT_MAX_INSTANCES, FunctionPool, type Invocation } from './pool.js';
 import { QueueConsumer } from './queues.js';
 import { Router } from './router.js';
@@ -272,21 +272,16 @@ export class LocalCloud {
       // A copy per version: a rebuild never changes the code of instances still running the old one.
       cpSync(built, versionDir, { recursive: true });
     }
-    const secrets = readEnvFile(join(this.o.root, '.env'));
-    const env: Record<string, string> = { ...props.env };
-    for (const s of props.secrets) {
-      if (secrets[s] !== undefined) env[s] = secrets[s];
-      else this.o.state.log({ time: Date.now(), function: name, level: 'warn', message: `secret ${s} is not set in .env; the function sees it unset` });
-    }
-    Object.assign(env, {
-      SLSX_TARGET: 'local',
-      SLSX_FUNCTION_NAME: name,
-      // What the queue and bucket clients may use: the declared queues, the declared buckets' folders.
-      SLSX_QUEUES: JSON.stringify(Object.fromEntries((props.sends ?? []).map((q) => [q, q]))),
-      SLSX_BUCKETS: JSON.stringify(Object.fromEntries((props.buckets ?? []).map((b) => [b.name, safeFolder(this.o.paths.buckets, `bucket:${b.name}`).dir]))),
-      SLSX_BUCKET_ACCESS: JSON.stringify(Object.fromEntries((props.buckets ?? []).map((b) => [b.name, b.access]))),
-      // Signed object URLs: the gateway's origin and this local cloud's signing key (it dies with it).
-      ...((props.buckets ?? []).length ? { SLSX_LOCAL_ORIGIN: new URL(this.o.controlUrl()).origin, SLSX_LOCAL_URL_KEY: this.urlKey.toString('hex') } : {}),
+    const env = localFunctionEnv({
+      name,
+      root: this.o.root,
+      env: props.env,
+      secrets: props.secrets,
+      sends: props.sends ?? [],
+      buckets: props.buckets ?? [],
+      bucketDir: (b) => safeFolder(this.o.paths.buckets, `bucket:${b}`).dir,
+      signing: { origin: new URL(this.o.controlUrl()).origin, key: this.urlKey },
+      missingSecret: (s) => this.o.state.log({ time: Date.now(), function: name, level: 'warn', message: `secret ${s} is not set in .env; the function sees it unset` }),
     });
     const version = { name, sha256: props.sha256, entryUrl: pathToFileURL(entryFile).href, memory: props.memory, timeoutMs: props.timeoutMs, env };
     const settings = {

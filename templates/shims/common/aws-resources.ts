@@ -6,6 +6,7 @@
  * query-string signatures made here with node:crypto from the role's credentials.
  */
 import { createHash, createHmac } from 'node:crypto';
+import { encodeRfc3986 } from './uri.js';
 import type { ListResult, ObjectInfo, OutgoingMessage, ResourceDriver, ResourceRef } from '../../../src/runtime/resources.js';
 
 type Env = Record<string, string | undefined>;
@@ -134,12 +135,6 @@ function objectInfo(key: string, res: { ContentLength?: number; ETag?: string; C
   };
 }
 
-/** RFC 3986 encoding, as SigV4 wants it (`/` kept in paths). */
-function encode(s: string, keepSlash = false): string {
-  const out = encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  return keepSlash ? out.replace(/%2F/g, '/') : out;
-}
-
 const hmac = (key: string | Buffer, data: string): Buffer => createHmac('sha256', key).update(data, 'utf8').digest();
 
 /**
@@ -156,7 +151,7 @@ export function presignS3(o: { env: Env; bucket: string; key: string; method: 'G
   // us-east-1 answers on the global host too (and the AWS documentation's worked example uses it).
   const host = region === 'us-east-1' ? `${o.bucket}.s3.amazonaws.com` : `${o.bucket}.s3.${region}.amazonaws.com`;
   const base = override ? new URL(override) : new URL(`https://${host}`);
-  const path = `${override ? `${base.pathname.replace(/\/$/, '')}/${encode(o.bucket)}` : ''}/${encode(o.key, true)}`;
+  const path = `${override ? `${base.pathname.replace(/\/$/, '')}/${encodeRfc3986(o.bucket)}` : ''}/${encodeRfc3986(o.key, true)}`;
   const amzDate = o.now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
   const day = amzDate.slice(0, 8);
   const scope = `${day}/${region}/s3/aws4_request`;
@@ -170,7 +165,7 @@ export function presignS3(o: { env: Env; bucket: string; key: string; method: 'G
   };
   const canonicalQuery = Object.keys(query)
     .sort()
-    .map((k) => `${encode(k)}=${encode(query[k]!)}`)
+    .map((k) => `${encodeRfc3986(k)}=${encodeRfc3986(query[k]!)}`)
     .join('&');
   const canonicalRequest = [o.method, path, canonicalQuery, `host:${base.host}`, '', 'host', 'UNSIGNED-PAYLOAD'].join('\n');
   const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, createHash('sha256').update(canonicalRequest, 'utf8').digest('hex')].join('\n');

@@ -9,6 +9,7 @@
  * or proxy, with the token), else Google's.
  */
 import { createHash } from 'node:crypto';
+import { encodeRfc3986 } from './uri.js';
 import type { ListResult, ObjectInfo, OutgoingMessage, ResourceDriver, ResourceRef } from '../../../src/runtime/resources.js';
 
 type Env = Record<string, string | undefined>;
@@ -27,7 +28,6 @@ function api(env: Env, name: 'PUBSUB' | 'STORAGE' | 'IAMCREDENTIALS', host: stri
   return { base: `https://${host}`, auth: true };
 }
 
-const encodePath = (s: string): string => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
 export function gcpResources(env: Env = process.env, doFetch: typeof fetch = fetch): ResourceDriver {
   const metadata = `http://${env.GCE_METADATA_HOST ?? env.GCE_METADATA_IP ?? 'metadata.google.internal'}/computeMetadata/v1/instance/service-accounts/default`;
@@ -64,7 +64,7 @@ export function gcpResources(env: Env = process.env, doFetch: typeof fetch = fet
     return new Error(`sls-x: ${doing}: HTTP ${res.status}${message ? `: ${message}` : ''}`);
   }
 
-  const objectPath = (bucket: ResourceRef, key: string): string => `/storage/v1/b/${encodePath(bucket.physical)}/o/${encodePath(key)}`;
+  const objectPath = (bucket: ResourceRef, key: string): string => `/storage/v1/b/${encodeRfc3986(bucket.physical)}/o/${encodeRfc3986(key)}`;
   const info = (o: { name: string; size?: string | number; etag?: string; contentType?: string; updated?: string }): ObjectInfo => ({
     key: o.name,
     size: Number(o.size ?? 0),
@@ -96,7 +96,7 @@ export function gcpResources(env: Env = process.env, doFetch: typeof fetch = fet
       return out;
     },
     async put(bucket, key, data, contentType) {
-      const res = await call(storage, `/upload/storage/v1/b/${encodePath(bucket.physical)}/o?uploadType=media&name=${encodePath(key)}`, { method: 'POST', body: data, contentType: contentType ?? 'application/octet-stream' });
+      const res = await call(storage, `/upload/storage/v1/b/${encodeRfc3986(bucket.physical)}/o?uploadType=media&name=${encodeRfc3986(key)}`, { method: 'POST', body: data, contentType: contentType ?? 'application/octet-stream' });
       if (!res.ok) throw await failure(res, `writing gs://${bucket.physical}/${key}`);
       return info((await res.json()) as { name: string });
     },
@@ -122,7 +122,7 @@ export function gcpResources(env: Env = process.env, doFetch: typeof fetch = fet
     },
     async list(bucket, { prefix, cursor, limit }): Promise<ListResult> {
       const q = new URLSearchParams({ maxResults: String(limit), ...(prefix ? { prefix } : {}), ...(cursor ? { pageToken: cursor } : {}) });
-      const res = await call(storage, `/storage/v1/b/${encodePath(bucket.physical)}/o?${q.toString()}`, { method: 'GET' });
+      const res = await call(storage, `/storage/v1/b/${encodeRfc3986(bucket.physical)}/o?${q.toString()}`, { method: 'GET' });
       if (!res.ok) throw await failure(res, `listing gs://${bucket.physical}`);
       const body = (await res.json()) as { items?: Array<{ name: string }>; nextPageToken?: string };
       return { objects: (body.items ?? []).map(info), ...(body.nextPageToken ? { cursor: body.nextPageToken } : {}) };
@@ -142,7 +142,7 @@ export function gcpResources(env: Env = process.env, doFetch: typeof fetch = fet
         now: new Date(),
         email: account,
         sign: async (stringToSign) => {
-          const res = await call(iam, `/v1/projects/-/serviceAccounts/${encodePath(account)}:signBlob`, {
+          const res = await call(iam, `/v1/projects/-/serviceAccounts/${encodeRfc3986(account)}:signBlob`, {
             method: 'POST',
             contentType: 'application/json',
             body: JSON.stringify({ payload: Buffer.from(stringToSign, 'utf8').toString('base64') }),
@@ -162,7 +162,7 @@ export function gcpResources(env: Env = process.env, doFetch: typeof fetch = fet
  */
 export async function signGcsV4(o: { bucket: string; key: string; method: 'GET' | 'PUT'; expiresIn: number; now: Date; email: string; sign: (stringToSign: string) => Promise<Uint8Array> }): Promise<string> {
   const host = 'storage.googleapis.com';
-  const path = `/${encodePath(o.bucket)}/${o.key.split('/').map(encodePath).join('/')}`;
+  const path = `/${encodeRfc3986(o.bucket)}/${o.key.split('/').map((p) => encodeRfc3986(p)).join('/')}`;
   const datetime = o.now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
   const scope = `${datetime.slice(0, 8)}/auto/storage/goog4_request`;
   const query: Record<string, string> = {
@@ -174,7 +174,7 @@ export async function signGcsV4(o: { bucket: string; key: string; method: 'GET' 
   };
   const canonicalQuery = Object.keys(query)
     .sort()
-    .map((k) => `${encodePath(k)}=${encodePath(query[k]!)}`)
+    .map((k) => `${encodeRfc3986(k)}=${encodeRfc3986(query[k]!)}`)
     .join('&');
   const canonicalRequest = [o.method, path, canonicalQuery, `host:${host}`, '', 'host', 'UNSIGNED-PAYLOAD'].join('\n');
   const stringToSign = ['GOOG4-RSA-SHA256', datetime, scope, createHash('sha256').update(canonicalRequest, 'utf8').digest('hex')].join('\n');

@@ -5,17 +5,15 @@
  * watcher turns each write into one storage event, exactly as `sls-x bucket put` does.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
 import type { ListResult, ObjectInfo, ResourceDriver, ResourceRef } from '../../../src/runtime/resources.js';
-import { checkKey } from '../../../providers/local/daemon/buckets.js';
+import { checkKey, putObject, TMP_PREFIX } from '../../../providers/local/daemon/buckets.js';
 import { signLocalUrl } from '../../../providers/local/signed-url.js';
 
 interface HostLike {
   send(queue: string, body: string, attributes?: Record<string, string>, delaySeconds?: number): Promise<{ id: string }>;
 }
-
-const TMP_PREFIX = '.slsx-tmp-';
 
 function fileOf(bucket: ResourceRef, key: string): string {
   const problem = checkKey(key);
@@ -76,11 +74,8 @@ export function localResources(host: () => HostLike | undefined): ResourceDriver
       );
     },
     async put(bucket, key, data) {
-      const file = fileOf(bucket, key);
-      mkdirSync(dirname(file), { recursive: true });
-      const tmp = join(dirname(file), `${TMP_PREFIX}${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`);
-      writeFileSync(tmp, data);
-      renameSync(tmp, file);
+      fileOf(bucket, key);
+      putObject(bucket.physical, key, data);
       return { key, size: data.length, etag: createHash('md5').update(data).digest('hex') };
     },
     async get(bucket, key) {
