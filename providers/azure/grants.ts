@@ -16,8 +16,9 @@ export interface Grant {
  * Least privilege for the app's managed identity, scoped resource by resource: the host's own
  * containers (leases, keys) and the package container; each queue a function consumes
  * (Contributor on it and its `-poison` queue: the host moves failed messages) or sends to
- * (Message Sender); each container a function uses (Reader or Contributor); each secret
- * (Key Vault Secrets User on that one secret). Nothing at resource group or subscription scope.
+ * (Message Sender); each container a function uses (Reader or Contributor), plus Storage Blob
+ * Delegator on the account when any does (signed URLs); each secret (Key Vault Secrets User on
+ * that one secret). Nothing at resource group or subscription scope.
  */
 export function grants(service: Service, names: AzureNames): Grant[] {
   const rg = names.resourceGroup;
@@ -39,6 +40,9 @@ export function grants(service: Service, names: AzureNames): Grant[] {
   for (const [bucket, write] of access) {
     add({ on: `bucket:${bucket}`, scope: ids.container(rg, account, names.container(bucket)), role: write ? 'Storage Blob Data Contributor' : 'Storage Blob Data Reader' });
   }
+  // Signed URLs are user-delegation SAS: the key comes from the account (the only scope Azure
+  // accepts for it); what a URL may do is still bounded by the container roles above.
+  if (access.size) add({ on: 'storage', scope: ids.storageAccount(rg, account), role: 'Storage Blob Delegator' });
   add({ on: 'app-insights', scope: ids.insights(rg, names.insights), role: 'Monitoring Metrics Publisher' });
   const vault = keyVaultOf(service);
   if (vault) {

@@ -20,6 +20,9 @@ export function functionConfig(service: Service, fn: FunctionSpec, target: Targe
     // Lambda tells the handler its remaining time itself: there, the timeout stays out of it.
     ...(target === 'aws' ? {} : { timeoutMs: fn.timeoutMs }),
     events: fn.events.map((e) => runtimeEvent(e, target)),
+    // One Function App runs every function in one process: each one's own declarations.
+    ...(target === 'azure' && fn.sends.length ? { sends: [...fn.sends] } : {}),
+    ...(target === 'azure' && fn.buckets.length ? { buckets: Object.fromEntries(fn.buckets.map((b) => [b.name, b.access])) } : {}),
   };
 }
 

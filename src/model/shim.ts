@@ -23,6 +23,13 @@ export interface FunctionConfig {
   /** Not on aws, where the platform gives each invocation its remaining time. */
   timeoutMs?: number;
   events: RuntimeEventSpec[];
+  /**
+   * Azure only, where one process serves every function of the app: the queues this function
+   * sends to and the buckets it uses (faas.yaml names; the physical names are app settings), so
+   * the shim can hold each function to its own declarations.
+   */
+  sends?: string[];
+  buckets?: Record<string, 'read' | 'write' | 'readwrite'>;
 }
 
 /**

@@ -115,6 +115,34 @@ export interface ResourceRef {
 export const ENCODING_ATTRIBUTE = 'slsx-encoding';
 
 const DRIVER = Symbol.for('sls-x.resources');
+const SCOPE = Symbol.for('sls-x.resources.scope');
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Where one process serves several functions (an Azure Function App), the shim says whose
+ * declarations hold right now: `current()` returns the running function's environment
+ * (`SLSX_QUEUES`, `SLSX_BUCKETS`, `SLSX_BUCKET_ACCESS`, `SLSX_FUNCTION_NAME`). Clients made
+ * without an explicit environment then check the declarations at every call, not once.
+ */
+export function installResourceScope(current: (() => Env) | undefined): void {
+  (globalThis as Record<symbol, unknown>)[SCOPE] = current;
+}
+
+function scope(): (() => Env) | undefined {
+  return (globalThis as Record<symbol, unknown>)[SCOPE] as (() => Env) | undefined;
+}
+
+/** The declared resource, resolved once (a function's own environment) or at each call (a scope). */
+function resolver(envName: string, kind: 'queue' | 'bucket', name: string, env: Env | undefined): () => ResourceRef {
+  const current = env ? undefined : scope();
+  if (!current) {
+    const ref = declared(envName, kind, name, env ?? process.env);
+    return () => ref;
+  }
+  if (typeof name !== 'string' || !name) throw new TypeError(`sls-x: ${kind}(name) needs the ${kind}'s name from faas.yaml`);
+  return () => declared(envName, kind, name, current());
+}
 
 /** Install the target's driver (shims do, once per instance; `sls-x/testing` installs a fake). */
 export function installResourceDriver(driver: ResourceDriver | undefined): void {
@@ -129,7 +157,7 @@ function driver(): ResourceDriver {
   return d;
 }
 
-function declared(envName: string, kind: 'queue' | 'bucket', name: string, env: Record<string, string | undefined>): ResourceRef {
+function declared(envName: string, kind: 'queue' | 'bucket', name: string, env: Env): ResourceRef {
   if (typeof name !== 'string' || !name) throw new TypeError(`sls-x: ${kind}(name) needs the ${kind}'s name from faas.yaml`);
   let map: Record<string, string> = dict();
   try {
@@ -190,9 +218,10 @@ export function outgoing(body: MessageBody, options: SendOptions = {}): Outgoing
 }
 
 /** A client for the queue `name` declared in this function's `sends:`. */
-export function queueClient(name: string, env: Record<string, string | undefined> = process.env): QueueClient {
-  const ref = declared('SLSX_QUEUES', 'queue', name, env);
+export function queueClient(name: string, env?: Env): QueueClient {
+  const resolve = resolver('SLSX_QUEUES', 'queue', name, env);
   const sendBatch = async (entries: Array<BatchEntry | MessageBody>): Promise<SendBatchResult> => {
+    const ref = resolve();
     const d = driver();
     const messages = entries.map((e) => (isEntry(e) ? outgoing(e.body, e) : outgoing(e)));
     const out: SendBatchResult = { sent: [], failed: [] };
@@ -214,6 +243,7 @@ export function queueClient(name: string, env: Record<string, string | undefined
   return {
     name,
     async send(body, options) {
+      const ref = resolve();
       const [r] = await driver().sendBatch(ref, [outgoing(body, options)]);
       if (!r?.id) throw new Error(`sls-x: sending to queue '${name}' failed: ${r?.error ?? 'no message id returned'}`);
       return { id: r.id };
@@ -231,24 +261,27 @@ function checkKey(key: string): void {
 }
 
 /** A client for the bucket `name` declared in this function's `buckets:`. */
-export function bucketClient(name: string, env: Record<string, string | undefined> = process.env): BucketClient {
-  const ref = declared('SLSX_BUCKETS', 'bucket', name, env);
-  const can = (what: 'read' | 'write'): void => {
+export function bucketClient(name: string, env?: Env): BucketClient {
+  const resolve = resolver('SLSX_BUCKETS', 'bucket', name, env);
+  /** The declared bucket, if it may be read (or written). */
+  const can = (what: 'read' | 'write'): ResourceRef => {
+    const ref = resolve();
     if (ref.access && ref.access !== 'readwrite' && ref.access !== what) {
       throw new Error(`sls-x: bucket '${name}' is declared with access: ${ref.access}, so it cannot ${what === 'write' ? 'be written' : 'be read'}: declare access: readwrite (or ${what}) under \`buckets:\` in faas.yaml`);
     }
+    return ref;
   };
   return {
     name,
     async put(key, data, options = {}) {
       checkKey(key);
-      can('write');
+      const ref = can('write');
       const { bytes, json } = toBytes(data);
       return driver().put(ref, key, bytes, options.contentType ?? (json ? 'application/json' : typeof data === 'string' ? 'text/plain; charset=utf-8' : 'application/octet-stream'));
     },
     async get(key) {
       checkKey(key);
-      can('read');
+      const ref = can('read');
       const got = await driver().get(ref, key);
       if (!got) return undefined;
       const { data, ...info } = got;
@@ -268,34 +301,26 @@ export function bucketClient(name: string, env: Record<string, string | undefine
     },
     async head(key) {
       checkKey(key);
-      can('read');
+      const ref = can('read');
       return driver().head(ref, key);
     },
     async delete(key) {
       checkKey(key);
-      can('write');
+      const ref = can('write');
       await driver().delete(ref, key);
     },
     async list(options = {}) {
-      can('read');
+      const ref = can('read');
       const limit = Math.min(1000, Math.max(1, Math.floor(options.limit ?? 1000)));
       return driver().list(ref, { ...(options.prefix ? { prefix: options.prefix } : {}), ...(options.cursor ? { cursor: options.cursor } : {}), limit });
     },
     async signedUrl(key, options) {
       checkKey(key);
-      can(options.method === 'PUT' ? 'write' : 'read');
+      const ref = can(options.method === 'PUT' ? 'write' : 'read');
       if (!(Number.isInteger(options.expiresIn) && options.expiresIn >= 1 && options.expiresIn <= 604_800)) {
         throw new RangeError('sls-x: signedUrl expiresIn must be whole seconds from 1 to 604800 (7 days)');
       }
       return driver().signedUrl(ref, key, options);
     },
   };
-}
-
-/** The driver of a target that has no clients yet: every call says so (validate refuses such code first). */
-export function unavailableResources(target: string): ResourceDriver {
-  const no = async (): Promise<never> => {
-    throw new Error(`sls-x: the queue and bucket clients are not available on ${target} yet (see docs/handler-api.md)`);
-  };
-  return { maxBatch: 1, sendBatch: no, put: no, get: no, head: no, delete: no, list: no, signedUrl: no };
 }

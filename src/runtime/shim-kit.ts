@@ -44,6 +44,8 @@ export interface ShimOptions {
   write?: LineWriter;
   /** Where secret values come from (the cloud's secret store by default; tests pass a fake). */
   loadSecrets?: SecretLoader;
+  /** The `fetch` of the Azure queue and bucket clients; tests pass one that trusts an emulator's certificate. */
+  fetch?: typeof fetch;
 }
 
 /** Throws a clear error at load time when the export the entry hands over is not a function. */
@@ -117,6 +119,15 @@ export function resolveMeta<M extends { functionName: string; target: Target }>(
       `sls-x: function "${meta.functionName}" has no configuration in the ${FUNCTIONS_ENV} environment variable${raw ? '' : ' (it is not set)'}: deploy it with sls-x, which sets it beside the code`,
     );
   }
-  const cfg = own as { service?: string; stage?: string; region?: string; timeoutMs?: number; events: ShimMetaLike['events'] };
-  return { ...meta, service: cfg.service, stage: cfg.stage, region: cfg.region, timeoutMs: Number(cfg.timeoutMs) || 3000, events: cfg.events } as M & ShimMetaLike;
+  const cfg = own as { service?: string; stage?: string; region?: string; timeoutMs?: number; events: ShimMetaLike['events']; sends?: unknown; buckets?: unknown };
+  return {
+    ...meta,
+    service: cfg.service,
+    stage: cfg.stage,
+    region: cfg.region,
+    timeoutMs: Number(cfg.timeoutMs) || 3000,
+    events: cfg.events,
+    ...(Array.isArray(cfg.sends) ? { sends: cfg.sends.filter((q): q is string => typeof q === 'string') } : {}),
+    ...(cfg.buckets && typeof cfg.buckets === 'object' ? { buckets: cfg.buckets } : {}),
+  } as M & ShimMetaLike;
 }

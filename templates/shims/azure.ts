@@ -8,10 +8,11 @@
  * or `{ failed: [id] }`) throws, so the runtime makes the message visible again and moves it to
  * `<queue>-poison` after `maxDequeueCount` (host.json).
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import azureFunctions from '@azure/functions';
 import type { Cookie, HttpRequest as AzHttpRequest, HttpResponseInit, InvocationContext, Timer } from '@azure/functions';
 import type { BakedMeta, ShimMeta } from '../../src/model/shim.js';
-import { installResourceDriver, unavailableResources } from '../../src/runtime/resources.js';
+import { installResourceDriver, installResourceScope } from '../../src/runtime/resources.js';
 import type { ScheduleEventSpec } from '../../src/model/service.js';
 import type { Context, HttpHandler, QueueHandler, ScheduleHandler, StorageHandler, StorageEvent } from '../../src/runtime/index.js';
 import {
@@ -30,7 +31,8 @@ import {
   type ShimOptions,
   resolveMeta,
 } from '../../src/runtime/shim-kit.js';
-import { AZURE_STORAGE_CONNECTION, planAzureTriggers } from './common/azure-triggers.js';
+import { AZURE_STORAGE_CONNECTION, azureAppSettingName, planAzureTriggers } from './common/azure-triggers.js';
+import { azureResources, ENVELOPE_PREFIX, openEnvelope } from './common/azure-resources.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 type AnyHandler = Function; // eslint-disable-line @typescript-eslint/no-unsafe-function-type
@@ -55,6 +57,58 @@ function contextOf(env: AzureAdapterEnv, ictx: InvocationContext): Context {
   return contextFor(env.meta, env.opts, { requestId: ictx.invocationId, coldStart: env.isCold() });
 }
 
+type Env = Record<string, string | undefined>;
+
+/**
+ * One Function App runs all its functions in one process, with one identity and one set of app
+ * settings: whose declarations (`sends:`, `buckets:`) hold is known per invocation only. Each
+ * adapter runs its invocation inside its function's declarations; a client call outside any
+ * invocation (module start-up) gets those of every function of the app.
+ */
+const declarations = new AsyncLocalStorage<Env>();
+const appDeclarations = { queues: {} as Record<string, string>, buckets: {} as Record<string, string>, access: {} as Record<string, string> };
+
+/**
+ * The environment the clients read for one function (`SLSX_QUEUES`, `SLSX_BUCKETS`,
+ * `SLSX_BUCKET_ACCESS`): its declared names, each with the physical name the app setting
+ * (`SLSX_QUEUE_<NAME>`, `SLSX_BUCKET_<NAME>`) holds.
+ */
+export function declarationsEnv(meta: Pick<ShimMeta, 'functionName' | 'sends' | 'buckets'>, env: Env = process.env): Env {
+  const queues: Record<string, string> = {};
+  for (const q of meta.sends ?? []) {
+    const physical = env[azureAppSettingName('queue', q)];
+    if (physical) queues[q] = physical;
+  }
+  const buckets: Record<string, string> = {};
+  const access: Record<string, string> = {};
+  for (const [b, a] of Object.entries(meta.buckets ?? {})) {
+    const physical = env[azureAppSettingName('bucket', b)];
+    if (physical) (buckets[b] = physical), (access[b] = a);
+  }
+  return { SLSX_FUNCTION_NAME: meta.functionName, SLSX_QUEUES: JSON.stringify(queues), SLSX_BUCKETS: JSON.stringify(buckets), SLSX_BUCKET_ACCESS: JSON.stringify(access) };
+}
+
+function addToApp(fnEnv: Env): Env {
+  Object.assign(appDeclarations.queues, JSON.parse(fnEnv.SLSX_QUEUES ?? '{}'));
+  Object.assign(appDeclarations.buckets, JSON.parse(fnEnv.SLSX_BUCKETS ?? '{}'));
+  for (const [b, a] of Object.entries(JSON.parse(fnEnv.SLSX_BUCKET_ACCESS ?? '{}') as Record<string, string>)) {
+    const had = appDeclarations.access[b];
+    appDeclarations.access[b] = !had || had === a ? a : 'readwrite';
+  }
+  return {
+    SLSX_QUEUES: JSON.stringify(appDeclarations.queues),
+    SLSX_BUCKETS: JSON.stringify(appDeclarations.buckets),
+    SLSX_BUCKET_ACCESS: JSON.stringify(appDeclarations.access),
+  };
+}
+
+let appEnv: Env = {};
+
+/** An adapter that runs each invocation inside the function's declarations. */
+function within<A extends unknown[], R>(fnEnv: Env, adapter: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+  return (...args: A) => declarations.run(fnEnv, () => adapter(...args));
+}
+
 /**
  * Registers every trigger of the function with `app`. Outside the Functions host the library
  * runs in "test mode" and only warns that it skips the registration.
@@ -62,8 +116,11 @@ function contextOf(env: AzureAdapterEnv, ictx: InvocationContext): Context {
 export function registerAzureFunction(handler: AnyHandler, baked: BakedMeta | ShimMeta, opts: ShimOptions = {}): void {
   assertHandler(handler, baked);
   const meta: ShimMeta = resolveMeta(baked) as ShimMeta;
-  // No queue and bucket clients on Azure yet (validate refuses code that calls them): say so if one is reached.
-  installResourceDriver(unavailableResources('azure'));
+  // The queue and bucket clients: Storage over REST as the app's identity (loaded on first use).
+  installResourceDriver(azureResources(process.env, opts.fetch));
+  const fnEnv = declarationsEnv(meta);
+  appEnv = addToApp(fnEnv);
+  installResourceScope(() => declarations.getStore() ?? appEnv);
   const { app } = azureFunctions;
   const env = azureAdapterEnv(meta, opts);
   for (const t of planAzureTriggers(meta.functionName, meta.events)) {
@@ -73,7 +130,7 @@ export function registerAzureFunction(handler: AnyHandler, baked: BakedMeta | Sh
           route: t.route,
           methods: t.methods as never,
           authLevel: 'anonymous',
-          handler: azureHttpAdapter(handler as HttpHandler, env, '/' + t.events[0].path.replace(/^\/+/, '')),
+          handler: within(fnEnv, azureHttpAdapter(handler as HttpHandler, env, '/' + t.events[0].path.replace(/^\/+/, ''))),
         });
         break;
       case 'queue':
@@ -81,13 +138,13 @@ export function registerAzureFunction(handler: AnyHandler, baked: BakedMeta | Sh
         // message arrives parsed (a JSON string unquoted, big integers rounded, spacing lost) and
         // could only be re-stringified. https://learn.microsoft.com/azure/azure-functions/functions-bindings-storage-queue-trigger#configuration
         // (The typings omit dataType; the library passes extra trigger options to the binding as is.)
-        app.storageQueue(t.name, { queueName: t.queueName, connection: AZURE_STORAGE_CONNECTION, dataType: 'binary', handler: azureQueueAdapter(handler as QueueHandler, env) } as Parameters<typeof app.storageQueue>[1]);
+        app.storageQueue(t.name, { queueName: t.queueName, connection: AZURE_STORAGE_CONNECTION, dataType: 'binary', handler: within(fnEnv, azureQueueAdapter(handler as QueueHandler, env)) } as Parameters<typeof app.storageQueue>[1]);
         break;
       case 'schedule':
-        app.timer(t.name, { schedule: t.schedule, handler: azureTimerAdapter(handler as ScheduleHandler, env, t.event) });
+        app.timer(t.name, { schedule: t.schedule, handler: within(fnEnv, azureTimerAdapter(handler as ScheduleHandler, env, t.event)) });
         break;
       case 'storage':
-        app.eventGrid(t.name, { handler: azureEventGridAdapter(handler as StorageHandler, env) });
+        app.eventGrid(t.name, { handler: within(fnEnv, azureEventGridAdapter(handler as StorageHandler, env)) });
         break;
     }
   }
@@ -175,11 +232,18 @@ export function azureQueueAdapter(handler: QueueHandler, env: AzureAdapterEnv) {
   return async (item: unknown, ictx: InvocationContext): Promise<void> => {
     const ctx = contextOf(env, ictx);
     const md = (ictx.triggerMetadata ?? {}) as Json;
+    // Bytes (dataType binary) as sent; a string as is. An object means a host that parsed the
+    // message anyway: re-stringified, the closest text there is.
+    let body: string | Uint8Array = typeof item === 'string' ? item : item instanceof Uint8Array ? new Uint8Array(item) : JSON.stringify(item);
+    let attributes: Record<string, string> = {};
+    // A message sent with attributes by the queue client is an envelope: open it.
+    const bytes = typeof body !== 'string' ? body : body.startsWith(ENVELOPE_PREFIX) ? new TextEncoder().encode(body) : undefined;
+    const opened = bytes && openEnvelope(bytes);
+    if (opened && opened.opened) ({ body, attributes } = opened);
     const msg = createQueueMessage({
       id: String(md.id ?? ictx.invocationId),
-      // Bytes (dataType binary) as sent; a string as is. An object means a host that parsed the
-      // message anyway: re-stringified, the closest text there is.
-      body: typeof item === 'string' ? item : item instanceof Uint8Array ? new Uint8Array(item) : JSON.stringify(item),
+      body,
+      attributes,
       attempt: Number(md.dequeueCount ?? 1),
       enqueuedAt: md.insertionTime,
     });

@@ -32,6 +32,7 @@ describe('azure adapter: desired state', () => {
       'Storage Queue Data Contributor @ Microsoft.Storage/storageAccounts/shopdevce7e13ab/queueServices/default/queues/orders',
       'Storage Queue Data Contributor @ Microsoft.Storage/storageAccounts/shopdevce7e13ab/queueServices/default/queues/orders-poison',
       'Storage Blob Data Contributor @ Microsoft.Storage/storageAccounts/shopdevce7e13ab/blobServices/default/containers/uploads',
+      'Storage Blob Delegator @ Microsoft.Storage/storageAccounts/shopdevce7e13ab',
       'Monitoring Metrics Publisher @ Microsoft.Insights/components/shop-dev-insights',
       'Key Vault Secrets User @ Microsoft.KeyVault/vaults/shop-vault/secrets/shop-dev-STRIPE-KEY',
     ]);
@@ -56,6 +57,7 @@ describe('azure adapter: first deploy', () => {
       'create grant:BlobDataContributor:containers/uploads',
       'create grant:BlobDataOwner:containers/azure-webjobs-hosts',
       'create grant:BlobDataOwner:containers/azure-webjobs-secrets',
+      'create grant:BlobDelegator:storageAccounts/shopdevce7e13ab',
       'create grant:MonitoringMetricsPublisher:components/shop-dev-insights',
       'create grant:QueueDataContributor:queues/orders',
       'create grant:QueueDataContributor:queues/orders-poison',
@@ -90,6 +92,7 @@ describe('azure adapter: first deploy', () => {
         RA(`${ACCT}/queueServices/default/queues/orders`, '4da452ea-c3d9-428d-8a18-5f81c2a56b05'),
         RA(`${ACCT}/queueServices/default/queues/orders-poison`, '18461757-03fb-4f30-84a2-ca08174c9137'),
         RA(`${ACCT}/blobServices/default/containers/uploads`, '9bd36d39-f7f2-48a6-8ffd-1c826fe339dd'),
+        RA(ACCT, '6d235b1c-9ef8-4427-8ad1-a29999f2bfd7'),
         `PUT ${RG}/providers/Microsoft.EventGrid/systemTopics/shop-dev-storage?api-version=2022-06-15`,
         `PUT ${RG}/providers/Microsoft.OperationalInsights/workspaces/shop-dev-logs?api-version=2023-09-01`,
         `PUT ${RG}/providers/Microsoft.Insights/components/shop-dev-insights?api-version=2020-02-02`,
@@ -140,13 +143,13 @@ describe('azure adapter: first deploy', () => {
             { name: 'AzureWebJobsStorage__clientId', value: '22222222-2222-2222-2222-222222222222' },
             { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' },
             { name: 'SLSX_BUCKET_UPLOADS', value: 'uploads' },
-            // Every function's events and timeout, read by the shim at start-up (never in the package).
+            // Every function's events, timeout and declarations (one process serves them all), read by the shim at start-up (never in the package).
             {
               name: 'SLSX_FUNCTIONS',
               value: JSON.stringify({
-                api: { events: [{ kind: 'http', method: 'GET', path: '/orders/{id}' }], region: 'westeurope', service: 'shop', stage: 'dev', timeoutMs: 10000 },
-                thumbnail: { events: [{ bucket: 'uploads', kind: 'storage', on: ['created'], prefix: 'images/', suffix: '.png' }], region: 'westeurope', service: 'shop', stage: 'dev', timeoutMs: 10000 },
-                worker: { events: [{ kind: 'queue', queue: 'orders' }], region: 'westeurope', service: 'shop', stage: 'dev', timeoutMs: 10000 },
+                api: { events: [{ kind: 'http', method: 'GET', path: '/orders/{id}' }], region: 'westeurope', sends: ['orders'], service: 'shop', stage: 'dev', timeoutMs: 10000 },
+                thumbnail: { buckets: { uploads: 'readwrite' }, events: [{ bucket: 'uploads', kind: 'storage', on: ['created'], prefix: 'images/', suffix: '.png' }], region: 'westeurope', service: 'shop', stage: 'dev', timeoutMs: 10000 },
+                worker: { buckets: { uploads: 'read' }, events: [{ kind: 'queue', queue: 'orders' }], region: 'westeurope', service: 'shop', stage: 'dev', timeoutMs: 10000 },
               }),
             },
             { name: 'SLSX_QUEUE_ORDERS', value: 'orders' },
@@ -171,6 +174,7 @@ describe('azure adapter: first deploy', () => {
       ['orders', ROLE('974c5e8b-45b9-4653-ba55-5f855dd0fb88'), '11111111-1111-1111-1111-111111111111', 'ServicePrincipal'],
       ['orders-poison', ROLE('974c5e8b-45b9-4653-ba55-5f855dd0fb88'), '11111111-1111-1111-1111-111111111111', 'ServicePrincipal'],
       ['uploads', ROLE('ba92f5b4-2d11-453d-a403-e96b0029c9fe'), '11111111-1111-1111-1111-111111111111', 'ServicePrincipal'],
+      ['shopdevce7e13ab', ROLE('db58b8e5-c6ad-4a2a-8342-4190687cbf4a'), '11111111-1111-1111-1111-111111111111', 'ServicePrincipal'],
       ['shop-dev-insights', ROLE('3913510d-42f4-4e42-8a64-420c390055eb'), '11111111-1111-1111-1111-111111111111', 'ServicePrincipal'],
     ]);
     expect(arm.find('PUT', '/workspaces/shop-dev-logs')[0].body).toEqual({

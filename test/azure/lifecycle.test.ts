@@ -93,7 +93,7 @@ describe('azure adapter: remove', () => {
     const s = shop();
     const p = await deploy(s, [], arm, true);
     expect(p.changes.every((c) => c.action === 'delete')).toBe(true);
-    expect(p.changes).toHaveLength(24);
+    expect(p.changes).toHaveLength(25);
     const deleted = arm.requests.filter((r) => r.method === 'DELETE').map((r) => r.path);
     expect(deleted.some((d) => /theirs|shop-prod-id/.test(d))).toBe(false);
     expect(deleted).toContain(`${RG}/providers/Microsoft.Web/sites/shop-dev`);

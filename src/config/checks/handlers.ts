@@ -86,9 +86,6 @@ async function nearbyFiles(base: string): Promise<string[]> {
   return entries.filter((e) => HANDLER_EXTENSIONS.includes(extname(e)));
 }
 
-/** Targets whose shim has no queue and bucket client driver yet (docs/handler-api.md). */
-const CLIENTS_NOT_YET: string[] = ['azure'];
-
 /**
  * The queue and bucket clients a handler's code calls with a literal name must be declared for
  * that function (`sends:`, `buckets:`): reported here with where the call is, since at run time
@@ -100,15 +97,6 @@ async function checkClientUses(ctx: CheckContext, fn: FunctionSpec, inputs: stri
   const at = pathOf(ctx, fn);
   for (const use of uses) {
     const where = `${use.file}:${use.line}:${use.col}`;
-    // No silent downgrade: a target without the clients says so before anything is deployed.
-    for (const target of ctx.targets.filter((t) => CLIENTS_NOT_YET.includes(t))) {
-      // An error for the target being deployed; a warning for another target the file lists.
-      ctx.report.add(target === ctx.active ? 'error' : 'warning', 'client-unsupported-target', `\`${where}\` uses the ${use.kind} client (\`${use.kind}('${use.name}')\`), which is not available on ${target} yet.`, {
-        path: at,
-        target,
-        hint: `Deploy this function to local, aws or gcp, or use the ${target === 'azure' ? 'Azure Storage SDK' : 'cloud SDK'} directly in this handler for now.`,
-      });
-    }
     if (use.kind === 'queue' && !fn.sends.includes(use.name)) {
       const exists = ctx.declared.queues.has(use.name);
       ctx.report.warn('client-queue-undeclared', `\`${where}\` sends to queue \`${use.name}\`, but function \`${fn.name}\` does not declare it in \`sends:\`${exists ? '' : ' and no such queue is declared under `queues:`'}.`, {

@@ -57,12 +57,13 @@ async function waitForPort(port: number, child: ChildProcess, output: () => stri
   }
 }
 
-/** A fetch over node:https that trusts `ca` (Node's fetch takes no CA option). */
+/** A fetch over node:https that trusts `ca` (Node's fetch takes no CA option); http URLs go to fetch. */
 export function fetchTrusting(ca: Buffer): typeof fetch {
   return (async (input: string | URL | Request, init: RequestInit = {}) => {
     const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
+    if (url.protocol === 'http:') return fetch(url, init);
     const headers = new Headers(init.headers);
-    const body = init.body === undefined || init.body === null ? undefined : Buffer.from(init.body instanceof Uint8Array ? init.body : typeof init.body === 'string' ? init.body : await new Response(init.body).arrayBuffer());
+    const body = init.body === undefined || init.body === null ? undefined : Buffer.from(await new Response(init.body).arrayBuffer());
     if (body) headers.set('content-length', String(body.length));
     return new Promise<Response>((resolve, reject) => {
       const req = httpsRequest(url, { method: init.method ?? 'GET', headers: Object.fromEntries(headers), ca }, (res) => {
