@@ -133,15 +133,24 @@ function scope(): (() => Env) | undefined {
   return (globalThis as Record<symbol, unknown>)[SCOPE] as (() => Env) | undefined;
 }
 
-/** The declared resource, resolved once (a function's own environment) or at each call (a scope). */
+/**
+ * The declared resource. With an explicit environment, checked at once. Otherwise at the first
+ * call, not when the client is made: a client made at module scope (`const receipts =
+ * bucket('receipts')`) is made before an Azure app has said which function runs. Under a scope
+ * it is checked at every call; else once, from the function's own environment.
+ */
 function resolver(envName: string, kind: 'queue' | 'bucket', name: string, env: Env | undefined): () => ResourceRef {
-  const current = env ? undefined : scope();
-  if (!current) {
-    const ref = declared(envName, kind, name, env ?? process.env);
+  if (env) {
+    const ref = declared(envName, kind, name, env);
     return () => ref;
   }
   if (typeof name !== 'string' || !name) throw new TypeError(`sls-x: ${kind}(name) needs the ${kind}'s name from faas.yaml`);
-  return () => declared(envName, kind, name, current());
+  let own: ResourceRef | undefined;
+  return () => {
+    const current = scope();
+    if (current) return declared(envName, kind, name, current());
+    return (own ??= declared(envName, kind, name, process.env));
+  };
 }
 
 /** Install the target's driver (shims do, once per instance; `sls-x/testing` installs a fake). */

@@ -23,7 +23,7 @@ describe('sls-x on aws through the CLI (fake AWS)', () => {
     expect(aws.mutatingCalls()).toEqual([]);
     expect(planned.stdout).toMatch(/^ {2}\+ create {2}role:api +not deployed yet {2}\[IAM\]$/m);
     expect(planned.stdout).toMatch(/^ {2}\+ create {2}function:api +not deployed yet$/m);
-    expect(planned.stdout).toContain('26 to create, 0 to update, 0 to replace, 0 to delete, 0 unchanged.');
+    expect(planned.stdout).toContain('27 to create, 0 to update, 0 to replace, 0 to delete, 0 unchanged.');
     expect(planned.stdout).toContain('! 7 identity/permission (IAM) change(s): review them before applying.');
     const saved = JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8'));
     expect(saved.scope).toEqual({ target: 'aws', service: 'shop', stage: 'dev', region: 'eu-west-1', account: '123456789012' });
@@ -58,7 +58,7 @@ describe('sls-x on aws through the CLI (fake AWS)', () => {
     aws.resetCalls();
     const out = await cli(['plan', '--target', 'aws'], dir, aws);
     expect(out.stdout).toMatch(/^ {2}~ update {2}function:worker +codeSha256 changed \(code changed\)$/m);
-    expect(out.stdout).toContain('0 to create, 1 to update, 0 to replace, 0 to delete, 25 unchanged.');
+    expect(out.stdout).toContain('0 to create, 1 to update, 0 to replace, 0 to delete, 26 unchanged.');
     expect(aws.mutatingCalls()).toEqual([]);
   });
 
@@ -162,7 +162,7 @@ describe('sls-x on aws through the CLI (fake AWS)', () => {
     aws.logGroups.set('/aws/lambda/shop-dev-legacy', { tags: {} });
     const out = await cli(['remove', '--target', 'aws'], dir, aws);
     expect(out.code).toBe(0);
-    expect(out.stdout).toContain('Removed shop (stage dev) from aws: 26 resource(s) deleted.');
+    expect(out.stdout).toContain('Removed shop (stage dev) from aws: 27 resource(s) deleted.');
     const left = [...aws.tags.values()].map((t) => t['slsx:stage']);
     expect(left.length).toBeGreaterThan(0);
     expect(new Set(left)).toEqual(new Set(['prod']));

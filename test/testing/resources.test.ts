@@ -31,7 +31,7 @@ describe('sls-x/testing: in-memory queues and buckets for the clients', () => {
     res = testResources({ queues: [], buckets: { receipts: 'read' } });
     const out = await callHttp(handler, { method: 'POST', path: '/orders', body: { id: 'o2', item: 'pen' } });
     expect(out.status).toBe(500);
-    expect(() => queue('orders')).toThrow("queue 'orders' is not declared for this function");
+    await expect(queue('orders').send('x')).rejects.toThrow("queue 'orders' is not declared for this function");
     expect(res.sent('orders')).toEqual([]);
     res.restore();
     res = testResources({ queues: ['orders'], buckets: { receipts: 'read' } });

@@ -1,4 +1,4 @@
-import type { HttpHandler } from 'sls-x/runtime';
+import { queue, type HttpHandler } from 'sls-x/runtime';
 import { orderProblem, type Order } from './orders.js';
 
 /** GET /orders/{id} and POST /orders. */
@@ -17,7 +17,8 @@ export const handler: HttpHandler = async (req, ctx) => {
   const problem = orderProblem(body);
   if (problem) return { status: 400, body: { error: problem } };
   const order: Order = { id: ctx.requestId, ...(body as Omit<Order, 'id'>) };
-  ctx.log.info('order accepted', { id: order.id, queue: process.env.ORDERS_QUEUE });
-  // A real service would send `order` to the `orders` queue here with the cloud's SDK.
+  // The same call on every target: SQS, Storage queues, Pub/Sub or the local cloud's queue.
+  await queue('orders').send(order, { attributes: { source: 'api' } });
+  ctx.log.info('order accepted', { id: order.id });
   return { status: 202, body: order };
 };
