@@ -40,7 +40,9 @@ export const limits: TargetLimits = {
       max: 63,
       pattern: /^[a-z0-9](?!.*--)[a-z0-9-]*[a-z0-9]$/,
       allowed: 'lowercase letters, digits and single `-`',
-      physical: (_s, _t, name) => azureNames(_s, _t).queue(name, true),
+      // Both `<queue>` and `<queue>-poison` must be 3-63: the queue itself is the one a minimum
+      // can refuse, its `-poison` the one a maximum can.
+      physical: (_s, _t, name) => azureNames(_s, _t).queue(name, name.length >= 3),
     },
     bucket: {
       label: 'Blob container name',

@@ -9,7 +9,7 @@
  * trusts that one certificate and nothing else.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { createServer as createNetServer, connect } from 'node:net';
@@ -87,6 +87,50 @@ export function fetchTrusting(ca: Buffer): typeof fetch {
 
 /** Start Azurite's blob and queue services on free loopback ports, in memory. */
 export async function startAzurite(opts: { oauth?: boolean } = {}): Promise<Azurite> {
+  return launch(opts, false);
+}
+
+export interface AzuriteWithClock extends Azurite {
+  /**
+   * Move Azurite's clock to `offsetMs` ahead of real time (never back): whatever Azurite decides
+   * by the time (lease expiry, break periods) its own code decides at that time. Resolves once the
+   * Azurite process has taken the new offset.
+   */
+  setClockOffset(offsetMs: number): Promise<void>;
+}
+
+/**
+ * What Azurite runs first (`node --require`): `Date` (and `Date.now()`) read the real clock plus
+ * an offset the test sets over the IPC channel. Objects are real Dates, so nothing else changes.
+ */
+const CLOCK_PRELOAD = `'use strict';
+const RealDate = Date;
+let offset = 0;
+function ShiftedDate(...args) {
+  if (!new.target) return new RealDate(RealDate.now() + offset).toString();
+  return args.length === 0 ? new RealDate(RealDate.now() + offset) : new RealDate(...args);
+}
+ShiftedDate.prototype = RealDate.prototype;
+ShiftedDate.now = () => RealDate.now() + offset;
+ShiftedDate.parse = RealDate.parse;
+ShiftedDate.UTC = RealDate.UTC;
+globalThis.Date = ShiftedDate;
+process.on('message', (m) => {
+  if (m && typeof m.clockOffsetMs === 'number') {
+    offset = Math.max(offset, m.clockOffsetMs);
+    process.send({ clockOffsetMs: offset });
+  }
+});
+// The channel must not keep Azurite alive once it is told to stop.
+process.channel?.unref();
+`;
+
+/** Azurite (as `startAzurite`) whose clock the test moves forward: lease expiry without waiting. */
+export async function startAzuriteWithClock(opts: { oauth?: boolean } = {}): Promise<AzuriteWithClock> {
+  return launch(opts, true) as Promise<AzuriteWithClock>;
+}
+
+async function launch(opts: { oauth?: boolean }, clock: boolean): Promise<Azurite | AzuriteWithClock> {
   const dir = mkdtempSync(join(tmpdir(), 'slsx-azurite-'));
   const [blobPort, queuePort, tablePort] = [await freePort(), await freePort(), await freePort()];
   const args = [
@@ -105,7 +149,9 @@ export async function startAzurite(opts: { oauth?: boolean } = {}): Promise<Azur
     args.push('--oauth', 'basic', '--cert', join(dir, 'cert.pem'), '--key', join(dir, 'key.pem'));
   }
   const main = createRequire(import.meta.url).resolve('azurite/dist/src/azurite.js');
-  const child = spawn(process.execPath, [main, ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH, HOME: dir } });
+  if (clock) writeFileSync(join(dir, 'clock.cjs'), CLOCK_PRELOAD);
+  const nodeArgs = clock ? ['--require', join(dir, 'clock.cjs')] : [];
+  const child = spawn(process.execPath, [...nodeArgs, main, ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe', ...(clock ? (['ipc'] as const) : [])], env: { PATH: process.env.PATH, HOME: dir } });
   let out = '';
   child.stdout!.on('data', (c: Buffer) => (out = (out + c.toString()).slice(-4000)));
   child.stderr!.on('data', (c: Buffer) => (out = (out + c.toString()).slice(-4000)));
@@ -126,12 +172,26 @@ export async function startAzurite(opts: { oauth?: boolean } = {}): Promise<Azur
     throw err;
   }
   const scheme = opts.oauth ? 'https' : 'http';
-  return {
+  const started: Azurite = {
     blobUrl: `${scheme}://127.0.0.1:${blobPort}/${ACCOUNT}`,
     queueUrl: `${scheme}://127.0.0.1:${queuePort}/${ACCOUNT}`,
     fetch: ca ? fetchTrusting(ca) : fetch,
     stop,
   };
+  if (!clock) return started;
+  const setClockOffset = (offsetMs: number): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => (child.off('message', onMessage), reject(new Error('azurite did not take the clock offset within 5 s'))), 5000);
+      const onMessage = (m: unknown) => {
+        if ((m as { clockOffsetMs?: number })?.clockOffsetMs === undefined) return;
+        clearTimeout(timer);
+        child.off('message', onMessage);
+        resolve();
+      };
+      child.on('message', onMessage);
+      child.send({ clockOffsetMs: offsetMs });
+    });
+  return { ...started, setClockOffset };
 }
 
 const b64url = (v: object): string => Buffer.from(JSON.stringify(v)).toString('base64url');
