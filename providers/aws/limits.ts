@@ -8,7 +8,8 @@ const prefixed = (service: string, stage: string, name: string) => `${service}-$
  * Sources: Lambda quotas (memory 128-10240 MB, timeout 900 s, env 4 KB, /tmp 512-10240 MB,
  * names 64), API Gateway HTTP API (30 s integration timeout), SQS (batch 1-10000, >10 needs a
  * batching window, window <= 300 s, visibility <= 12 h, retention 60 s-14 d, maxReceiveCount
- * 1-1000, names 80), S3 bucket naming (3-63, lowercase), EventBridge Scheduler (cron with
+ * 1-1000, names 80), S3 bucket naming (3-63, lowercase, no `xn--` prefix, no `-s3alias` or
+ * `--ol-s3` suffix), EventBridge Scheduler (cron with
  * `?` and L/W/#, rates, time zones).
  */
 export const limits: TargetLimits = {
@@ -42,7 +43,7 @@ export const limits: TargetLimits = {
       label: 'S3 bucket name',
       min: 3,
       max: 63,
-      pattern: /^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]*[a-z0-9]$/,
+      pattern: /^(?!xn--)(?!.*\.\.)(?!.*-s3alias$)(?!.*--ol-s3$)[a-z0-9][a-z0-9.-]*[a-z0-9]$/,
       allowed: 'lowercase letters, digits, `.` and `-`, starting and ending with a letter or digit',
       physical: prefixed,
     },

@@ -7,8 +7,8 @@ const S = 1000;
  * Azure Functions on the Flex Consumption plan (Linux, one Function App per service) with
  * Storage queues, Blob storage and timer triggers, as data.
  * Sources: Flex Consumption (instance memory 512 / 2048 / 4096 MB per app, HTTP requests cut
- * at 230 s by the load balancer, functionTimeout in host.json for the whole app, max 1000
- * instances), host.json queues (batchSize max 32, maxDequeueCount, one setting per app; failing
+ * at 230 s by the load balancer, functionTimeout in host.json for the whole app, maximum
+ * instance count 1..1000), host.json queues (batchSize max 32, maxDequeueCount, one setting per app; failing
  * messages always go to `<queue>-poison`), timer triggers (6-field NCRONTAB, no rates, time zones
  * via WEBSITE_TIME_ZONE are not supported on Linux), Storage naming (queues and containers 3-63,
  * lowercase, digits, single hyphens).
@@ -33,7 +33,8 @@ export const limits: TargetLimits = {
       allowed: 'lowercase letters, digits and `-`',
       physical: (service, stage) => azureNames(service, stage).app,
     },
-    function: { label: 'function name', max: 127, pattern: /^[A-Za-z][A-Za-z0-9_-]*$/, allowed: 'letters, digits, `-` and `_`, starting with a letter', physical: (_s, _t, name) => name },
+    // The Functions host takes ^[a-z][a-z0-9_-]{0,127}$ (case-insensitive) and refuses `host`.
+    function: { label: 'function name', max: 127, pattern: /^(?!host$)[a-z][a-z0-9_-]*$/i, allowed: 'letters, digits, `-` and `_`, starting with a letter, not `host`', physical: (_s, _t, name) => name },
     queue: {
       label: 'Storage queue name (with its `-poison`)',
       min: 3,
@@ -67,6 +68,6 @@ export const limits: TargetLimits = {
   },
   schedule: { rates: 'cron', extensions: false, timezones: false },
   storage: { filters: 'native' },
-  concurrency: { maxMin: 40, maxMax: 1000, warmMax: 1000 },
+  concurrency: { maxMin: 1, maxMax: 1000, warmMax: 1000 },
   notes: ['Memory, timeout, queue batch size and retries are settings of the Function App, shared by all its functions.'],
 };

@@ -9,7 +9,7 @@ const prefixed = (service: string, stage: string, name: string) => `${service}-$
  * and Cloud Scheduler, as data.
  * Sources: memory 128 MiB-32 GiB; timeout 60 min for HTTP, 9 min for event-driven functions;
  * names 63 lowercase; Pub/Sub push delivers one message per request, ack deadline 10-600 s,
- * retention 10 min-7 days, dead-lettering needs 5-100 delivery attempts; Cloud Scheduler takes
+ * subscription retention 10 min-31 days, dead-lettering needs 5-100 delivery attempts; Cloud Scheduler takes
  * Unix cron and time zones but no rates; Eventarc Cloud Storage triggers filter by bucket only.
  */
 export const limits: TargetLimits = {
@@ -57,7 +57,7 @@ export const limits: TargetLimits = {
     singleMessage: true,
     visibilityTimeoutMaxMs: 600 * S,
     retentionMinMs: 600 * S,
-    retentionMaxMs: 7 * 24 * 3600 * S,
+    retentionMaxMs: 31 * 24 * 3600 * S,
     maxRetriesMin: 4,
     maxRetriesMax: 99,
     deadLetterOptional: true,
