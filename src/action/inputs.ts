@@ -20,6 +20,10 @@ export interface ActionInputs {
   config?: string;
   /** Extra arguments, one per line (never split on spaces: nothing is shell-parsed). */
   args?: string;
+  /** Post (or update) one pull-request comment with the plan and the cost tables. */
+  comment: boolean;
+  /** For the comment only (GitHub's REST API); never handed to sls-x. */
+  githubToken?: string;
 }
 
 /** GitHub passes inputs as INPUT_<NAME> (upper-case, spaces to underscores; dashes kept). */
@@ -28,7 +32,23 @@ export function readInputs(env: NodeJS.ProcessEnv): ActionInputs {
     const value = env[`INPUT_${name.toUpperCase()}`]?.trim();
     return value ? value : undefined;
   };
-  return { command: get('command') ?? 'deploy', target: get('target'), stage: get('stage'), config: get('config'), args: get('args') };
+  return {
+    command: get('command') ?? 'deploy',
+    target: get('target'),
+    stage: get('stage'),
+    config: get('config'),
+    args: get('args'),
+    comment: flag('comment', get('comment')),
+    githubToken: get('github-token'),
+  };
+}
+
+/** A boolean input as GitHub's YAML 1.2 core schema writes one (`true`/`false`, any case). */
+function flag(name: string, value: string | undefined): boolean {
+  if (value === undefined) return false;
+  if (/^true$/i.test(value)) return true;
+  if (/^false$/i.test(value)) return false;
+  throw new SlsxError('USAGE', `Input '${name}' is '${value}', not true or false.`, { hint: `Write \`${name}: true\` or leave it out.` });
 }
 
 /**
