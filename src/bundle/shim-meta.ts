@@ -1,5 +1,5 @@
 import { FUNCTIONS_ENV, type BakedMeta, type FunctionConfig, type RuntimeEventSpec } from '../model/shim.js';
-import type { EventSpec, FunctionSpec, Service, TargetName } from '../model/service.js';
+import { corsOf, type EventSpec, type FunctionSpec, type Service, type TargetName } from '../model/service.js';
 import { stableJson } from '../plan/diff.js';
 
 /** What a function's generated entry bakes in: its name and target, nothing configurable. */
@@ -27,16 +27,18 @@ export function functionConfig(service: Service, fn: FunctionSpec, target: Targe
 }
 
 /**
- * What the shim reads of an event (see RuntimeEventSpec): routes to match paths, the queue's
- * name, a schedule's expression and input (on Azure also its cron or rate and whether it is
- * enabled: the app registers its timers itself), storage filters. Not what only the cloud's
- * wiring uses, so a change of CORS, batch size or a schedule's enabled flag updates that
- * wiring and leaves the function alone.
+ * What the shim reads of an event (see RuntimeEventSpec): routes to match paths (with their CORS
+ * on Azure and GCP, and their JWT settings except on AWS: the shim enforces them there), the
+ * queue's name, a schedule's expression and input (on Azure also its cron or rate and whether it
+ * is enabled: the app registers its timers itself), storage filters. Not what only the cloud's
+ * wiring uses, so a change of CORS on AWS or local, batch size or a schedule's enabled flag
+ * updates that wiring and leaves the function alone. Either way the code is unchanged.
  */
 export function runtimeEvent(e: EventSpec, target: TargetName): RuntimeEventSpec {
   switch (e.kind) {
     case 'http':
-      return { kind: 'http', method: e.method, path: e.path };
+      // CORS in the shim where no gateway does it (azure, gcp); tokens checked by the shim everywhere but aws (API Gateway's JWT authorizer).
+      return { kind: 'http', method: e.method, path: e.path, ...(e.cors && (target === 'azure' || target === 'gcp') ? { cors: corsOf(e) } : {}), ...(e.auth && target !== 'aws' ? { auth: e.auth } : {}) };
     case 'queue':
       return { kind: 'queue', queue: e.queue };
     case 'schedule': {

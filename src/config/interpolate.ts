@@ -28,7 +28,8 @@ const REF = /\$\$\{|\$\{([^}]*)\}|\$\{/g;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 const SELF_PATH = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
-const SUPPORTED = '`${env:VAR}`, `${env:VAR, default}`, `${param:NAME}`, `${self:path.to.value}`, `${stage}` and `${service}` (write `$${` for a literal `${`)';
+const SUPPORTED = '`${env:VAR}`, `${env:VAR, default}`, `${param:NAME}`, `${self:path.to.value}`, `${ref:NAME}` / `${ref:NAME.<target>}`, `${stage}` and `${service}` (write `$${` for a literal `${`)';
+const TARGET_NAMES = ['aws', 'azure', 'gcp'] as const;
 
 export const pathKey = (path: ConfigPath): string => JSON.stringify(path);
 
@@ -116,6 +117,28 @@ export function interpolate(doc: Document, base: ConfigPath, text: string, posit
         }
         if (param[2] !== undefined) return unquote(param[2].trim());
         return report('param-not-set', `Param \`${name}\` has no value for stage \`${result.stage}\` (used as \`${token}\`).`, `Add it under \`params: { ${result.stage}: { ${name}: ... } }\` or \`params: { default: { ${name}: ... } }\`, or give a default: \`\${param:${name}, value}\`.`);
+      }
+      const refTo = /^ref\s*:\s*(.*)$/s.exec(ref);
+      if (refTo) {
+        envOnly = false;
+        // `${ref:NAME.<target>}`, or `${ref:NAME}` inside a `targets.<target>` block: the id of an
+        // existing resource sls-x does not manage, from `references:`.
+        const m = /^([A-Za-z_][A-Za-z0-9_-]*)(?:\.([a-z]+))?$/.exec(refTo[1]!.trim());
+        if (!m) return report('bad-reference', `\`${refTo[1]!.trim()}\` is not a reference name.`, 'Write `${ref:NAME}` inside a `targets.<target>` block, or `${ref:NAME.aws}` (azure, gcp) elsewhere; NAME is a key of `references:`.');
+        const name = m[1]!;
+        const at = path.indexOf('targets');
+        const target = m[2] ?? (at >= 0 ? String(path[at + 1] ?? '') : '');
+        if (!(TARGET_NAMES as readonly string[]).includes(target)) {
+          return report('bad-reference', m[2] ? `\`${m[2]}\` is not a cloud target (used as \`${token}\`).` : `\`${token}\` is outside a \`targets.<target>\` block, so it does not say which cloud's id it means.`, `Write \`\${ref:${name}.aws}\` (or azure, gcp).`);
+        }
+        if (path[0] === 'references') return report('bad-reference', '`${ref:...}` cannot be used inside `references:`.', 'Give the id itself.');
+        const found = valueAt(['references', name, target]);
+        if ('value' in found) return String(found.value ?? '');
+        if (found.error === 'failed') {
+          failed = true;
+          return '';
+        }
+        return report('bad-reference', `\`references.${name}.${target}\` is not set (used as \`${token}\`).`, `Add it: \`references: { ${name}: { ${target}: <the resource's ${target === 'aws' ? 'ARN' : target === 'azure' ? 'resource id' : 'resource name'}> } }\`.`);
       }
       const self = /^self\s*:\s*(.*)$/s.exec(ref);
       if (self) {

@@ -1,10 +1,13 @@
 import { dirname } from 'node:path';
-import type {
-  BucketSpec, EventSpec, FunctionSpec, HttpMethod, QueueSpec, Service, TargetName, TargetSettings, TrafficProfile,
+import {
+  DEFAULT_CORS,
+  corsOf,
+  type BucketSpec, type CorsSpec, type EventSpec, type FunctionSpec, type HttpMethod, type JwtAuthSpec, type QueueSpec, type Service, type TableSpec, type TargetName, type TargetSettings, type TrafficProfile,
 } from '../model/service.js';
 import type { ConfigPath } from './positions.js';
 import type { Reporter } from './report.js';
 import type { RawConfig, RawEvent, RawFunction, RawTraffic } from './schema.js';
+import { mergeBuild } from './build.js';
 import { parseSchedule } from './schedule.js';
 import { parseDuration, parseRequestRate, parseSize } from './units.js';
 
@@ -84,7 +87,17 @@ export function normalize(raw: Partial<RawConfig>, where: { configFile: string; 
       events,
       sends: [...new Set(fn.sends ?? [])],
       buckets: (fn.buckets ?? []).map((b) => (typeof b === 'string' ? { name: b, access: 'readwrite' as const } : { name: b.name, access: b.access ?? 'readwrite' })),
-      ...(fn.targets?.aws?.iam?.length ? { extraIam: { aws: fn.targets.aws.iam.map((st) => ({ effect: st.effect ?? 'Allow', actions: [...st.actions], resources: [...st.resources] })) } } : {}),
+      ...(fn.tables?.length ? { tables: fn.tables.map((t) => (typeof t === 'string' ? { name: t, access: 'readwrite' as const } : { name: t.name, access: t.access ?? 'readwrite' })) } : {}),
+      ...(fn.targets?.aws?.iam?.length || fn.targets?.azure?.roles?.length || fn.targets?.gcp?.roles?.length
+        ? {
+            extraIam: {
+              ...(fn.targets?.aws?.iam?.length ? { aws: fn.targets.aws.iam.map((st) => ({ effect: st.effect ?? 'Allow' as const, actions: [...st.actions], resources: [...st.resources] })) } : {}),
+              ...(fn.targets?.azure?.roles?.length ? { azure: fn.targets.azure.roles.map((r) => ({ role: r.role, scope: r.scope })) } : {}),
+              ...(fn.targets?.gcp?.roles?.length ? { gcp: fn.targets.gcp.roles.map((r) => ({ role: r.role, resource: r.resource })) } : {}),
+            },
+          }
+        : {}),
+      ...(raw.build || fn.build ? { build: mergeBuild(raw.build, fn.build) } : {}),
     };
   }
 
@@ -105,7 +118,13 @@ export function normalize(raw: Partial<RawConfig>, where: { configFile: string; 
         }
         return { kind: 'http', method: method as HttpMethod, path: m[2]!, cors: false };
       }
-      return { kind: 'http', method: (ev.http.method ?? 'ANY').toUpperCase() as HttpMethod, path: ev.http.path, cors: ev.http.cors ?? false };
+      return {
+        kind: 'http',
+        method: (ev.http.method ?? 'ANY').toUpperCase() as HttpMethod,
+        path: ev.http.path,
+        cors: normalizeCors(ev.http.cors),
+        ...(ev.http.auth?.jwt ? { auth: { jwt: normalizeJwt(ev.http.auth.jwt) } } : {}),
+      };
     }
     if (ev.queue !== undefined) {
       const q = typeof ev.queue === 'string' ? { name: ev.queue } : ev.queue;
@@ -160,6 +179,12 @@ export function normalize(raw: Partial<RawConfig>, where: { configFile: string; 
     return spec;
   });
 
+  const tables: TableSpec[] = Object.entries(raw.tables ?? {}).map(([name, t]) => {
+    const spec: TableSpec = { name, key: t?.key ?? 'id' };
+    origin.set(spec, ['tables', name]);
+    return spec;
+  });
+
   const traffic: Record<string, TrafficProfile> = {};
   const addTraffic = (name: string, t: RawTraffic) => {
     traffic[name] = {
@@ -168,6 +193,8 @@ export function normalize(raw: Partial<RawConfig>, where: { configFile: string; 
       ...(t.memory !== undefined ? { memory: parseSize(t.memory) } : {}),
       ...(t.coldStartRate !== undefined ? { coldStartRate: t.coldStartRate } : {}),
       ...(t.init !== undefined ? { initMs: parseDuration(t.init) } : {}),
+      ...(t.tableReads ? { tableReads: t.tableReads } : {}),
+      ...(t.tableWrites ? { tableWrites: t.tableWrites } : {}),
     };
   };
   for (const [name, t] of Object.entries(raw.traffic ?? {})) addTraffic(name, t);
@@ -184,9 +211,39 @@ export function normalize(raw: Partial<RawConfig>, where: { configFile: string; 
     functions,
     queues,
     buckets,
+    ...(tables.length ? { tables } : {}),
     traffic,
+    ...(raw.build ? { build: mergeBuild(raw.build, undefined) } : {}),
   };
   return { service, origin };
+}
+
+type RawHttpObject = Exclude<NonNullable<RawEvent['http']>, string>;
+
+const unique = (xs: string[]): string[] => [...new Set(xs)];
+
+/** `cors:` as written -> `false` or the full settings (`true` is DEFAULT_CORS). Meaning is checked in checks/http.ts. */
+export function normalizeCors(raw: RawHttpObject['cors']): false | CorsSpec {
+  if (raw === undefined || raw === false) return false;
+  if (raw === true) return corsOf({ cors: true })!;
+  const maxAgeMs = raw.maxAge === undefined ? undefined : parseDuration(raw.maxAge);
+  return {
+    origins: unique(raw.origins.map((o) => o.trim())),
+    ...(raw.methods ? { methods: unique(raw.methods.map((m) => m.toUpperCase())) } : {}),
+    headers: raw.headers ? unique(raw.headers.map((h) => h.trim().toLowerCase())) : [...DEFAULT_CORS.headers],
+    exposeHeaders: unique((raw.exposeHeaders ?? []).map((h) => h.trim().toLowerCase())),
+    credentials: raw.credentials ?? false,
+    maxAgeS: maxAgeMs === undefined ? DEFAULT_CORS.maxAgeS : maxAgeMs / 1000,
+  };
+}
+
+/** `auth.jwt` as written -> the audiences as a list, scopes always present. */
+export function normalizeJwt(raw: NonNullable<RawHttpObject['auth']>['jwt']): JwtAuthSpec {
+  return {
+    issuer: raw.issuer.trim(),
+    audience: unique(typeof raw.audience === 'string' ? [raw.audience] : raw.audience),
+    scopes: unique(raw.scopes ?? []),
+  };
 }
 
 /** `src/api.handler` -> [`src/api`, `handler`]; the file's extension is found on disk later. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HTTP_METHODS, RUNTIMES, TARGETS } from '../model/service.js';
+import { BUILD_LOADERS, HTTP_METHODS, RUNTIMES, TARGETS } from '../model/service.js';
 import { DURATION_PATTERN, RATE_PATTERN, SIZE_PATTERN } from './units.js';
 
 /**
@@ -69,6 +69,29 @@ const localTarget = z
   })
   .meta({ description: 'Local cloud settings.' });
 
+const corsObject = z
+  .strictObject({
+    origins: z.array(z.string()).min(1).meta({ description: 'Origins allowed to call the route from a browser: `*`, or `scheme://host[:port]` each (no path).' }),
+    methods: z
+      .array(z.enum(['*', ...HTTP_METHODS.filter((m) => m !== 'ANY'), ...HTTP_METHODS.filter((m) => m !== 'ANY').map((m) => m.toLowerCase())] as [string, ...string[]]))
+      .min(1)
+      .optional()
+      .meta({ description: 'Methods a preflight allows (default: the methods of the routes; on AWS, of every CORS route of the API).' }),
+    headers: z.array(z.string()).optional().meta({ description: 'Request headers a preflight allows (`*`: any).', default: ['authorization', 'content-type'] }),
+    exposeHeaders: z.array(z.string()).optional().meta({ description: 'Response headers a browser script may read.' }),
+    credentials: z.boolean().optional().meta({ description: 'Allow credentials (cookies, `Authorization` sent by the browser); not with origin `*`.', default: false }),
+    maxAge: duration.optional().meta({ description: 'How long a browser may cache a preflight answer.', default: '5m' }),
+  })
+  .meta({ description: 'CORS settings.' });
+
+const jwtAuth = z
+  .strictObject({
+    issuer: z.string().meta({ description: 'The token issuer, `https://...` (its `iss`); keys come from `<issuer>/.well-known/openid-configuration`.' }),
+    audience: z.union([z.string(), z.array(z.string()).min(1)], { error: 'expected an audience or a list of them' }).meta({ description: 'Accepted audiences: the token\'s `aud` (or `client_id` when it has no `aud`) must be one of them.' }),
+    scopes: z.array(z.string()).optional().meta({ description: 'When set, the token\'s `scope` / `scp` must hold at least one of these.' }),
+  })
+  .meta({ description: 'A JWT (Bearer token) authorizer: RS256 or ES256 signatures, `iss`, `aud`, `exp` and `nbf` checked.' });
+
 const httpEvent = z
   .union(
     [
@@ -76,10 +99,17 @@ const httpEvent = z
       z.strictObject({
         method: method.optional().meta({ description: 'HTTP method, or `ANY`.', default: 'ANY' }),
         path: z.string().meta({ description: 'Path starting with `/`; parameters as `{name}`, a greedy last one as `{name+}`.' }),
-        cors: z.boolean().optional().meta({ description: 'Answer CORS preflight requests and add CORS headers.', default: false }),
+        cors: z
+          .union([z.boolean(), corsObject], { error: 'expected `true`, `false` or `{ origins, methods, headers, exposeHeaders, credentials, maxAge }`' })
+          .optional()
+          .meta({ description: 'Answer CORS preflight requests and add CORS headers: `true` (any origin, headers `authorization` and `content-type`, 5 minutes) or the settings.', default: false }),
+        auth: z
+          .strictObject({ jwt: jwtAuth })
+          .optional()
+          .meta({ description: 'Require a valid token: requests without one get 401 and never reach the handler.' }),
       }),
     ],
-    { error: 'expected `METHOD /path` or `{ method, path, cors }`' },
+    { error: 'expected `METHOD /path` or `{ method, path, cors, auth }`' },
   )
   .meta({ description: 'An HTTP route.' });
 
@@ -147,10 +177,32 @@ export const trafficSchema = z
     memory: size.optional().meta({ description: 'Memory for the estimate (default: the function\'s).' }),
     coldStartRate: z.number().min(0).max(1).optional().meta({ description: 'Fraction of invocations that start cold (0..1).' }),
     init: unitDuration.optional().meta({ description: 'Cold-start init duration, e.g. `300ms`.' }),
+    tableReads: z.number().nonnegative().optional().meta({ description: 'Table reads per request, for the tables\' request pricing: 1 per `get` (items up to 4 KB); a `query` or `scan` counts 1 per 4 KB of the items it passes (on AWS, the whole table).', default: 0 }),
+    tableWrites: z.number().nonnegative().optional().meta({ description: 'Table writes per request, for the tables\' request pricing: 1 per `put` or `delete` (items up to 1 KB).', default: 0 }),
   })
   .meta({ description: 'Traffic profile for `sls-x cost estimate`.' });
 
 const bucketAccess = z.enum(['read', 'write', 'readwrite']);
+
+/** Bundler settings (esbuild); key and value formats of `define` and `loader` are checked in checks/build.ts. */
+export const buildSchema = z
+  .strictObject({
+    external: z
+      .array(z.string().regex(/^!?[^\s!*]*\*?[^\s!*]*$/, { error: 'expected a package name (`pg-native`), a pattern with one `*` (`@aws-sdk/*`), or `!name` to bundle one a default leaves out' }).min(1))
+      .optional()
+      .meta({ description: 'Packages left out of the bundle (installed where the function runs, or provided by the runtime): `pg-native`, `@aws-sdk/*`. Added to the target\'s defaults (AWS: `@aws-sdk/*`) and to the service\'s list; `!name` takes one of those out again (bundles it).' }),
+    minify: z.boolean().optional().meta({ description: 'Minify the bundle.', default: true }),
+    sourcemap: z.boolean().optional().meta({ description: 'Write a linked source map (`index.mjs.map`) beside the bundle, into the zip. Default: on for local, off for the clouds; `sls-x package --sourcemap` turns it on.' }),
+    define: z
+      .record(z.string(), z.string())
+      .optional()
+      .meta({ description: 'Replace an expression with a constant when bundling (esbuild `define`): `process.env.NODE_ENV: \'"production"\'`. Values are JavaScript as text: a JSON value or a name. Compiled into the code: never a secret.' }),
+    loader: z
+      .record(z.string(), z.enum(BUILD_LOADERS))
+      .optional()
+      .meta({ description: 'How to bundle imported files by extension (esbuild loaders): `.txt: text`, `.sql: text`, `.png: binary`, `.json: json`.' }),
+  })
+  .meta({ description: 'Bundler (esbuild) settings.' });
 
 const iamStatementSchema = z
   .strictObject({
@@ -183,8 +235,13 @@ export const functionSchema = z
       .array(z.union([z.string(), z.strictObject({ name: z.string().meta({ description: 'A bucket declared under top-level `buckets`.' }), access: bucketAccess.optional().meta({ description: 'What the function may do.', default: 'readwrite' }) })], { error: 'expected a bucket name or `{ name, access }`' }))
       .optional()
       .meta({ description: 'Buckets this function reads or writes: a name (read and write) or `{ name, access: read|write|readwrite }`.' }),
+    tables: z
+      .array(z.union([z.string(), z.strictObject({ name: z.string().meta({ description: 'A table declared under top-level `tables`.' }), access: bucketAccess.optional().meta({ description: 'What the function may do.', default: 'readwrite' }) })], { error: 'expected a table name or `{ name, access }`' }))
+      .optional()
+      .meta({ description: 'Tables this function reads or writes with `table(name)`: a name (read and write) or `{ name, access: read|write|readwrite }`.' }),
     events: z.array(eventSchema).optional().meta({ description: 'Triggers.' }),
     traffic: trafficSchema.optional(),
+    build: buildSchema.optional().meta({ description: 'Bundler settings of this function, over the top-level `build` (per key; `external` adds to it, `define` and `loader` per entry). Not per function on azure: one package for the app.' }),
     targets: z
       .strictObject({
         aws: z
@@ -196,6 +253,37 @@ export const functionSchema = z
           })
           .optional()
           .meta({ description: 'AWS settings of this function.' }),
+        azure: z
+          .strictObject({
+            roles: z
+              .array(
+                z.strictObject({
+                  role: z.string().min(1).meta({ description: 'A built-in role name (`Storage Blob Data Reader`) or a role definition GUID.' }),
+                  scope: z
+                    .string()
+                    .regex(/^\/subscriptions\/[^/\s]+(\/resourceGroups\/[^/\s]+(\/providers\/\S+)?)?$/i, { error: 'a scope is an Azure resource id: `/subscriptions/<id>/resourceGroups/<rg>/providers/...` (or `${ref:NAME}`)' })
+                    .meta({ description: 'The resource id the role is assigned on (often `${ref:NAME}`).' }),
+                }),
+              )
+              .optional()
+              .meta({ description: 'Extra role assignments for the Function App\'s identity, beyond what sls-x derives. Azure gives one identity per app: every function of the service gets them. Shown under [IAM] in every plan.' }),
+          })
+          .optional()
+          .meta({ description: 'Azure settings of this function.' }),
+        gcp: z
+          .strictObject({
+            roles: z
+              .array(
+                z.strictObject({
+                  role: z.string().regex(/^(roles\/[A-Za-z0-9_.]+|(projects|organizations)\/[^/\s]+\/roles\/[A-Za-z0-9_.]+)$/, { error: 'a role is `roles/<name>` or a custom role `projects/<p>/roles/<name>`' }).meta({ description: 'A predefined role (`roles/pubsub.publisher`) or a custom role.' }),
+                  resource: z.string().min(1).meta({ description: 'The resource the role is granted on: `projects/<p>/topics/<t>`, `projects/<p>/subscriptions/<s>`, `projects/<p>/secrets/<s>`, `projects/_/buckets/<b>` or `projects/<p>` (often `${ref:NAME}`).' }),
+                }),
+              )
+              .optional()
+              .meta({ description: 'Extra IAM bindings for this function\'s service account, beyond what sls-x derives. Shown under [IAM] in every plan.' }),
+          })
+          .optional()
+          .meta({ description: 'GCP settings of this function.' }),
       })
       .optional()
       .meta({ description: 'Per-target settings of this function (escape hatches; the least-privilege defaults stay).' }),
@@ -217,6 +305,16 @@ export const bucketSchema = z
   })
   .meta({ description: 'A storage bucket.' });
 
+export const tableSchema = z
+  .strictObject({
+    key: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, { error: 'a key attribute is a name of letters, digits and `_` (1 to 64), e.g. `id`' })
+      .optional()
+      .meta({ description: 'The item attribute holding each item\'s key (a string).', default: 'id' }),
+  })
+  .meta({ description: 'A key-value table: DynamoDB (on-demand) on AWS, Table Storage on Azure, a Firestore collection on GCP, SQLite on local.' });
+
 export const configSchema = z
   .strictObject({
     $schema: z.string().optional().meta({ description: 'JSON Schema of this file (for editors).' }),
@@ -231,6 +329,19 @@ export const configSchema = z
       .record(z.string(), z.record(z.string(), envValue))
       .optional()
       .meta({ description: 'Per-stage values for `${param:NAME}`: `params: { default: { dbHost: localhost }, prod: { dbHost: db.internal } }`. The current stage\'s value wins over `default`.' }),
+    references: z
+      .record(
+        z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]*$/, { error: 'a reference name is letters, digits, `_` and `-`' }),
+        z
+          .strictObject({
+            aws: z.string().regex(/^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12})?:\S+$/, { error: 'an AWS reference is an ARN: `arn:aws:<service>:<region>:<account>:<resource>`' }).optional().meta({ description: 'The resource\'s ARN.' }),
+            azure: z.string().regex(/^\/subscriptions\/[^/\s]+\/resourceGroups\/[^/\s]+\/providers\/[^\s]+$/i, { error: 'an Azure reference is a resource id: `/subscriptions/<id>/resourceGroups/<rg>/providers/...`' }).optional().meta({ description: 'The resource\'s Azure resource id.' }),
+            gcp: z.string().regex(/^(projects|organizations|folders)\/[^\s]+$|^\/\/[a-z.]+\.googleapis\.com\/\S+$/, { error: 'a GCP reference is a resource name: `projects/<p>/topics/<t>` (or a full `//<service>.googleapis.com/...` name)' }).optional().meta({ description: 'The resource\'s GCP resource name.' }),
+          })
+          .meta({ description: 'The ids of one existing resource, per cloud.' }),
+      )
+      .optional()
+      .meta({ description: 'Existing resources sls-x does not manage, by name: their ARN / resource id / resource name per cloud, for `${ref:NAME}` in escape hatches (never created, changed or deleted).' }),
     custom: z
       .record(z.string(), z.unknown())
       .optional()
@@ -247,6 +358,8 @@ export const configSchema = z
       .meta({ description: 'Defaults for every function.' }),
     queues: z.record(z.string(), queueSchema.nullable()).optional().meta({ description: 'Queues, by name.' }),
     buckets: z.record(z.string(), bucketSchema.nullable()).optional().meta({ description: 'Buckets, by name.' }),
+    tables: z.record(z.string(), tableSchema.nullable()).optional().meta({ description: 'Key-value tables, by name (`table(name)` in handlers).' }),
+    build: buildSchema.optional().meta({ description: 'Bundler (esbuild) settings for every function; `functions.<name>.build` overrides per function.' }),
     functions: z.record(z.string(), functionSchema).meta({ description: 'Functions, by name.' }),
     traffic: z.record(z.string(), trafficSchema).optional().meta({ description: 'Traffic profiles by function name (or set `traffic` on the function).' }),
   })

@@ -1,4 +1,4 @@
-import type { EventSpec, HttpEventSpec, QueueEventSpec, ScheduleEventSpec, StorageEventSpec, TargetName } from './service.js';
+import type { CorsSpec, EventSpec, HttpAuthSpec, HttpEventSpec, QueueEventSpec, ScheduleEventSpec, StorageEventSpec, TargetName } from './service.js';
 
 /**
  * What the bundler bakes into each function's entry: only what identifies the code (which
@@ -33,12 +33,13 @@ export interface FunctionConfig {
 }
 
 /**
- * An event as the shim needs it: without what only the cloud's wiring uses (an HTTP route's
- * CORS, a queue's batch size and window, a schedule's time zone; its cron, rate and enabled
- * flag except on Azure), so changing those updates the trigger alone.
+ * An event as the shim needs it: without what only the cloud's wiring uses (a queue's batch size
+ * and window, a schedule's time zone; its cron, rate and enabled flag except on Azure; an HTTP
+ * route's CORS where a gateway applies it: API Gateway, the local gateway; its `auth` on AWS,
+ * where API Gateway verifies tokens), so changing those updates the trigger alone.
  */
 export type RuntimeEventSpec =
-  | Pick<HttpEventSpec, 'kind' | 'method' | 'path'>
+  | (Pick<HttpEventSpec, 'kind' | 'method' | 'path'> & { cors?: CorsSpec; auth?: HttpAuthSpec })
   | Pick<QueueEventSpec, 'kind' | 'queue'>
   | (Pick<ScheduleEventSpec, 'kind' | 'expression' | 'input'> & Partial<Pick<ScheduleEventSpec, 'cron' | 'rateMs' | 'enabled'>>)
   | StorageEventSpec;

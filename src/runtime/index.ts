@@ -17,6 +17,7 @@
  */
 
 import { bucketClient, queueClient, type BucketClient, type QueueClient } from './resources.js';
+import { tableClient, type TableClient, type TableItem } from './tables.js';
 
 /** Where a function runs. */
 export type Target = 'aws' | 'azure' | 'gcp' | 'local';
@@ -83,6 +84,19 @@ export interface HttpRequest {
   requestId: string;
   /** Client IP address as the platform reports it (may be a placeholder in tests). */
   sourceIp: string;
+  /**
+   * The verified token of a route with `auth: { jwt }` in faas.yaml (absent on other routes: a
+   * request without a valid token never reaches the handler).
+   */
+  auth?: HttpAuth;
+}
+
+/** A verified JWT, as {@link HttpRequest.auth}. */
+export interface HttpAuth {
+  /** Every claim of the token (`sub`, `iss`, `aud`, `exp`, your provider's own), as the token holds them. */
+  claims: Record<string, unknown>;
+  /** The token's scopes (its `scope` or `scp` claim). */
+  scopes: string[];
 }
 
 /**
@@ -232,6 +246,22 @@ export function bucket(name: string): BucketClient {
   return bucketClient(name);
 }
 
+/**
+ * A client for the key-value table `name` declared in faas.yaml (`tables:`) and in this
+ * function's `tables:` (`get`, `put` with `ifAbsent`/`ifExists`, `delete`, `query` by key
+ * prefix, `scan`), the same on every target.
+ *
+ * @example
+ * ```ts
+ * const todos = table<{ id: string; title: string; done: boolean }>('todos');
+ * await todos.put({ id: 't1', title: 'write docs', done: false }, { ifAbsent: true });
+ * const page = await todos.query({ prefix: 'user-1:', limit: 50 });
+ * ```
+ */
+export function table<T extends TableItem = TableItem>(name: string): TableClient<T> {
+  return tableClient<T>(name);
+}
+
 /** Types a schedule handler: `export const nightly = schedule(async (ev, ctx) => ...)`. */
 export function schedule<T extends ScheduleHandler>(fn: T): T {
   return fn;
@@ -266,3 +296,4 @@ export type {
   SendBatchResult,
   SendOptions,
 } from './resources.js';
+export type { PutOptions, TableClient, TableItem, TablePage } from './tables.js';

@@ -9,6 +9,7 @@
  * imported on the first call, so a function that never sends pays nothing for it.
  */
 import { dict } from './dict.js';
+import type { TableDriver } from './tables.js';
 
 /** What `send` accepts: text, raw bytes (round-trip byte for byte), or a value sent as JSON. */
 export type MessageBody = string | Uint8Array | Record<string, unknown> | unknown[] | number | boolean | null;
@@ -102,6 +103,8 @@ export interface ResourceDriver {
   delete(bucket: ResourceRef, key: string): Promise<void>;
   list(bucket: ResourceRef, options: { prefix?: string; cursor?: string; limit: number }): Promise<ListResult>;
   signedUrl(bucket: ResourceRef, key: string, options: { method: 'GET' | 'PUT'; expiresIn: number }): Promise<string>;
+  /** The table client's calls (`table(name)`), where the target has them. */
+  table?: TableDriver;
 }
 
 /** A declared resource: its faas.yaml name, its physical name, and (buckets) the declared access. */
@@ -118,6 +121,8 @@ const DRIVER = Symbol.for('sls-x.resources');
 const SCOPE = Symbol.for('sls-x.resources.scope');
 
 type Env = Record<string, string | undefined>;
+/** The environment the clients read their declarations from. */
+export type ResourceEnv = Env;
 
 /**
  * Where one process serves several functions (an Azure Function App), the shim says whose
@@ -131,6 +136,11 @@ export function installResourceScope(current: (() => Env) | undefined): void {
 
 function scope(): (() => Env) | undefined {
   return (globalThis as Record<symbol, unknown>)[SCOPE] as (() => Env) | undefined;
+}
+
+/** The running function's declarations where a scope is installed (an Azure app), else undefined. */
+export function currentResourceEnv(): Env | undefined {
+  return scope()?.();
 }
 
 /**
@@ -156,6 +166,11 @@ function resolver(envName: string, kind: 'queue' | 'bucket', name: string, env: 
 /** Install the target's driver (shims do, once per instance; `sls-x/testing` installs a fake). */
 export function installResourceDriver(driver: ResourceDriver | undefined): void {
   (globalThis as Record<symbol, unknown>)[DRIVER] = driver;
+}
+
+/** The installed driver (throws the set-up hint when there is none). */
+export function resourceDriver(): ResourceDriver {
+  return driver();
 }
 
 function driver(): ResourceDriver {

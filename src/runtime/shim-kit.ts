@@ -22,6 +22,8 @@ export {
 export { createQueueMessage, runQueue, type QueueMessageInit, type QueueOutcome } from './queue.js';
 export { createScheduleEvent, createStorageEvent, decodeFormKey, wantsStorageEvent } from './events.js';
 export { matchRoute, resolveRoute, type RouteResolution, type RouteSpec } from './route.js';
+export { frontDoor, frontRoutes, needsFrontDoor, type FrontDoorResult, type FrontRoute } from './http-front.js';
+export { bearerToken, createJwtVerifier, decodePayload, tokenScopes, type JwtVerifier } from './jwt.js';
 
 /** What a shim needs from the function's metadata (a structural subset of ShimMeta). */
 export interface ShimMetaLike {

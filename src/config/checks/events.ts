@@ -78,6 +78,14 @@ export function checkEvents(ctx: CheckContext): void {
         });
       }
     });
+    (fn.tables ?? []).forEach((t, i) => {
+      if (!declared.tables.has(t.name)) {
+        report.error('undeclared-table', `Function \`${fn.name}\` uses table \`${t.name}\`, which is not declared under top-level \`tables\`.`, {
+          path: [...fnPath, 'tables', i],
+          hint: suggestion(t.name, declared.tables) ? cap(suggestion(t.name, declared.tables)!) : `Declare it: \`tables: { ${t.name}: { key: id } }\`.`,
+        });
+      }
+    });
   }
 }
 

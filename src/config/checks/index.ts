@@ -1,8 +1,10 @@
+import { checkBuild } from './build.js';
 import type { CheckContext } from './context.js';
 import { checkEnv } from './env.js';
 import { checkEvents } from './events.js';
 import { checkFunctions } from './functions.js';
 import { checkHandlers } from './handlers.js';
+import { checkHttp } from './http.js';
 import { checkNames } from './names.js';
 import { checkSchedules } from './schedules.js';
 import { checkTargets } from './targets.js';
@@ -13,8 +15,10 @@ export async function runChecks(ctx: CheckContext): Promise<void> {
   checkNames(ctx);
   checkFunctions(ctx);
   checkEvents(ctx);
+  checkHttp(ctx);
   checkSchedules(ctx);
   checkEnv(ctx);
+  checkBuild(ctx);
   await checkHandlers(ctx);
   checkTargets(ctx);
   checkExtraIam(ctx);

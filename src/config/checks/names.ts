@@ -32,10 +32,10 @@ export function checkNames(ctx: CheckContext): void {
       });
     }
   }
-  for (const [kind, map] of [['queue', raw.queues], ['bucket', raw.buckets]] as const) {
+  for (const [kind, map] of [['queue', raw.queues], ['bucket', raw.buckets], ['table', raw.tables]] as const) {
     for (const name of Object.keys(map ?? {})) {
       if (!RESOURCE.test(name)) {
-        report.error('invalid-name', `${kind === 'queue' ? 'Queue' : 'Bucket'} name \`${name}\` is not valid.`, {
+        report.error('invalid-name', `${kind[0]!.toUpperCase()}${kind.slice(1)} name \`${name}\` is not valid.`, {
           path: [`${kind}s`, name],
           part: 'key',
           hint: `Use lowercase letters, digits and single hyphens, starting with a letter (e.g. \`${name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^[^a-z]+|-+$/g, '') || 'orders'}\`).`,
