@@ -56,7 +56,7 @@ export async function run({ calls = Number(process.env.BENCH_CLIENT_CALLS ?? 100
     const { packageService } = await import(dist('src/bundle/package-service.js'));
     for (const target of ['aws', 'gcp', 'local']) {
       const { service } = await loadService({ cwd: root, env: process.env, target });
-      const arts = await packageService(service, target, { probe: false });
+      const arts = await packageService(service, target);
       const size = (name) => statSync(arts.find((a) => a.name === name).zipPath).size;
       out.push({ bench: `clients: zip added on ${target}`, unit: 'bytes', value: size('clients') - size('plain'), target, plain: size('plain'), withClients: size('clients') });
     }

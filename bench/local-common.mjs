@@ -28,7 +28,7 @@ export async function deploy(root) {
   const { adapter } = await import(dist('providers/local/index.js'));
   const { service } = await loadService({ cwd: root, env: process.env, target: 'local' });
   const ctx = adapterContext(root);
-  const plan = await makePlan({ service, target: 'local', adapter, ctx, packager: (s, t) => packageService(s, t, { probe: false }) });
+  const plan = await makePlan({ service, target: 'local', adapter, ctx, packager: (s, t) => packageService(s, t) });
   const outputs = await applyPlan({ plan, service, adapter, ctx });
   return { service, url: outputs.localCloud.url, pid: outputs.localCloud.pid, adapter, ctx };
 }

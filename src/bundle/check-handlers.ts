@@ -1,20 +1,9 @@
-import { join, resolve } from 'node:path';
+import { relative, sep } from 'node:path';
 import { SlsxError } from '../errors/slsx-error.js';
 import type { Diagnostic } from '../model/diagnostic.js';
-import type { EventSink } from '../core/events.js';
 import { displayPath, type PathContext } from './esbuild-diagnostics.js';
 import type { ResolvedHandler } from './handler-files.js';
-import { probeExports, type ProbeCheck } from './probe-exports.js';
-import { CREATE_REQUIRE_BANNER, runEsbuild } from './run-esbuild.js';
-
-export interface CheckOptions {
-  paths: PathContext;
-  runtimeFile?: string;
-  configFile: string;
-  /** Import the bundled handler modules in a sandboxed child to check `typeof` (default true). */
-  probe: boolean;
-  events: EventSink;
-}
+import { ENTRY_NAMESPACE } from './run-esbuild.js';
 
 function distance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, i) => i);
@@ -36,95 +25,49 @@ function suggestion(name: string, exports: string[]): string {
   return exports.length > 0 ? `It exports: ${exports.join(', ')}.` : 'It has no exports; add `export const ' + name + ' = async (...) => { ... }`.';
 }
 
-/**
- * Check every handler before any target is built: each file bundles on its own (syntax errors
- * and missing imports reported at their file:line:col, against the user's file rather than a
- * generated entry), each named export exists (statically, from the metafile's export list of
- * each ES module), and each export is a function (see probeExports for how, and why there).
- */
-export async function checkHandlers(handlers: ResolvedHandler[], opts: CheckOptions): Promise<void> {
-  const files = [...new Set(handlers.map((h) => h.file))].sort();
-  const outOf = new Map(files.map((f, i) => [f, `h${i}`]));
-  const outdir = join(opts.paths.root, '.sls-x', 'check');
-  const { result } = await runEsbuild({
-    fileEntries: files.map((file) => ({ file, out: outOf.get(file)! })),
-    runtimeFile: opts.runtimeFile,
-    paths: opts.paths,
-    options: {
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      outdir,
-      outExtension: { '.js': '.mjs' },
-      banner: { js: CREATE_REQUIRE_BANNER },
-      external: ['@azure/functions-core'],
-      legalComments: 'none',
-      // As in the real build: minified identifiers keep the banner's `require` from clashing
-      // with a module's own top-level `const require = createRequire(...)`.
-      minify: true,
-    },
-  });
-  const meta = result.metafile;
-  const byFile = new Map<string, { exports: string[]; cjs: boolean; module: string }>();
-  for (const [outPath, output] of Object.entries(meta.outputs)) {
-    if (!output.entryPoint) continue;
-    const file = resolve(opts.paths.root, output.entryPoint);
-    const format = meta.inputs[output.entryPoint]?.format;
-    byFile.set(file, { exports: output.exports, cjs: format === 'cjs', module: outPath.split('/').pop()! });
-  }
+const MISSING = /^No matching export in "([^"]+)" for import "([^"]+)"$/;
 
+/**
+ * The packaging build failed: are some of its errors a handler export that does not exist? The
+ * generated entry imports `{ <export> as user } from "./<file>"`, so esbuild reports a missing
+ * ES module export in the entry (a virtual module, `slsx-entry:<name>`). Those become `handler-export-missing`
+ * at the function's `handler:` line of faas.yaml, with a suggestion from the file's real exports
+ * (one more esbuild run, only on this failure path); the rest stay as esbuild said them. Exports
+ * of CommonJS files are not known to esbuild: validate reads them from the source, and the shim's
+ * `assertHandler` refuses a non-function when the function starts.
+ */
+export async function handlerExportErrors(err: SlsxError, handlers: ResolvedHandler[], opts: { paths: PathContext; configFile: string }): Promise<SlsxError> {
   const diagnostics: Diagnostic[] = [];
-  const checks: ProbeCheck[] = [];
+  let converted = 0;
+  const { detectExports } = await import('../config/handler-exports.js');
+  const { locateInConfig } = await import('../config/locate.js');
   const configFile = displayPath(opts.configFile, opts.paths);
-  for (const h of handlers) {
-    const info = byFile.get(h.file);
-    if (!info) continue;
-    const shown = displayPath(h.file, opts.paths);
-    if (!info.cjs && !info.exports.includes(h.exportName)) {
+  for (const d of err.diagnostics) {
+    const inEntry = d.file === undefined || d.file.startsWith(`${ENTRY_NAMESPACE}:`);
+    const m = inEntry ? MISSING.exec(d.message) : null;
+    const matching = m ? handlers.filter((h) => relative(opts.paths.root, h.file).split(sep).join('/') === m[1] && h.exportName === m[2]) : [];
+    if (matching.length === 0) {
+      diagnostics.push(d);
+      continue;
+    }
+    converted++;
+    const exports = (await detectExports(matching[0].file, opts.paths.root, matching[0].fn.build?.loader)).exports ?? [];
+    for (const h of matching) {
+      if (diagnostics.some((x) => x.path === `functions.${h.fn.name}.handler`)) continue;
+      const place = await locateInConfig(opts.configFile, ['functions', h.fn.name, 'handler']);
       diagnostics.push({
         severity: 'error',
         code: 'handler-export-missing',
-        message: `Function \`${h.fn.name}\`: ${shown} has no export named \`${h.exportName}\`.`,
-        hint: suggestion(h.exportName, info.exports),
+        message: `Function \`${h.fn.name}\`: ${displayPath(h.file, opts.paths)} has no export named \`${h.exportName}\`.`,
+        hint: suggestion(h.exportName, exports),
         file: configFile,
         path: `functions.${h.fn.name}.handler`,
+        ...place,
       });
-      continue;
-    }
-    checks.push({ key: h.fn.name, module: info.module, exportName: h.exportName, cjs: info.cjs });
-  }
-  if (diagnostics.length === 0 && opts.probe) {
-    const modules: Record<string, string> = {};
-    for (const out of result.outputFiles ?? []) modules[out.path.split(/[\\/]/).pop()!] = out.text;
-    const results = await probeExports(modules, checks);
-    for (const h of handlers) {
-      const r = results[h.fn.name];
-      if (!checks.some((c) => c.key === h.fn.name)) continue;
-      const shown = displayPath(h.file, opts.paths);
-      if (r && 'type' in r) {
-        if (r.type !== 'function') {
-          diagnostics.push({
-            severity: 'error',
-            code: 'handler-not-function',
-            message: `Function \`${h.fn.name}\`: export \`${h.exportName}\` of ${shown} is ${r.type === 'undefined' ? 'undefined' : `a${/^[aeiou]/.test(r.type) ? 'n' : ''} ${r.type}`}, not a function.`,
-            hint: h.exportName === 'default' ? 'Export a function: `export default async function (input, ctx) { ... }`.' : `Export a function: \`export const ${h.exportName} = async (input, ctx) => { ... }\`.`,
-            file: configFile,
-            path: `functions.${h.fn.name}.handler`,
-          });
-        }
-      } else {
-        opts.events({ type: 'warn', message: `Could not check that export \`${h.exportName}\` of ${shown} is a function: ${r?.error ?? 'the check did not finish'}.` });
-      }
     }
   }
-  if (diagnostics.length > 0) {
-    // Point at the `handler:` line of the config, as validate does.
-    const { locateInConfig } = await import('../config/locate.js');
-    for (const d of diagnostics) {
-      const fn = handlers.find((h) => d.path === `functions.${h.fn.name}.handler`)?.fn.name;
-      const place = fn === undefined ? undefined : await locateInConfig(opts.configFile, ['functions', fn, 'handler']);
-      if (place) Object.assign(d, place);
-    }
-    throw new SlsxError('HANDLER_INVALID', diagnostics.length === 1 ? diagnostics[0].message : `${diagnostics.length} handler exports are invalid.`, { diagnostics });
-  }
+  if (converted === 0) return err;
+  const only = diagnostics.every((d) => d.code === 'handler-export-missing');
+  if (!only) return new SlsxError('BUNDLE_FAILED', err.message, { hint: err.hint, diagnostics });
+  return new SlsxError('HANDLER_INVALID', diagnostics.length === 1 ? diagnostics[0].message : `${diagnostics.length} handler exports are invalid.`, { diagnostics });
 }

@@ -6,7 +6,8 @@ import type { Artifact } from '../model/artifact.js';
 import type { Service, TargetName } from '../model/service.js';
 import { packageRoot } from '../paths.js';
 import { formatDiagnostic } from '../ui/format-diagnostic.js';
-import { checkHandlers } from './check-handlers.js';
+import { effectiveBuild, type EffectiveBuild } from './build-options.js';
+import { handlerExportErrors } from './check-handlers.js';
 import { azureEntrySource, functionEntrySource, type EntryHandler } from './entries.js';
 import { resolveHandlers, type ResolvedHandler } from './handler-files.js';
 import { azureAppFiles, gcpPackageFiles } from './package-files.js';
@@ -15,10 +16,12 @@ import { bakedMeta } from './shim-meta.js';
 import { rewriteSourceMap } from './source-map-paths.js';
 import { AZURE_APP_NAME, esbuildTarget, oldestRuntime, TARGET_PROFILES } from './target-profile.js';
 import { buildDir, writeBuild, type Manifest, type PendingArtifact } from './write-build.js';
+import { saveKeptExports } from '../config/exports-cache.js';
 import { PackageCache } from './package-cache.js';
+import { esbuildVersion, slsxVersion } from './versions.js';
 
 export interface PackageOptions {
-  /** Add `index.mjs.map` (linked) to every artifact. Default: on for local (stack traces point at the source), off for the clouds. */
+  /** Add `index.mjs.map` (linked) to every artifact (`--sourcemap`). Default: the config's `build.sourcemap`, else on for local (stack traces point at the source), off for the clouds. */
   sourcemap?: boolean;
   /** `artifact` events (one per artifact) and `warn` events go here. */
   events?: EventSink;
@@ -26,8 +29,6 @@ export interface PackageOptions {
   cwd?: string;
   /** Folder holding `<target>.ts` shims; defaults to the package's templates/shims (tests override it). */
   shimDir?: string;
-  /** Check in a sandboxed child process that each handler export is a function (default true). */
-  probe?: boolean;
   /** Reuse unchanged bundles from the previous build (`.sls-x/cache/`; default true). */
   cache?: boolean;
 }
@@ -46,21 +47,6 @@ function reusableBuild(outdir: string, target: TargetName, pending: PendingArtif
   } catch {
     return undefined;
   }
-}
-
-const versions = new Map<string, string>();
-/** sls-x's own version (part of the cache key: a new sls-x rebuilds everything). */
-function slsxVersion(root: string): string {
-  let v = versions.get(root);
-  if (v === undefined) {
-    try {
-      v = String((JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version?: string }).version ?? '');
-    } catch {
-      v = '';
-    }
-    versions.set(root, v);
-  }
-  return v;
 }
 
 const ENTRY = 'index.mjs';
@@ -94,9 +80,12 @@ function frameworkRange(slsxRoot: string): string {
 /**
  * Bundle every function of the service for one target into deterministic zips under
  * `<root>/.sls-x/build/<target>/` (plus each unpacked folder and a manifest.json): one per
- * function for aws, gcp and local, one Function App package (`app`) for azure. Handlers are
- * checked first (inside the project, bundle cleanly, export exists and is a function); nothing
- * is written unless every bundle succeeds.
+ * function for aws, gcp and local, one Function App package (`app`) for azure. One esbuild run
+ * per runtime and build settings (usually one in all), none when the incremental cache has every
+ * bundle. Handler files must be inside the project (checked first); a missing export is found by
+ * that same run (see handlerExportErrors). Whether an export is a function is validate's static
+ * check and the shim's `assertHandler` at start: no handler code runs here. Nothing is written
+ * unless every bundle succeeds.
  */
 export async function packageService(service: Service, target: TargetName, opts: PackageOptions = {}): Promise<Artifact[]> {
   const events = opts.events ?? noopSink;
@@ -114,37 +103,43 @@ export async function packageService(service: Service, target: TargetName, opts:
   const profile = TARGET_PROFILES[target];
   const pending: PendingArtifact[] = [];
 
-  // One esbuild run per runtime (esbuild's `target` is per build); each run builds many entries.
-  const groups: Array<{ runtime: ResolvedHandler['fn']['runtime']; entries: Array<{ id: string; source: string; out: string; functions: string[] }> }> = [];
+  // One esbuild run per runtime (esbuild's `target` is per build) and build settings (`build:`
+  // of faas.yaml; per function, so functions that override it get a run of their own); each run
+  // builds many entries. Azure is one package for the app: the service's settings.
+  type Group = { runtime: ResolvedHandler['fn']['runtime']; build: EffectiveBuild; handlers: ResolvedHandler[]; entries: Array<{ id: string; source: string; out: string; functions: string[] }> };
+  const groups: Group[] = [];
   if (profile.perService) {
     if (handlers.length > 0) {
       groups.push({
         runtime: oldestRuntime(handlers.map((h) => h.fn.runtime)),
+        build: effectiveBuild(service.build, target, opts.sourcemap),
+        handlers,
         entries: [{ id: AZURE_APP_NAME, source: azureEntrySource(handlers.map(entryOf)), out: `${AZURE_APP_NAME}/index`, functions: handlers.map((h) => h.fn.name) }],
       });
     }
   } else {
-    for (const runtime of [...new Set(handlers.map((h) => h.fn.runtime))].sort()) {
-      groups.push({
-        runtime,
-        entries: handlers.filter((h) => h.fn.runtime === runtime).map((h) => ({ id: h.fn.name, source: functionEntrySource(target, entryOf(h)), out: `${h.fn.name}/index`, functions: [h.fn.name] })),
-      });
+    const byKey = new Map<string, Group>();
+    for (const h of handlers) {
+      const build = effectiveBuild(h.fn.build, target, opts.sourcemap);
+      const key = JSON.stringify([h.fn.runtime, build]);
+      let group = byKey.get(key);
+      if (!group) byKey.set(key, (group = { runtime: h.fn.runtime, build, handlers: [], entries: [] }));
+      group.handlers.push(h);
+      group.entries.push({ id: h.fn.name, source: functionEntrySource(target, entryOf(h)), out: `${h.fn.name}/index`, functions: [h.fn.name] });
     }
+    groups.push(...[...byKey].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, g]) => g));
   }
 
-  // The incremental cache: a group whose settings and input files are unchanged is not bundled
-  // again, and when every group is unchanged the handlers are not checked again either.
+  // The incremental cache: a group whose settings (build settings included) and input files are
+  // unchanged is not bundled again.
   const cache = opts.cache === false ? undefined : new PackageCache(service.root, target);
-  const esbuildVersion = (await import('esbuild')).version;
-  const sourcemap = opts.sourcemap ?? target === 'local';
-  const keyOf = (group: (typeof groups)[number]) =>
-    PackageCache.key({ target, runtime: group.runtime, entries: group.entries, esbuild: esbuildVersion, slsx: slsxVersion(slsxRoot), sourcemap, external: profile.external, shim, runtimeFile: rtFile });
-  const hits = new Map<(typeof groups)[number], Map<string, Map<string, Buffer>>>();
+  const keyOf = (group: Group) =>
+    PackageCache.key({ target, runtime: group.runtime, entries: group.entries, esbuild: esbuildVersion(), slsx: slsxVersion(slsxRoot), build: group.build, shim, runtimeFile: rtFile });
+  const hits = new Map<Group, Map<string, Map<string, Buffer>>>();
   for (const group of groups) {
     const hit = cache?.lookup(keyOf(group), service.root, outdir);
     if (hit && group.entries.every((e) => hit.has(e.id))) hits.set(group, hit);
   }
-  if (hits.size < groups.length) await checkHandlers(handlers, { paths, runtimeFile: rtFile, configFile: service.configFile, probe: opts.probe ?? true, events });
 
   for (const group of groups) {
     const hit = hits.get(group);
@@ -165,12 +160,16 @@ export async function packageService(service: Service, target: TargetName, opts:
         outdir,
         outExtension: { '.js': '.mjs' },
         banner: { js: CREATE_REQUIRE_BANNER },
-        external: profile.external,
-        minify: true,
+        external: group.build.external,
+        minify: group.build.minify,
         treeShaking: true,
-        sourcemap: sourcemap ? 'linked' : false,
+        sourcemap: group.build.sourcemap ? 'linked' : false,
         legalComments: 'external',
+        define: group.build.define,
+        loader: group.build.loader,
       },
+    }).catch(async (err: unknown) => {
+      throw err instanceof SlsxError && err.code === 'BUNDLE_FAILED' ? await handlerExportErrors(err, group.handlers, { paths, configFile: service.configFile }) : err;
     });
     for (const w of warnings) events({ type: 'warn', message: formatDiagnostic(w) });
     const files = new Map<string, Map<string, Buffer>>();
@@ -208,6 +207,7 @@ export async function packageService(service: Service, target: TargetName, opts:
   const previous = hits.size === groups.length && (target === 'aws' || target === 'local') ? reusableBuild(outdir, target, pending) : undefined;
   const written = previous ?? (await writeBuild(service.root, target, pending));
   cache?.save();
+  saveKeptExports(service.root);
   const reused = new Set([...hits.values()].flatMap((m) => [...m.keys()]));
   for (const { artifact, unchanged } of written) events({ type: 'artifact', artifact, cached: unchanged, reused: reused.has(artifact.name) });
   return written.map((w) => w.artifact);

@@ -14,13 +14,18 @@ export interface TargetProfile {
    * Functions worker provides it at run time.
    */
   external: string[];
+  /**
+   * Packages left out unless faas.yaml says otherwise (`build.external: ['!name']`). aws: the AWS
+   * SDK v3, which every Lambda Node.js runtime sls-x deploys to (nodejs20.x and later) provides.
+   */
+  defaultExternal: string[];
 }
 
 export const TARGET_PROFILES: Record<TargetName, TargetProfile> = {
-  aws: { factory: 'createAwsHandler', perService: false, external: [] },
-  gcp: { factory: 'registerGcpFunction', perService: false, external: ['@google-cloud/functions-framework'] },
-  azure: { factory: 'registerAzureFunction', perService: true, external: ['@azure/functions-core'] },
-  local: { factory: 'createLocalHandler', perService: false, external: [] },
+  aws: { factory: 'createAwsHandler', perService: false, external: [], defaultExternal: ['@aws-sdk/*'] },
+  gcp: { factory: 'registerGcpFunction', perService: false, external: ['@google-cloud/functions-framework'], defaultExternal: [] },
+  azure: { factory: 'registerAzureFunction', perService: true, external: ['@azure/functions-core'], defaultExternal: [] },
+  local: { factory: 'createLocalHandler', perService: false, external: [], defaultExternal: [] },
 };
 
 /** Name of the single azure artifact (see src/model/artifact.ts). */

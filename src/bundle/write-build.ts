@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Artifact } from '../model/artifact.js';
 import type { TargetName } from '../model/service.js';
 import { writeZip } from './zip-writer.js';
@@ -47,14 +47,18 @@ export async function writeBuild(root: string, target: TargetName, pending: Pend
   const staging = await mkdtemp(join(parent, `.tmp-${target}-`));
   const out: Array<{ artifact: Artifact; unchanged: boolean }> = [];
   try {
+    // Synchronous writes: for hundreds of small files much faster than a promise (and a file
+    // handle) per file, and nothing else runs meanwhile anyway.
     for (const p of [...pending].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const dirs = new Set<string>();
       for (const [path, data] of p.files) {
-        const file = join(staging, p.name, ...path.split('/'));
-        await mkdir(dirname(file), { recursive: true });
-        await writeFile(file, data);
+        const dir = dirname(join(staging, p.name, ...path.split('/')));
+        if (!dirs.has(dir)) mkdirSync(dir, { recursive: true });
+        dirs.add(dir);
+        writeFileSync(join(dir, basename(path)), data);
       }
       const zip = writeZip([...p.files].map(([path, data]) => ({ path, data })));
-      await writeFile(join(staging, `${p.name}.zip`), zip);
+      writeFileSync(join(staging, `${p.name}.zip`), zip);
       const sha256 = createHash('sha256').update(zip).digest('hex');
       out.push({
         artifact: { target, name: p.name, functions: p.functions, zipPath: join(finalDir, `${p.name}.zip`), sha256, size: zip.length, entry: p.entry },

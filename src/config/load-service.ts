@@ -4,7 +4,10 @@ import { parseTarget } from '../core/targets.js';
 import { SlsxError } from '../errors/slsx-error.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { TARGETS, type Service, type TargetName } from '../model/service.js';
+import { esbuildVersion, slsxVersion } from '../bundle/versions.js';
+import { packageRoot } from '../paths.js';
 import { runChecks } from './checks/index.js';
+import { ExportsCache, keepForPackaging } from './exports-cache.js';
 import { findConfig } from './discover.js';
 import { dotenvForStage } from './dotenv.js';
 import { interpolate, pathKey } from './interpolate.js';
@@ -104,6 +107,7 @@ export async function validateConfig(opts: LoadOptions): Promise<ValidateResult>
   const targets = all ? [...TARGETS] : [...new Set<TargetName>([defaultTarget, ...(Object.keys(raw.targets ?? {}) as TargetName[]), ...(cliTarget ? [cliTarget] : [])])];
   const keys = (v: unknown) => new Set(v && typeof v === 'object' ? Object.keys(v) : []);
   const source = (data ?? {}) as Record<string, unknown>;
+  const exportsCache = new ExportsCache(service.root, `${esbuildVersion()} ${slsxVersion(packageRoot())}`);
   await runChecks({
     raw,
     service,
@@ -111,11 +115,14 @@ export async function validateConfig(opts: LoadOptions): Promise<ValidateResult>
     report,
     targets,
     active: target,
-    declared: { functions: keys(source.functions), queues: keys(source.queues), buckets: keys(source.buckets) },
+    declared: { functions: keys(source.functions), queues: keys(source.queues), buckets: keys(source.buckets), tables: keys(source.tables) },
     source: data,
     fromEnv: interp.fromEnv,
     hostNode: opts.hostNode ?? process.versions.node,
+    exportsCache,
   });
+  // Only a clean check is remembered, and only once something is packaged (writes .sls-x anyway).
+  if (report.errorCount === 0) keepForPackaging(service.root, exportsCache);
   return { service, target, diagnostics: sortDiagnostics(report.redacted()), file, targets };
 }
 

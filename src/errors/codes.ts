@@ -11,7 +11,7 @@ export const ERROR_CODES = {
   TARGET_NOT_AVAILABLE: { user: true, summary: 'The command is not yet available for that target.' },
   UNSUPPORTED_CAPABILITY: { user: true, summary: 'The target cannot do what the config asks.' },
   BUNDLE_FAILED: { user: true, summary: 'esbuild could not bundle a handler.' },
-  HANDLER_INVALID: { user: true, summary: 'A handler file or export is missing or is not a function.' },
+  HANDLER_INVALID: { user: true, summary: 'A handler file or export is missing, or the file is outside the project.' },
   FUNCTION_NOT_FOUND: { user: true, summary: 'The named function is not in the config (or not deployed).' },
   INIT_TARGET_EXISTS: { user: true, summary: '`sls-x init` would overwrite files in a non-empty folder.' },
   PLAN_STALE: { user: true, summary: 'A saved plan no longer matches the account, service or state it was made for.' },

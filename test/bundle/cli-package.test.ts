@@ -81,12 +81,14 @@ describe('sls-x package (CLI)', () => {
     expect(existsSync(join(dir, '.sls-x'))).toBe(false);
   });
 
-  it('an export that is not a function: exit 2 with HANDLER_INVALID', async () => {
+  it('an export that is not a function: exit 2, found by the config check before anything is built', async () => {
     const dir = shop();
     writeFileSync(join(dir, 'src', 'jobs.ts'), 'export const nightly = "03:00";\n');
     const out = await cli(['package', '--target', 'gcp'], dir);
     expect(out.code).toBe(2);
-    expect(out.stderr).toContain('error HANDLER_INVALID: Function `nightly`: export `nightly` of src/jobs.ts is a string, not a function.');
+    expect(out.stderr).toContain('error [handler-not-function] Export `nightly` of `src/jobs.ts` is a string, not a function.');
+    expect(out.stderr).toContain('hint: Export a function: `export const nightly = async (input, ctx) => { ... }`.');
+    expect(out.stderr).toContain('error CONFIG_INVALID');
     // at the function's `handler:` line of faas.yaml, with the line shown
     const line = readFileSync(join(dir, 'faas.yaml'), 'utf8').split('\n').findIndex((l) => l.includes('handler: src/jobs.nightly')) + 1;
     expect(out.stderr).toContain(`faas.yaml:${line}:14: error [handler-not-function]`);

@@ -79,7 +79,7 @@ export async function deploy(svc: Service, events: SlsxEvent[] = []) {
   const { makePlan, applyPlan } = await import('../../src/apply/deploy.js');
   const { packageService } = await import('../../src/bundle/package-service.js');
   const ctx = context(svc.root, events);
-  const plan = await makePlan({ service: svc, target: 'local', adapter, ctx, packager: (s, t) => packageService(s, t, { probe: false }) });
+  const plan = await makePlan({ service: svc, target: 'local', adapter, ctx, packager: (s, t) => packageService(s, t) });
   const outputs = await applyPlan({ plan, service: svc, adapter, ctx });
   return { plan, outputs: outputs! };
 }

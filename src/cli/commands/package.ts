@@ -47,7 +47,6 @@ export const run: CommandRun<PackageCommandOptions> = async ({ options }, ctx) =
       ...(options.sourcemap ? { sourcemap: true } : {}),
       events,
       cwd: ctx.cwd,
-      probe: ctx.env.SLSX_NO_HANDLER_PROBE !== '1',
     });
     all.push(...artifacts);
     if (!options.json) ctx.stdout.write(`  total ${formatBytes(artifacts.reduce((n, a) => n + a.size, 0))} in ${artifacts.length} artifact${artifacts.length === 1 ? '' : 's'}\n`);
