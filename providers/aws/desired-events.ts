@@ -1,6 +1,6 @@
 import type { DesiredResource } from '../../src/core/resources.js';
-import type { FunctionSpec, Service } from '../../src/model/service.js';
-import { fit, NAME_LIMITS, TYPES, type Names } from './naming.js';
+import { corsOf, type FunctionSpec, type JwtAuthSpec, type Service } from '../../src/model/service.js';
+import { authorizerName, fit, NAME_LIMITS, TYPES, type Names } from './naming.js';
 import { bucketPhysicalName, schedulerPolicy } from './policy.js';
 import { PLACEHOLDERS, functionArn, queueArn, roleArn } from './session.js';
 import { scheduleExpression } from './cron.js';
@@ -51,11 +51,43 @@ function permission(fn: FunctionSpec, names: Names, suffix: string, principal: s
   };
 }
 
+/**
+ * The API's CorsConfiguration: one per HTTP API (validate() refuses routes asking for different
+ * CORS, and warns when only some ask). Methods default to those of the CORS routes.
+ */
+export function apiCors(service: Service): Record<string, unknown> | undefined {
+  const routes = service.functions.flatMap((f) => f.events.flatMap((e) => (e.kind === 'http' && corsOf(e) ? [{ e, cors: corsOf(e)! }] : [])));
+  if (routes.length === 0) return undefined;
+  const cors = routes[0].cors;
+  const methods = cors.methods ?? [...new Set(routes.map((r) => (r.e.method === 'ANY' ? '*' : r.e.method)))];
+  return {
+    allowOrigins: [...cors.origins],
+    allowMethods: methods.includes('*') ? ['*'] : [...methods].sort(),
+    allowHeaders: [...cors.headers].sort(),
+    maxAge: cors.maxAgeS,
+    // Only when set, so an API deployed before these existed plans as unchanged.
+    ...(cors.credentials ? { allowCredentials: true } : {}),
+    ...(cors.exposeHeaders.length ? { exposeHeaders: [...cors.exposeHeaders].sort() } : {}),
+  };
+}
+
+/** The JWT authorizer a route's `auth` needs: one per issuer and audiences, shared by the routes that ask for the same. */
+function authorizer(jwt: JwtAuthSpec): DesiredResource {
+  const name = authorizerName(jwt);
+  return {
+    id: `authorizer:${name}`,
+    type: TYPES.authorizer,
+    props: { name, type: 'JWT', identitySource: [JWT_IDENTITY_SOURCE], issuer: jwt.issuer, audience: [...jwt.audience].sort() },
+    dependsOn: ['api'],
+  };
+}
+
+/** Where API Gateway finds the token: the `Authorization` header (`Bearer <token>`). */
+export const JWT_IDENTITY_SOURCE = '$request.header.Authorization';
+
 function httpResources(service: Service, names: Names): DesiredResource[] {
   const httpFns = service.functions.filter((f) => f.events.some((e) => e.kind === 'http'));
   if (httpFns.length === 0) return [];
-  const corsMethods = new Set<string>();
-  for (const fn of httpFns) for (const e of fn.events) if (e.kind === 'http' && e.cors) corsMethods.add(e.method === 'ANY' ? '*' : e.method);
   const out: DesiredResource[] = [
     {
       id: 'api',
@@ -64,11 +96,19 @@ function httpResources(service: Service, names: Names): DesiredResource[] {
         name: names.apiName,
         protocol: 'HTTP',
         stage: service.stage,
-        // HTTP APIs configure CORS per API: validate() warns when only some routes ask for it.
-        cors: corsMethods.size === 0 ? undefined : { allowOrigins: ['*'], allowMethods: [...corsMethods].sort(), allowHeaders: ['authorization', 'content-type'], maxAge: 300 },
+        cors: apiCors(service),
       },
     },
   ];
+  const authorizers = new Map<string, DesiredResource>();
+  for (const fn of httpFns) {
+    for (const e of fn.events) {
+      if (e.kind !== 'http' || !e.auth) continue;
+      const a = authorizer(e.auth.jwt);
+      if (!authorizers.has(a.id)) authorizers.set(a.id, a);
+    }
+  }
+  out.push(...[...authorizers.values()].sort((a, b) => (a.id < b.id ? -1 : 1)));
   for (const fn of httpFns) {
     out.push({
       id: `integration:${fn.name}`,
@@ -79,7 +119,18 @@ function httpResources(service: Service, names: Names): DesiredResource[] {
     for (const e of fn.events) {
       if (e.kind !== 'http') continue;
       const routeKey = `${e.method} ${e.path}`;
-      out.push({ id: `route:${routeKey}`, type: TYPES.route, props: { routeKey, integration: `integration:${fn.name}` }, dependsOn: ['api', `integration:${fn.name}`] });
+      const auth = e.auth ? `authorizer:${authorizerName(e.auth.jwt)}` : undefined;
+      out.push({
+        id: `route:${routeKey}`,
+        type: TYPES.route,
+        props: {
+          routeKey,
+          integration: `integration:${fn.name}`,
+          // Only on routes with `auth`, so routes deployed before it existed plan as unchanged.
+          ...(auth ? { authorizer: auth, ...(e.auth!.jwt.scopes.length ? { scopes: [...e.auth!.jwt.scopes].sort() } : {}) } : {}),
+        },
+        dependsOn: ['api', `integration:${fn.name}`, ...(auth ? [auth] : [])],
+      });
     }
     out.push(permission(fn, names, 'api', 'apigateway.amazonaws.com', `arn:${P}:execute-api:${R}:${A}:${PLACEHOLDERS.api}/*/*`, ['api']));
   }

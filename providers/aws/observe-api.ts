@@ -1,13 +1,13 @@
 import type { ObservedResource } from '../../src/core/resources.js';
 import { call, callOrMissing } from './errors.js';
-import { TYPES } from './naming.js';
+import { AUTHORIZER_PREFIX, TYPES } from './naming.js';
 import { templatize, type Session } from './session.js';
 import type { Tagged } from './observe.js';
 
 /** Integrations carry their logical id in Description, as routes and integrations cannot be tagged. */
 export const INTEGRATION_PREFIX = 'slsx:';
 
-type Cors = { AllowOrigins?: string[]; AllowMethods?: string[]; AllowHeaders?: string[]; MaxAge?: number };
+type Cors = { AllowOrigins?: string[]; AllowMethods?: string[]; AllowHeaders?: string[]; MaxAge?: number; AllowCredentials?: boolean; ExposeHeaders?: string[] };
 
 export function corsProps(cors: Cors | undefined): Record<string, unknown> | undefined {
   if (!cors) return undefined;
@@ -16,7 +16,40 @@ export function corsProps(cors: Cors | undefined): Record<string, unknown> | und
     allowMethods: [...(cors.AllowMethods ?? [])].sort(),
     allowHeaders: [...(cors.AllowHeaders ?? [])].map((h) => h.toLowerCase()).sort(),
     maxAge: cors.MaxAge,
+    ...(cors.AllowCredentials ? { allowCredentials: true } : {}),
+    ...(cors.ExposeHeaders?.length ? { exposeHeaders: [...cors.ExposeHeaders].map((h) => h.toLowerCase()).sort() } : {}),
   };
+}
+
+/**
+ * The JWT authorizers the routes use, read one by one (GetAuthorizer: authorizers carry no tags,
+ * and moto, the emulator the tests run, has no GetAuthorizers). Ours are named `slsx-jwt-...`;
+ * an authorizer no route uses any more is deleted with the API.
+ */
+async function observeAuthorizers(session: Session, apiId: string, ids: string[]): Promise<ObservedResource[]> {
+  const { GetAuthorizerCommand } = await import('@aws-sdk/client-apigatewayv2');
+  session.authorizers = new Map();
+  const out: ObservedResource[] = [];
+  for (const id of ids) {
+    const a = await callOrMissing(`apigateway:GetAuthorizer ${id}`, () => session.clients.apigw.send(new GetAuthorizerCommand({ ApiId: apiId, AuthorizerId: id })));
+    if (!a?.Name?.startsWith(AUTHORIZER_PREFIX)) continue;
+    const logical = `authorizer:${a.Name}`;
+    session.authorizers.set(logical, id);
+    out.push({
+      id: logical,
+      type: TYPES.authorizer,
+      props: {
+        name: a.Name,
+        type: a.AuthorizerType,
+        identitySource: a.IdentitySource ?? [],
+        issuer: a.JwtConfiguration?.Issuer,
+        audience: [...(a.JwtConfiguration?.Audience ?? [])].sort(),
+      },
+      physicalId: id,
+      dependsOn: ['api'],
+    });
+  }
+  return out;
 }
 
 /** This stage's HTTP API with its stage, integrations and routes. Remembers the API id in the session. */
@@ -24,6 +57,7 @@ export async function observeApi(session: Session, tagged: Tagged[]): Promise<Ob
   const apigw = await import('@aws-sdk/client-apigatewayv2');
   const client = session.clients.apigw;
   const apiTag = tagged.find((t) => t.id === 'api' && /\/apis\/[^/]+$/.test(t.arn));
+  session.authorizers = new Map();
   if (!apiTag) {
     session.apiId = null;
     return [];
@@ -70,21 +104,29 @@ export async function observeApi(session: Session, tagged: Tagged[]): Promise<Ob
     if (!token) break;
   }
   token = undefined;
+  const routes: Array<{ RouteKey: string; RouteId: string; Target?: string; AuthorizationType?: string; AuthorizerId?: string; AuthorizationScopes?: string[] }> = [];
   for (let page = 0; page < 100; page++) {
     const res = await call(`apigateway:GetRoutes ${apiId}`, () => client.send(new apigw.GetRoutesCommand({ ApiId: apiId, ...(token ? { NextToken: token } : {}) })));
-    for (const r of res.Items ?? []) {
-      const integration = integrationIds.get((r.Target ?? '').replace(/^integrations\//, ''));
-      if (!r.RouteKey || !r.RouteId) continue;
-      out.push({
-        id: `route:${r.RouteKey}`,
-        type: TYPES.route,
-        props: { routeKey: r.RouteKey, integration: integration ?? r.Target },
-        physicalId: r.RouteId,
-        dependsOn: ['api', ...(integration ? [integration] : [])],
-      });
-    }
+    for (const r of res.Items ?? []) if (r.RouteKey && r.RouteId) routes.push(r as (typeof routes)[number]);
     token = res.NextToken || undefined;
     if (!token) break;
+  }
+  // A route's authorizer counts only when the route uses it (AuthorizationType JWT): a route set back to NONE may keep the id.
+  const jwtRoutes = routes.filter((r) => r.AuthorizationType === 'JWT' && r.AuthorizerId);
+  const authorizers = await observeAuthorizers(session, apiId, [...new Set(jwtRoutes.map((r) => r.AuthorizerId!))].sort());
+  out.push(...authorizers);
+  const logicalOf = new Map([...session.authorizers!].map(([logical, id]) => [id, logical]));
+  for (const r of routes) {
+    const integration = integrationIds.get((r.Target ?? '').replace(/^integrations\//, ''));
+    const jwt = r.AuthorizationType === 'JWT' && r.AuthorizerId ? (logicalOf.get(r.AuthorizerId) ?? `authorizers/${r.AuthorizerId}`) : undefined;
+    const scopes = jwt && r.AuthorizationScopes?.length ? [...r.AuthorizationScopes].sort() : undefined;
+    out.push({
+      id: `route:${r.RouteKey}`,
+      type: TYPES.route,
+      props: { routeKey: r.RouteKey, integration: integration ?? r.Target, ...(jwt ? { authorizer: jwt, ...(scopes ? { scopes } : {}) } : {}) },
+      physicalId: r.RouteId,
+      dependsOn: ['api', ...(integration ? [integration] : []), ...(jwt && logicalOf.has(r.AuthorizerId!) ? [jwt] : [])],
+    });
   }
   return out;
 }

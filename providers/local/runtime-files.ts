@@ -37,7 +37,8 @@ export async function runtimeFiles(): Promise<RuntimeFiles> {
     return { daemon: join(dirname(here), 'daemon', 'main.js'), worker: pathToFileURL(join(dirname(here), 'worker', 'entry.js')) };
   }
   const root = packageRoot();
-  const stamp = sourceStamp([dirname(here), join(root, 'src', 'errors'), join(root, 'src', 'model')]);
+  // Everything the daemon bundles from outside providers/local (the gateway uses src/runtime's CORS).
+  const stamp = sourceStamp([dirname(here), join(root, 'src', 'errors'), join(root, 'src', 'model'), join(root, 'src', 'runtime')]);
   const out = join(root, 'node_modules', '.cache', 'sls-x-local', stamp);
   const files = { daemon: join(out, 'daemon.mjs'), worker: pathToFileURL(join(out, 'worker.mjs')) };
   if (existsSync(files.daemon) && existsSync(fileURLToPath(files.worker))) return files;

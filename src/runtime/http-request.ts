@@ -1,4 +1,4 @@
-import { HttpError, type HttpRequest } from './index.js';
+import { HttpError, type HttpAuth, type HttpRequest } from './index.js';
 import { dict, dictFrom } from './dict.js';
 
 /** Header values as the platforms hand them over. */
@@ -23,6 +23,8 @@ export interface HttpRequestInit {
   bodyIsBase64?: boolean;
   requestId: string;
   sourceIp?: string;
+  /** The verified token (routes with `auth`). */
+  auth?: HttpAuth;
 }
 
 const utf8 = new TextDecoder('utf-8');
@@ -68,6 +70,7 @@ export function createHttpRequest(init: HttpRequestInit): HttpRequest {
     },
     requestId: init.requestId,
     sourceIp: init.sourceIp ?? '',
+    ...(init.auth ? { auth: init.auth } : {}),
   };
 }
 

@@ -14,6 +14,7 @@ import { createHttpRequest } from '../runtime/http-request.js';
 import { runHttp } from '../runtime/http-response.js';
 import { createQueueMessage, runQueue } from '../runtime/queue.js';
 import { createScheduleEvent, createStorageEvent } from '../runtime/events.js';
+import { tokenScopes } from '../runtime/jwt.js';
 
 export { awsEvents } from './aws-events.js';
 export { testResources, type TestResources } from './resources.js';
@@ -32,6 +33,8 @@ export interface TestHttpRequestInit {
   body?: unknown;
   requestId?: string;
   sourceIp?: string;
+  /** The verified token a route with `auth: { jwt }` would give: `{ claims }` (scopes default to the claims' `scope`/`scp`). */
+  auth?: { claims: Record<string, unknown>; scopes?: string[] };
 }
 
 /** A neutral {@link HttpRequest}, as every shim builds it (lower-case headers, parsed query, `json()`). */
@@ -52,6 +55,7 @@ export function httpRequest(init: TestHttpRequestInit = {}): HttpRequest {
     ...(body !== undefined ? { body } : {}),
     requestId: init.requestId ?? nextId('req'),
     sourceIp: init.sourceIp ?? '127.0.0.1',
+    ...(init.auth ? { auth: { claims: init.auth.claims, scopes: init.auth.scopes ?? tokenScopes(init.auth.claims) } } : {}),
   });
 }
 

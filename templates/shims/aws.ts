@@ -10,7 +10,7 @@ import type { BakedMeta, ShimMeta } from '../../src/model/shim.js';
 import { installResourceDriver } from '../../src/runtime/resources.js';
 import { awsResources } from './common/aws-resources.js';
 import type { ScheduleEventSpec } from '../../src/model/service.js';
-import type { HttpHandler, QueueHandler, ScheduleHandler, StorageHandler, Context, StorageEvent } from '../../src/runtime/index.js';
+import type { HttpAuth, HttpHandler, QueueHandler, ScheduleHandler, StorageHandler, Context, StorageEvent } from '../../src/runtime/index.js';
 import {
   assertHandler,
   contextFor,
@@ -29,6 +29,9 @@ import {
   runQueue,
   secretIds,
   secretsOnce,
+  bearerToken,
+  decodePayload,
+  tokenScopes,
   soleSchedule,
   type NormalizedResponse,
   type SecretLoader,
@@ -173,8 +176,28 @@ async function handleHttp(handler: HttpHandler, ev: Json, ctx: Context, meta: Sh
     bodyIsBase64: ev.isBase64Encoded === true,
     requestId: String(rc.requestId ?? ctx.requestId),
     sourceIp: String(rc.http.sourceIp ?? ''),
+    auth: awsAuth(rc.authorizer?.jwt, ev.headers),
   });
   return toAwsHttpResult(await runHttp(handler, req, ctx));
+}
+
+/**
+ * `req.auth` from API Gateway's JWT authorizer (`requestContext.authorizer.jwt`), which verified
+ * the token. API Gateway hands the claims over as strings; the token it verified is the one in
+ * `Authorization`, so its own payload gives the claims with their JSON types, as on the other
+ * targets (used only when it is the same token: same `iss` and `exp`).
+ */
+export function awsAuth(jwt: Json | undefined, headers: Json | undefined): HttpAuth | undefined {
+  if (!jwt || typeof jwt !== 'object') return undefined;
+  const given = (jwt.claims && typeof jwt.claims === 'object' ? jwt.claims : {}) as Record<string, unknown>;
+  const header = Object.entries(headers ?? {}).find(([k]) => k.toLowerCase() === 'authorization')?.[1];
+  const token = bearerToken(typeof header === 'string' ? header : undefined);
+  const payload = token ? decodePayload(token) : undefined;
+  const same = payload !== undefined && String(payload.iss) === String(given.iss) && String(payload.exp) === String(given.exp);
+  const claims = dict<unknown>();
+  Object.assign(claims, same ? payload : given);
+  const scopes = Array.isArray(jwt.scopes) ? jwt.scopes.filter((x: unknown): x is string => typeof x === 'string') : tokenScopes(claims);
+  return { claims, scopes };
 }
 
 function stripStage(path: string, stage: unknown): string {

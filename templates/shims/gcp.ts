@@ -28,17 +28,20 @@ import {
   createStorageEvent,
   wantsStorageEvent,
   hasEvent,
-  httpRoutes,
+  frontDoor,
+  frontRoutes,
+  createJwtVerifier,
+  normalizeHeaders,
   randomId,
-  resolveRoute,
-  routeErrorResponse,
   runHttp,
   runQueue,
   soleSchedule,
+  type JwtVerifier,
   type NormalizedResponse,
   type ShimOptions,
   resolveMeta,
 } from '../../src/runtime/shim-kit.js';
+import type { VerifiedAuth } from '../../src/runtime/jwt.js';
 import { dict } from '../../src/runtime/dict.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -73,6 +76,8 @@ export function registerGcpFunction(
   installResourceDriver(gcpResources());
   const isCold = createColdStartFlag();
   const newContext = (requestId: string): Context => contextFor(meta, opts, { requestId, coldStart: isCold() });
+  // One key cache per instance for the routes with `auth: { jwt }`.
+  const verifier = createJwtVerifier({ fetch: opts.fetch, now: opts.now });
   if (gcpSignature(meta) === 'cloudevent') {
     registerCloudEvent(meta.functionName, async (ce: CloudEvent<unknown>) => {
       await dispatchCloudEvent(handler, meta, ce as unknown as Json, newContext(String(ce.id ?? randomId())), opts);
@@ -100,7 +105,7 @@ export function registerGcpFunction(
       });
       return answerEvent(res, ctx, () => (handler as ScheduleHandler)(ev, ctx));
     }
-    sendResponse(res, await handleHttp(handler as HttpHandler, meta, req, ctx));
+    sendResponse(res, await handleHttp(handler as HttpHandler, meta, req, ctx, verifier));
   });
 }
 
@@ -109,16 +114,19 @@ export function schedulerFiringId(job: string | undefined, time: string | undefi
   return job && time ? `${job}@${time}` : requestId;
 }
 
-async function handleHttp(handler: HttpHandler, meta: ShimMeta, req: Request, ctx: Context): Promise<NormalizedResponse> {
+async function handleHttp(handler: HttpHandler, meta: ShimMeta, req: Request, ctx: Context, verifier: JwtVerifier): Promise<NormalizedResponse> {
   const url = req.originalUrl ?? req.url;
   const q = url.indexOf('?');
   const path = req.path;
   let pathParams: Record<string, string> = dict<string>();
-  const routes = httpRoutes(meta);
+  let auth: VerifiedAuth | undefined;
+  let finish = (res: NormalizedResponse): NormalizedResponse => res;
+  // Cloud Functions has no gateway: routing, CORS and JWT verification happen here, before the handler.
+  const routes = frontRoutes(meta.events);
   if (routes.length) {
-    const found = resolveRoute(routes, req.method, path);
-    if (found.outcome !== 'matched') return routeErrorResponse(found);
-    pathParams = found.params;
+    const door = await frontDoor(routes, { method: req.method, path, headers: normalizeHeaders(req.headers) }, { verifier, warn: (m, d) => ctx.log.warn(m, d) });
+    if (door.answer) return door.answer;
+    ({ params: pathParams, auth, finish } = door);
   }
   const request = createHttpRequest({
     method: req.method,
@@ -129,8 +137,9 @@ async function handleHttp(handler: HttpHandler, meta: ShimMeta, req: Request, ct
     body: req.rawBody && req.rawBody.length ? new Uint8Array(req.rawBody) : undefined,
     requestId: ctx.requestId,
     sourceIp: req.ip ?? req.socket?.remoteAddress ?? '',
+    auth,
   });
-  return runHttp(handler, request, ctx);
+  return finish(await runHttp(handler, request, ctx));
 }
 
 function sendResponse(res: Response, out: NormalizedResponse): void {

@@ -16,7 +16,12 @@ import {
   createQueueMessage,
   createScheduleEvent,
   createStorageEvent,
+  createJwtVerifier,
   errorResponse,
+  frontDoor,
+  frontRoutes,
+  needsFrontDoor,
+  normalizeHeaders,
   normalizeHttpResponse,
   type NormalizedResponse,
   resolveMeta,
@@ -124,12 +129,18 @@ export function createLocalHandler(handler: Function, baked: BakedMeta | ShimMet
   // queue(name) / bucket(name) in the handler: the local cloud's queues and bucket folders.
   installResourceDriver(localResources(host));
   const call = handler as (event: unknown, ctx: Context) => unknown;
+  // The gateway routes and applies CORS; tokens of routes with `auth: { jwt }` are verified here, as on Azure and GCP.
+  const routes = frontRoutes(meta.events);
+  const guarded = needsFrontDoor(routes);
+  const verifier = createJwtVerifier();
   return async (inv) => {
     const ctx = contextFor(meta, inv);
     switch (inv.kind) {
       case 'http': {
         const e = inv.event;
-        const req = createHttpRequest({ method: e.method, path: e.path, pathParams: e.pathParams, query: e.query, headers: e.headers, body: e.body, bodyIsBase64: e.base64, requestId: inv.requestId, sourceIp: e.sourceIp });
+        const door = guarded ? await frontDoor(routes, { method: e.method, path: e.path, headers: normalizeHeaders(e.headers) }, { verifier, warn: (m, d) => ctx.log.warn(m, d) }) : undefined;
+        if (door?.answer) return toRaw(door.answer);
+        const req = createHttpRequest({ method: e.method, path: e.path, pathParams: e.pathParams, query: e.query, headers: e.headers, body: e.body, bodyIsBase64: e.base64, requestId: inv.requestId, sourceIp: e.sourceIp, auth: door?.auth });
         try {
           return toRaw(normalize(await (handler as HttpHandler)(req, ctx), ctx));
         } catch (err) {

@@ -60,14 +60,36 @@ describe('gcp adapter: HTTP functions', () => {
     ]);
   });
 
-  it('validate warns that CORS is the handler\'s job and that each HTTP function has its own URL', () => {
+  it('validate: CORS is the shim\'s (no warning), each HTTP function has its own URL, a loopback JWT issuer is refused', () => {
     const s = svc();
     s.functions[0].events = [{ kind: 'http', method: 'GET', path: '/a', cors: true }];
-    s.functions[1].events = [{ kind: 'http', method: 'GET', path: '/b', cors: false }];
+    s.functions[1].events = [{ kind: 'http', method: 'GET', path: '/b', cors: false, auth: { jwt: { issuer: 'http://127.0.0.1:9999', audience: ['api'], scopes: [] } } }];
     const d = adapter.validate(s);
     expect(d.map((x) => [x.severity, x.code, x.path])).toEqual([
-      ['warning', 'gcp-cors-in-handler', 'functions.api.events'],
       ['warning', 'gcp-url-per-function', 'functions'],
+      ['error', 'auth-issuer-https', 'functions.internal.events.0.http.auth.jwt.issuer'],
+    ]);
+  });
+
+  it('CORS and JWT settings reach the function as runtime configuration: a change is a configuration update, the code is not uploaded again', async () => {
+    const gcp = new FakeGcp();
+    const s = svc();
+    const arts = artifacts(s);
+    await deploy(s, arts, context(gcp));
+    const s2 = svc();
+    s2.functions[0].events = [
+      { kind: 'http', method: 'GET', path: '/orders/{id}', cors: { origins: ['https://app.example.com'], headers: ['content-type'], exposeHeaders: ['x-total'], credentials: true, maxAgeS: 600 } },
+      { kind: 'http', method: 'POST', path: '/orders', cors: false, auth: { jwt: { issuer: 'https://idp.example.com/', audience: ['orders-api'], scopes: ['orders:write'] } } },
+    ];
+    const p = await deploy(s2, arts, context(gcp));
+    expect(work(p.changes)).toEqual(['update function:api']);
+    const reasons = p.changes.find((c) => c.id === 'function:api')!.reasons;
+    expect(reasons.every((r) => r.includes('SLSX_FUNCTIONS'))).toBe(true);
+    expect(reasons.join('\n')).not.toMatch(/code|sha256/);
+    const env = JSON.parse(String((p.changes.find((c) => c.id === 'function:api')!.after as any).env.SLSX_FUNCTIONS));
+    expect(env.api.events).toEqual([
+      { kind: 'http', method: 'GET', path: '/orders/{id}', cors: { origins: ['https://app.example.com'], headers: ['content-type'], exposeHeaders: ['x-total'], credentials: true, maxAgeS: 600 } },
+      { kind: 'http', method: 'POST', path: '/orders', auth: { jwt: { issuer: 'https://idp.example.com/', audience: ['orders-api'], scopes: ['orders:write'] } } },
     ]);
   });
 });

@@ -5,10 +5,22 @@ import { tagsFor, type Session } from '../session.js';
 import { freshApiIndex } from './api-index.js';
 import { ignoreMissing, type ApplyContext, type ResourceApply } from './context.js';
 
-type CorsProps = { allowOrigins: string[]; allowMethods: string[]; allowHeaders: string[]; maxAge?: number } | undefined;
+type CorsProps = { allowOrigins: string[]; allowMethods: string[]; allowHeaders: string[]; maxAge?: number; allowCredentials?: boolean; exposeHeaders?: string[] } | undefined;
 
-function corsConfiguration(cors: CorsProps) {
-  return cors ? { AllowOrigins: cors.allowOrigins, AllowMethods: cors.allowMethods, AllowHeaders: cors.allowHeaders, MaxAge: cors.maxAge } : undefined;
+/**
+ * The API's CorsConfiguration. On an update, credentials and exposed headers are always said
+ * (false, none), so turning one off turns it off rather than leaving what was there.
+ */
+function corsConfiguration(cors: CorsProps, explicit = false) {
+  if (!cors) return undefined;
+  return {
+    AllowOrigins: cors.allowOrigins,
+    AllowMethods: cors.allowMethods,
+    AllowHeaders: cors.allowHeaders,
+    MaxAge: cors.maxAge,
+    ...(cors.allowCredentials || explicit ? { AllowCredentials: Boolean(cors.allowCredentials) } : {}),
+    ...(cors.exposeHeaders?.length || explicit ? { ExposeHeaders: cors.exposeHeaders ?? [] } : {}),
+  };
 }
 
 /** This stage's API id: found by observe, created by this run, or looked up by name and tags. */
@@ -66,7 +78,7 @@ async function update(c: ApplyContext): Promise<void> {
   c.session.apiId = apiId;
   const cors = c.after.cors as CorsProps;
   await call(`apigateway:UpdateApi ${apiId}`, () =>
-    c.session.clients.apigw.send(new apigw.UpdateApiCommand({ ApiId: apiId, Name: String(c.after.name), ...(cors ? { CorsConfiguration: corsConfiguration(cors) } : {}) })),
+    c.session.clients.apigw.send(new apigw.UpdateApiCommand({ ApiId: apiId, Name: String(c.after.name), ...(cors ? { CorsConfiguration: corsConfiguration(cors, true) } : {}) })),
   );
   if (!cors && c.before.cors) {
     await ignoreMissing(`apigateway:DeleteCorsConfiguration ${apiId}`, () => c.session.clients.apigw.send(new apigw.DeleteCorsConfigurationCommand({ ApiId: apiId })));

@@ -6,6 +6,8 @@ import type { LocalCloud } from './cloud.js';
 import { dict } from '../../../src/runtime/dict.js';
 import { checkLocalUrl, SIGNED_PREFIX } from '../signed-url.js';
 import { checkKey } from './buckets.js';
+import type { RouteEntry } from './router.js';
+import { corsHeaders, corsRuleOf, isPreflight, preflightAnswer, withCors } from '../../../src/runtime/cors.js';
 
 /** API Gateway's payload limit: bigger requests get 413. */
 const MAX_BODY = 6 * 1024 * 1024;
@@ -38,17 +40,21 @@ export function handleGateway(cloud: LocalCloud, req: IncomingMessage, res: Serv
   const path = q < 0 ? url : url.slice(0, q);
   const method = req.method ?? 'GET';
   if (path.startsWith(SIGNED_PREFIX)) return handleSignedObject(cloud, req, res, path, q < 0 ? '' : url.slice(q + 1));
+  const reqHeaders = flattenHeaders(req.headers);
+  // A browser's preflight to a CORS route is the gateway's to answer, before any route or token (as API Gateway).
+  if (isPreflight(method, reqHeaders)) {
+    const corsRoutes = cloud.router.methodsFor(path).map((m) => cloud.router.match(m, path)?.route).filter((r): r is RouteEntry => Boolean(r && corsRuleOf(r.cors)));
+    if (corsRoutes.length > 0) {
+      const wanted = cloud.router.match(String(reqHeaders['access-control-request-method']).toUpperCase(), path)?.route;
+      const rule = corsRuleOf(wanted?.cors) ?? corsRuleOf(corsRoutes[0].cors)!;
+      const answer = preflightAnswer(rule, reqHeaders, [...new Set(corsRoutes.map((r) => r.method))]);
+      res.writeHead(answer.status, answer.headers);
+      res.end();
+      return;
+    }
+  }
   const match = cloud.router.match(method, path);
   if (!match) {
-    if (method === 'OPTIONS') {
-      const allowed = cloud.router.methodsFor(path);
-      const cors = allowed.length > 0 && allowed.some((m) => cloud.router.match(m, path)?.route.cors);
-      if (cors) {
-        res.writeHead(204, { 'access-control-allow-origin': '*', 'access-control-allow-methods': allowed.join(', '), 'access-control-allow-headers': req.headers['access-control-request-headers'] ?? '*', 'access-control-max-age': '600' });
-        res.end();
-        return;
-      }
-    }
     sendJson(res, 404, { message: 'Not Found', hint: `no route matches ${method} ${path}` });
     return;
   }
@@ -66,18 +72,21 @@ export function handleGateway(cloud: LocalCloud, req: IncomingMessage, res: Serv
       pathParams: match.pathParams,
       // The raw query string: the shim parses it (repeated keys kept in queryAll, as on the clouds).
       query: q < 0 ? '' : url.slice(q + 1),
-      headers: flattenHeaders(req.headers),
+      headers: reqHeaders,
       ...(body !== undefined && body.length > 0 ? { body: binary ? body.toString('base64') : body.toString('utf8'), base64: binary } : {}),
       sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
     };
     void pool.invoke('http', raw, 'http').then((inv) => {
-      const cors: Record<string, string> = match.route.cors ? { 'access-control-allow-origin': '*' } : {};
+      const rule = corsRuleOf(match.route.cors);
+      const cors: Record<string, string> = rule ? corsHeaders(rule, reqHeaders) : {};
+      // Once CORS is set, the route's CORS headers are the gateway's (the handler's own are replaced, as on API Gateway).
+      const answerHeaders = (own: Record<string, string>): Record<string, string> => (rule ? withCors(own, cors) : own);
       const rid = { 'x-request-id': inv.record.requestId };
       if (inv.ok) {
         const out = inv.result as RawHttpResponse;
         const payload = out.base64 ? Buffer.from(out.body, 'base64') : out.body;
         try {
-          res.writeHead(out.status, { ...cors, ...rid, ...out.headers, 'content-length': Buffer.byteLength(payload) });
+          res.writeHead(out.status, { ...answerHeaders({ ...rid, ...out.headers }), 'content-length': Buffer.byteLength(payload) });
         } catch (err) {
           // A header value Node refuses (e.g. with a newline): the function's fault, not the gateway's.
           inv.record.outcome = 'error';
@@ -92,7 +101,7 @@ export function handleGateway(cloud: LocalCloud, req: IncomingMessage, res: Serv
         const outcome = inv.record.outcome;
         const status = outcome === 'throttled' ? 429 : outcome === 'timeout' ? 504 : 500;
         const message = outcome === 'throttled' ? 'Too Many Requests' : outcome === 'timeout' ? 'Endpoint request timed out' : 'Internal Server Error';
-        sendJson(res, status, { message, outcome, error: inv.error, requestId: inv.record.requestId }, { ...cors, ...rid, ...(outcome === 'throttled' ? { 'retry-after': '1' } : {}) });
+        sendJson(res, status, { message, outcome, error: inv.error, requestId: inv.record.requestId }, answerHeaders({ ...rid, ...(outcome === 'throttled' ? { 'retry-after': '1' } : {}) }));
       }
       inv.record.latencyMs = Math.round((performance.now() - started) * 100) / 100;
       cloud.state.record(inv.record);

@@ -4,7 +4,8 @@ export interface RouteEntry {
   method: string;
   path: string;
   function: string;
-  cors: boolean;
+  /** `false`, the route's CORS settings, or `true` (stored by older versions: the defaults). */
+  cors: unknown;
 }
 
 interface Compiled {

@@ -89,7 +89,9 @@ export function planAzureTriggers(functionName: string, events: ReadonlyArray<Ev
   const byPath = new Map<string, HttpLike[]>();
   for (const e of events) if (e.kind === 'http') byPath.set(e.path, [...(byPath.get(e.path) ?? []), e]);
   for (const [path, evs] of byPath) {
-    const methods = evs.some((e) => e.method === 'ANY') ? [...ALL_METHODS] : [...new Set(evs.map((e) => e.method))];
+    const methods: string[] = evs.some((e) => e.method === 'ANY') ? [...ALL_METHODS] : [...new Set(evs.map((e) => e.method))];
+    // CORS is answered by the shim: the host must hand it the browsers' preflights (OPTIONS).
+    if (evs.some((e) => (e as { cors?: unknown }).cors) && !methods.includes('OPTIONS')) methods.push('OPTIONS');
     out.push({ kind: 'http', name: '', route: toAzureRoute(path), methods, events: evs });
   }
   for (const e of events) {

@@ -20,7 +20,7 @@ export function apigwHandlers(aws: FakeAws): Record<string, Handler> {
   return {
     CreateApi: (i) => {
       const id = nextId('api');
-      aws.apis.set(id, { Name: i.Name, ProtocolType: i.ProtocolType, CorsConfiguration: i.CorsConfiguration, Tags: i.Tags ?? {}, stages: new Map(), integrations: new Map(), routes: new Map() });
+      aws.apis.set(id, { Name: i.Name, ProtocolType: i.ProtocolType, CorsConfiguration: i.CorsConfiguration, Tags: i.Tags ?? {}, stages: new Map(), integrations: new Map(), routes: new Map(), authorizers: new Map() });
       aws.tagResource(apiArn(id), i.Tags);
       return view(id);
     },
@@ -29,7 +29,8 @@ export function apigwHandlers(aws: FakeAws): Record<string, Handler> {
     UpdateApi: (i) => {
       const a = get(i.ApiId);
       if (i.Name) a.Name = i.Name;
-      if (i.CorsConfiguration) a.CorsConfiguration = i.CorsConfiguration;
+      // The new CorsConfiguration's fields replace the old ones (what it does not name stays).
+      if (i.CorsConfiguration) a.CorsConfiguration = { ...(a.CorsConfiguration ?? {}), ...Object.fromEntries(Object.entries(i.CorsConfiguration).filter(([, v]) => v !== undefined)) };
       return view(i.ApiId);
     },
     DeleteCorsConfiguration: (i) => void (get(i.ApiId).CorsConfiguration = undefined),
@@ -66,12 +67,44 @@ export function apigwHandlers(aws: FakeAws): Record<string, Handler> {
     CreateRoute: (i) => {
       const a = get(i.ApiId);
       if ([...a.routes.values()].some((r: any) => r.RouteKey === i.RouteKey)) throw awsError('ConflictException', 'Route with that key already exists', 409);
+      if (i.AuthorizationType === 'JWT' && !a.authorizers.has(i.AuthorizerId)) throw awsError('NotFoundException', 'Invalid authorizer identifier specified', 404);
       const id = nextId('rt');
-      a.routes.set(id, { RouteId: id, RouteKey: i.RouteKey, Target: i.Target });
+      a.routes.set(id, { RouteId: id, RouteKey: i.RouteKey, Target: i.Target, AuthorizationType: i.AuthorizationType ?? 'NONE', ...(i.AuthorizerId ? { AuthorizerId: i.AuthorizerId } : {}), ...(i.AuthorizationScopes ? { AuthorizationScopes: i.AuthorizationScopes } : {}) });
       return { RouteId: id };
     },
     GetRoutes: (i) => ({ Items: [...get(i.ApiId).routes.values()] }),
-    UpdateRoute: (i) => void Object.assign(get(i.ApiId).routes.get(i.RouteId), { RouteKey: i.RouteKey, Target: i.Target }),
+    // Like API Gateway: what an update does not name stays (a route set back to NONE keeps its authorizer id).
+    UpdateRoute: (i) => {
+      const a = get(i.ApiId);
+      if (i.AuthorizationType === 'JWT' && !a.authorizers.has(i.AuthorizerId)) throw awsError('NotFoundException', 'Invalid authorizer identifier specified', 404);
+      const { ApiId: _a, RouteId: _r, ...rest } = i;
+      Object.assign(a.routes.get(i.RouteId), Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)));
+    },
+    CreateAuthorizer: (i) => {
+      const a = get(i.ApiId);
+      const id = nextId('au');
+      const { ApiId: _a, ...rest } = i;
+      a.authorizers.set(id, { ...rest, AuthorizerId: id });
+      return { ...rest, AuthorizerId: id };
+    },
+    GetAuthorizer: (i) => {
+      const au = get(i.ApiId).authorizers.get(i.AuthorizerId);
+      if (!au) throw awsError('NotFoundException', 'Invalid authorizer identifier specified', 404);
+      return au;
+    },
+    GetAuthorizers: (i) => ({ Items: [...get(i.ApiId).authorizers.values()] }),
+    UpdateAuthorizer: (i) => {
+      const au = get(i.ApiId).authorizers.get(i.AuthorizerId);
+      if (!au) throw awsError('NotFoundException', 'Invalid authorizer identifier specified', 404);
+      const { ApiId: _a, ...rest } = i;
+      Object.assign(au, rest);
+      return au;
+    },
+    DeleteAuthorizer: (i) => {
+      const a = get(i.ApiId);
+      if ([...a.routes.values()].some((r: any) => r.AuthorizationType === 'JWT' && r.AuthorizerId === i.AuthorizerId)) throw awsError('ConflictException', 'Cannot delete an authorizer that routes use', 409);
+      if (!a.authorizers.delete(i.AuthorizerId)) throw awsError('NotFoundException', 'Invalid authorizer identifier specified', 404);
+    },
     DeleteRoute: (i) => {
       if (!get(i.ApiId).routes.delete(i.RouteId)) throw awsError('NotFoundException', 'Invalid Route identifier specified', 404);
     },
