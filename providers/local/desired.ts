@@ -2,7 +2,7 @@ import { posix, relative, sep } from 'node:path';
 import { functionsEnv } from '../../src/bundle/shim-meta.js';
 import type { DesiredResource } from '../../src/core/resources.js';
 import type { Artifact } from '../../src/model/artifact.js';
-import type { Service } from '../../src/model/service.js';
+import { corsOf, type FunctionSpec, type Service } from '../../src/model/service.js';
 import {
   DEFAULT_IDLE_TIMEOUT_MS,
   LOCAL_TYPES,
@@ -55,12 +55,13 @@ export function localDesired(service: Service, artifacts: Artifact[]): DesiredRe
       idleTimeoutMs: service.targets.local?.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
       sends: [...fn.sends].sort(),
       buckets: fn.buckets.map((b) => ({ name: b.name, access: b.access })).sort((a, b) => (a.name < b.name ? -1 : 1)),
+      ...(fn.tables?.length ? { tables: localTables(service, fn) } : {}),
     };
     const fid = functionId(fn.name);
     out.push({ id: fid, type: LOCAL_TYPES.function, props: { ...props } });
     fn.events.forEach((ev, index) => {
       if (ev.kind === 'http') {
-        const props: RouteProps = { function: fn.name, method: ev.method, path: ev.path, cors: ev.cors };
+        const props: RouteProps = { function: fn.name, method: ev.method, path: ev.path, cors: corsOf(ev) ?? false };
         out.push({ id: routeId(ev.method, ev.path), type: LOCAL_TYPES.route, props: { ...props }, dependsOn: [fid] });
       } else if (ev.kind === 'queue') {
         const props: QueueTriggerProps = { function: fn.name, queue: ev.queue, batchSize: ev.batchSize, batchWindowMs: ev.batchWindowMs };
@@ -83,4 +84,11 @@ export function localDesired(service: Service, artifacts: Artifact[]): DesiredRe
     });
   }
   return out;
+}
+
+/** A function's declared tables with their key attributes (the local cloud's SQLite tables). */
+export function localTables(service: Service, fn: FunctionSpec): Array<{ name: string; access: 'read' | 'write' | 'readwrite'; key: string }> {
+  return (fn.tables ?? [])
+    .map((t) => ({ name: t.name, access: t.access, key: service.tables?.find((d) => d.name === t.name)?.key ?? 'id' }))
+    .sort((a, b) => (a.name < b.name ? -1 : 1));
 }

@@ -10,6 +10,8 @@ export interface FunctionEnvInput {
   secrets: string[];
   sends: string[];
   buckets: Array<{ name: string; access: 'read' | 'write' | 'readwrite' }>;
+  /** Declared tables with their key attribute. */
+  tables?: Array<{ name: string; access: 'read' | 'write' | 'readwrite'; key: string }>;
   /** The folder of a bucket. */
   bucketDir(bucket: string): string;
   /** Signed object URLs: the gateway's origin and the signing key (only with a running local cloud). */
@@ -36,6 +38,8 @@ export function localFunctionEnv(o: FunctionEnvInput): Record<string, string> {
     SLSX_QUEUES: JSON.stringify(Object.fromEntries(o.sends.map((q) => [q, q]))),
     SLSX_BUCKETS: JSON.stringify(Object.fromEntries(o.buckets.map((b) => [b.name, o.bucketDir(b.name)]))),
     SLSX_BUCKET_ACCESS: JSON.stringify(Object.fromEntries(o.buckets.map((b) => [b.name, b.access]))),
+    // Tables live in the local cloud's SQLite file, under their faas.yaml names.
+    ...(o.tables?.length ? { SLSX_TABLES: JSON.stringify(Object.fromEntries(o.tables.map((t) => [t.name, { name: t.name, key: t.key, access: t.access }]))) } : {}),
     // Signed object URLs: the gateway's origin and this local cloud's signing key (it dies with it).
     ...(o.signing && o.buckets.length ? { SLSX_LOCAL_ORIGIN: o.signing.origin, SLSX_LOCAL_URL_KEY: o.signing.key.toString('hex') } : {}),
   });

@@ -2,6 +2,8 @@
  * Logical ids and types of what the local cloud runs. Pure. The same ids key the rows of the
  * local cloud's `resources` table, so observe() gives back exactly what apply() stored.
  */
+import type { CorsSpec } from '../../src/model/service.js';
+
 export const LOCAL_TYPES = {
   function: 'local:function',
   queue: 'local:queue',
@@ -44,6 +46,8 @@ export interface FunctionProps {
   sends?: string[];
   /** Buckets it may use and how (`buckets:`). */
   buckets?: Array<{ name: string; access: 'read' | 'write' | 'readwrite' }>;
+  /** Tables it may use, how, and their key attributes (`tables:`). */
+  tables?: Array<{ name: string; access: 'read' | 'write' | 'readwrite'; key: string }>;
 }
 export interface QueueProps {
   visibilityTimeoutMs: number;
@@ -58,7 +62,8 @@ export interface RouteProps {
   function: string;
   method: string;
   path: string;
-  cors: boolean;
+  /** The gateway answers preflights and adds the CORS headers (`true`: stored by older versions, the defaults). */
+  cors: boolean | CorsSpec;
 }
 export interface QueueTriggerProps {
   function: string;

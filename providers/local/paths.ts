@@ -16,6 +16,8 @@ export interface LocalPaths {
   versions: string;
   /** One folder per bucket: `buckets/<bucket>/<key>`. */
   buckets: string;
+  /** The stage's key-value tables (SQLite). */
+  tables: string;
   /** stdout/stderr of the background process (start-up failures land here). */
   daemonLog: string;
 }
@@ -33,6 +35,7 @@ export function localPaths(root: string, stage = 'dev'): LocalPaths {
     lock: join(dir, 'deploy.lock'),
     versions: join(dir, 'versions'),
     buckets: join(dir, 'buckets'),
+    tables: join(dir, 'tables.db'),
     daemonLog: join(dir, 'cloud.log'),
   };
 }

@@ -3,6 +3,7 @@
  * (built by the bundler as `createLocalHandler(userHandler, meta)`) and what it gets back.
  * Everything crossing the thread boundary is structured-clone safe (plain data, strings).
  */
+import type { TableRequest } from './daemon/tables.js';
 
 /** An HTTP request as the gateway hands it over (headers lower-case, body as text or base64). */
 export interface RawHttpRequest {
@@ -76,6 +77,8 @@ export type LocalEntry = (inv: LocalInvocation) => Promise<unknown>;
 export interface LocalHost {
   log(level: 'debug' | 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>): void;
   send(queue: string, body: string, attributes?: Record<string, string>, delaySeconds?: number): Promise<{ id: string }>;
+  /** A table call (`table(name)` in the handler), run by the local cloud. */
+  table?(req: TableRequest): Promise<unknown>;
 }
 
 export const HOST_SYMBOL = 'sls-x.local.host';
@@ -85,7 +88,8 @@ export const SEND_SYMBOL = 'sls-x.send';
 /** Messages from the local cloud to a worker. */
 export type ToWorker =
   | { t: 'inv'; id: number; inv: LocalInvocation }
-  | { t: 'sent'; id: number; ok: boolean; messageId?: string; error?: string };
+  | { t: 'sent'; id: number; ok: boolean; messageId?: string; error?: string }
+  | { t: 'table-result'; id: number; ok: boolean; value?: unknown; error?: string };
 
 /** Messages from a worker to the local cloud. */
 export type FromWorker =
@@ -94,6 +98,7 @@ export type FromWorker =
   | { t: 'done'; id: number; ok: boolean; result?: unknown; error?: string; durationMs: number; peakMemoryMb: number }
   | { t: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string; data?: Record<string, unknown>; time: number }
   | { t: 'send'; id: number; queue: string; body: string; attributes?: Record<string, string>; delaySeconds?: number }
+  | { t: 'table'; id: number; req: TableRequest }
   | { t: 'exit-called'; code: number }
   /** The instance used more memory (heap plus Buffers/ArrayBuffers) than the function has: it ends. */
   | { t: 'oom'; usedMb: number; limitMb: number };

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AdapterContext, InvokeResult } from '../../src/core/adapter.js';
 import { SlsxError } from '../../src/errors/slsx-error.js';
@@ -7,6 +7,8 @@ import type { LogLine } from '../../src/model/invocation.js';
 import type { Service } from '../../src/model/service.js';
 import { functionsEnv } from '../../src/bundle/shim-meta.js';
 import { localFunctionEnv } from './function-env.js';
+import { localTables } from './desired.js';
+import { LocalTables, tableCallAllowed } from './daemon/tables.js';
 import { FunctionPool } from './daemon/pool.js';
 import { invokeEvent } from './invoke-event.js';
 import { localPaths } from './paths.js';
@@ -25,7 +27,7 @@ export async function invokeAlone(service: Service, fn: string, payload: unknown
     throw new SlsxError('FUNCTION_NOT_FOUND', `There is no function '${fn}' in ${service.configFile}.`, { hint: `Functions: ${service.functions.map((f) => f.name).join(', ') || 'none'}.` });
   }
   const { packageService } = await import('../../src/bundle/package-service.js');
-  const [artifact] = await packageService({ ...service, functions: [spec] }, 'local', { probe: false, events: ctx.events });
+  const [artifact] = await packageService({ ...service, functions: [spec] }, 'local', { events: ctx.events });
   if (!artifact) throw new SlsxError('INTERNAL', `packaging ${fn} for a local run produced no artifact`);
   const files = await runtimeFiles();
   const paths = localPaths(service.root, service.stage);
@@ -36,6 +38,7 @@ export async function invokeAlone(service: Service, fn: string, payload: unknown
     secrets: spec.secrets,
     sends: spec.sends,
     buckets: spec.buckets,
+    tables: localTables(service, spec),
     bucketDir: (b) => {
       const dir = join(paths.buckets, b);
       mkdirSync(dir, { recursive: true });
@@ -43,6 +46,7 @@ export async function invokeAlone(service: Service, fn: string, payload: unknown
     },
   });
   const logs: LogLine[] = [];
+  let tables: LocalTables | undefined;
   const pool = new FunctionPool(
     fn,
     { name: fn, sha256: artifact.sha256, entryUrl: pathToFileURL(join(artifact.zipPath.replace(/\.zip$/, ''), artifact.entry)).href, memory: spec.memory, timeoutMs: spec.timeoutMs, env },
@@ -53,6 +57,13 @@ export async function invokeAlone(service: Service, fn: string, payload: unknown
       send: async (queue) => {
         throw new Error(`invoke --local runs ${fn} alone, with no local cloud: there is no queue '${queue}' to send to. Deploy (sls-x deploy) and invoke without --local to send for real.`);
       },
+      // Tables are the local cloud's SQLite file (shared with a running local cloud: SQLite locks it).
+      table: async (req) => {
+        tableCallAllowed(localTables(service, spec), fn, req);
+        mkdirSync(dirname(paths.tables), { recursive: true });
+        tables ??= await LocalTables.open(paths.tables);
+        return tables.run(req);
+      },
     },
   );
   try {
@@ -61,5 +72,6 @@ export async function invokeAlone(service: Service, fn: string, payload: unknown
     return { ok: inv.ok, result: inv.result, error: inv.error, record: inv.record, logs: inv.logs.length ? inv.logs : logs };
   } finally {
     pool.kill();
+    tables?.close();
   }
 }

@@ -1,6 +1,10 @@
 import { createQueueMessage } from '../runtime/queue.js';
 import type { QueueMessage } from '../runtime/index.js';
 import { installResourceDriver, type ObjectInfo, type ResourceDriver } from '../runtime/resources.js';
+import type { TableItem } from '../runtime/tables.js';
+import { memoryTables } from './tables.js';
+
+type Access = 'read' | 'write' | 'readwrite';
 
 export interface TestResources {
   /** Messages sent to `queue`, in order, as its queue handler would receive them (plus the send's delay). */
@@ -9,14 +13,19 @@ export interface TestResources {
   objects(bucket: string): Map<string, Uint8Array>;
   /** Put an object before the handler runs (for a handler that reads it). */
   seed(bucket: string, key: string, data: string | Uint8Array, contentType?: string): void;
+  /** The items of `table` now: key to item. */
+  items(table: string): Map<string, TableItem>;
+  /** Put an item before the handler runs (its key is the table's key attribute, `id` unless declared otherwise). */
+  seedItem(table: string, item: TableItem): void;
   /** Undo: the environment and clients as they were. */
   restore(): void;
 }
 
 /**
- * In-memory queues and buckets for `queue(name)` / `bucket(name)` in a unit test, declared as in
- * faas.yaml (`queues` a function sends to; `buckets` with their access): an undeclared name or a
- * write to a read-only bucket fails as it would when deployed.
+ * In-memory queues, buckets and tables for `queue(name)` / `bucket(name)` / `table(name)` in a
+ * unit test, declared as in faas.yaml (`queues` a function sends to; `buckets` and `tables` with
+ * their access, a table also with its key attribute): an undeclared name or a write to a
+ * read-only bucket or table fails as it would when deployed.
  *
  * ```ts
  * const res = testResources({ queues: ['orders'], buckets: { receipts: 'readwrite' } });
@@ -25,8 +34,11 @@ export interface TestResources {
  * res.restore();
  * ```
  */
-export function testResources(declared: { queues?: string[]; buckets?: Record<string, 'read' | 'write' | 'readwrite'> } = {}): TestResources {
-  const saved = { SLSX_QUEUES: process.env.SLSX_QUEUES, SLSX_BUCKETS: process.env.SLSX_BUCKETS, SLSX_BUCKET_ACCESS: process.env.SLSX_BUCKET_ACCESS };
+export function testResources(declared: { queues?: string[]; buckets?: Record<string, Access>; tables?: Record<string, Access | { access?: Access; key?: string }> } = {}): TestResources {
+  const saved = { SLSX_QUEUES: process.env.SLSX_QUEUES, SLSX_BUCKETS: process.env.SLSX_BUCKETS, SLSX_BUCKET_ACCESS: process.env.SLSX_BUCKET_ACCESS, SLSX_TABLES: process.env.SLSX_TABLES };
+  const tableDecl = Object.fromEntries(Object.entries(declared.tables ?? {}).map(([n, t]) => [n, typeof t === 'string' ? { name: n, key: 'id', access: t } : { name: n, key: t.key ?? 'id', access: t.access ?? 'readwrite' }]));
+  process.env.SLSX_TABLES = JSON.stringify(tableDecl);
+  const memory = memoryTables();
   const previous = (globalThis as Record<symbol, unknown>)[Symbol.for('sls-x.resources')] as ResourceDriver | undefined;
   const queues = new Map<string, Array<QueueMessage & { delay?: number }>>();
   const buckets = new Map<string, Map<string, { data: Uint8Array; contentType?: string }>>();
@@ -75,12 +87,18 @@ export function testResources(declared: { queues?: string[]; buckets?: Record<st
     async signedUrl(b, key, { method, expiresIn }) {
       return `https://test.invalid/${encodeURIComponent(b.name)}/${key.split('/').map(encodeURIComponent).join('/')}?method=${method}&expiresIn=${expiresIn}`;
     },
+    table: memory.driver,
   });
   return {
     sent: (queue) => [...(queues.get(queue) ?? [])],
     objects: (name) => new Map([...bucket(name)].map(([k, o]) => [k, o.data])),
     seed(name, key, data, contentType) {
       bucket(name).set(key, { data: typeof data === 'string' ? new TextEncoder().encode(data) : data, ...(contentType ? { contentType } : {}) });
+    },
+    items: (name) => new Map([...memory.table(name)].map(([k, v]) => [k, JSON.parse(JSON.stringify(v)) as TableItem])),
+    seedItem(name, item) {
+      const keyAttr = tableDecl[name]?.key ?? 'id';
+      memory.table(name).set(String(item[keyAttr]), JSON.parse(JSON.stringify(item)) as TableItem);
     },
     restore() {
       for (const [k, v] of Object.entries(saved)) {

@@ -24,6 +24,7 @@ import { QueueConsumer } from './queues.js';
 import { Router } from './router.js';
 import { ScheduleRunner } from './schedules.js';
 import type { CloudState } from './state.js';
+import { LocalTables, tableCallAllowed } from './tables.js';
 
 export interface CloudOptions {
   root: string;
@@ -84,6 +85,12 @@ export class LocalCloud {
   private envWatch: (() => void) | undefined;
 
   constructor(private readonly o: CloudOptions) {}
+
+  private tableStore: Promise<LocalTables> | undefined;
+  /** The stage's tables, opened on the first table call. */
+  private tables(): Promise<LocalTables> {
+    return (this.tableStore ??= LocalTables.open(this.o.paths.tables));
+  }
 
   get state(): CloudState {
     return this.o.state;
@@ -279,6 +286,7 @@ export class LocalCloud {
       secrets: props.secrets,
       sends: props.sends ?? [],
       buckets: props.buckets ?? [],
+      tables: props.tables ?? [],
       bucketDir: (b) => safeFolder(this.o.paths.buckets, `bucket:${b}`).dir,
       signing: { origin: new URL(this.o.controlUrl()).origin, key: this.urlKey },
       missingSecret: (s) => this.o.state.log({ time: Date.now(), function: name, level: 'warn', message: `secret ${s} is not set in .env; the function sees it unset` }),
@@ -303,6 +311,11 @@ export class LocalCloud {
             throw new Error(`queue '${queue}' is not declared for function '${name}': add it to \`sends:\` in faas.yaml and deploy again${sends.length ? ` (declared: ${sends.join(', ')})` : ''}`);
           }
           return this.send(queue, [{ body, attributes, ...(delaySeconds ? { delayMs: delaySeconds * 1000 } : {}) }])[0]!;
+        },
+        table: async (req) => {
+          // Enforced here too: a function uses only the tables its `tables:` declares, as declared.
+          tableCallAllowed(this.functions.get(name)?.tables ?? [], name, req);
+          return (await this.tables()).run(req);
         },
       }));
     }

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { InvocationRecord } from '../../../src/model/invocation.js';
 import type { FromWorker, LocalInvocation, ToWorker } from '../protocol.js';
+import type { TableRequest } from './tables.js';
 
 /** One deployed version of a function: where its code is and how its instances run. */
 export interface FunctionVersion {
@@ -17,6 +18,7 @@ export interface InstanceHooks {
   workerUrl: URL;
   onLog(level: 'debug' | 'info' | 'warn' | 'error', message: string, requestId: string | undefined, data?: Record<string, unknown>): void;
   onSend(queue: string, body: string, attributes?: Record<string, string>, delaySeconds?: number): Promise<string>;
+  onTable(req: TableRequest): Promise<unknown>;
   /** The instance ended (crash, timeout, oom, terminate); the pool forgets it. */
   onGone(instance: Instance): void;
 }
@@ -119,6 +121,12 @@ export class Instance {
         this.hooks.onSend(msg.queue, msg.body, msg.attributes, msg.delaySeconds).then(
           (messageId) => this.post({ t: 'sent', id: msg.id, ok: true, messageId }),
           (err: unknown) => this.post({ t: 'sent', id: msg.id, ok: false, error: err instanceof Error ? err.message : String(err) }),
+        );
+        return;
+      case 'table':
+        this.hooks.onTable(msg.req).then(
+          (value) => this.post({ t: 'table-result', id: msg.id, ok: true, value }),
+          (err: unknown) => this.post({ t: 'table-result', id: msg.id, ok: false, error: err instanceof Error ? err.message : String(err) }),
         );
         return;
       case 'exit-called':

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { InvocationRecord, LogLine } from '../../../src/model/invocation.js';
 import type { InvocationKind, LocalInvocation } from '../protocol.js';
 import { Instance, type FunctionVersion, type InstanceHooks } from './instance.js';
+import type { TableRequest } from './tables.js';
 
 /** The local "account limit" when a function sets no `concurrency.max`. */
 export const DEFAULT_MAX_INSTANCES = 32;
@@ -16,6 +17,8 @@ export interface PoolHooks {
   workerUrl: URL;
   log(line: LogLine): void;
   send(queue: string, body: string, attributes?: Record<string, string>, delaySeconds?: number): Promise<string>;
+  /** A table call of this function's code (the declarations are checked by whoever answers). */
+  table(req: TableRequest): Promise<unknown>;
 }
 
 /** One invocation's answer plus its figures (latency is added by the gateway). */
@@ -112,6 +115,7 @@ export class FunctionPool {
         this.hooks.log(line);
       },
       onSend: (queue, body, attributes, delaySeconds) => this.hooks.send(queue, body, attributes, delaySeconds),
+      onTable: (req) => this.hooks.table(req),
       onGone: (inst) => {
         this.instances.delete(inst);
         this.idle = this.idle.filter((i) => i !== inst);

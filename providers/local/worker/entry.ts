@@ -23,6 +23,9 @@ function describe(err: unknown): string {
 let sendSeq = 0;
 const pendingSends = new Map<number, { resolve: (v: { id: string }) => void; reject: (e: Error) => void }>();
 
+let tableSeq = 0;
+const pendingTables = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+
 const host: LocalHost = {
   log(level, message, data) {
     post({ t: 'log', level, message, data, time: Date.now() });
@@ -33,6 +36,13 @@ const host: LocalHost = {
     return new Promise((resolve, reject) => {
       pendingSends.set(id, { resolve, reject });
       post({ t: 'send', id, queue, body, attributes, ...(delaySeconds ? { delaySeconds } : {}) });
+    });
+  },
+  table(req) {
+    const id = ++tableSeq;
+    return new Promise((resolve, reject) => {
+      pendingTables.set(id, { resolve, reject });
+      post({ t: 'table', id, req });
     });
   },
 };
@@ -104,6 +114,13 @@ try {
 }
 
 port.on('message', (msg: ToWorker) => {
+  if (msg.t === 'table-result') {
+    const waiting = pendingTables.get(msg.id);
+    pendingTables.delete(msg.id);
+    if (msg.ok) waiting?.resolve(msg.value);
+    else waiting?.reject(new Error(msg.error ?? 'table call failed'));
+    return;
+  }
   if (msg.t === 'sent') {
     const waiting = pendingSends.get(msg.id);
     pendingSends.delete(msg.id);

@@ -8,11 +8,14 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import type { ListResult, ObjectInfo, ResourceDriver, ResourceRef } from '../../../src/runtime/resources.js';
+import type { TableDriver, TableItem, TablePage } from '../../../src/runtime/tables.js';
+import type { TableRequest } from '../../../providers/local/daemon/tables.js';
 import { checkKey, putObject, TMP_PREFIX } from '../../../providers/local/daemon/buckets.js';
 import { signLocalUrl } from '../../../providers/local/signed-url.js';
 
 interface HostLike {
   send(queue: string, body: string, attributes?: Record<string, string>, delaySeconds?: number): Promise<{ id: string }>;
+  table?(req: TableRequest): Promise<unknown>;
 }
 
 function fileOf(bucket: ResourceRef, key: string): string {
@@ -57,8 +60,24 @@ function keys(dir: string): string[] {
   return out.sort();
 }
 
+/** Table calls go to the local cloud, which runs them on its SQLite tables (and checks the declarations again). */
+function localTableDriver(host: () => HostLike | undefined): TableDriver {
+  const call = async (req: TableRequest): Promise<unknown> => {
+    const h = host();
+    if (!h?.table) throw new Error(`sls-x: table '${req.table}' needs the local cloud (sls-x deploy, sls-x dev or invoke --local)`);
+    return h.table(req);
+  };
+  return {
+    get: async (t, key) => (await call({ op: 'get', table: t.physical, key })) as TableItem | undefined,
+    put: async (t, key, item, condition) => (await call({ op: 'put', table: t.physical, key, item, ...(condition ? { condition } : {}) })) as boolean,
+    delete: async (t, key, condition) => (await call({ op: 'delete', table: t.physical, key, ...(condition ? { condition } : {}) })) as boolean,
+    list: async (t, { prefix, cursor, limit }) => (await call({ op: 'list', table: t.physical, prefix, ...(cursor ? { cursor } : {}), limit })) as TablePage,
+  };
+}
+
 export function localResources(host: () => HostLike | undefined): ResourceDriver {
   return {
+    table: localTableDriver(host),
     maxBatch: 10,
     async sendBatch(queue, messages) {
       const h = host();
