@@ -7,6 +7,7 @@ import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 /** How long to wait for eventual consistency; tests pass tiny values. */
 export interface WaitOptions {
@@ -34,6 +35,8 @@ export interface AwsClients {
   logs: CloudWatchLogsClient;
   sts: STSClient;
   tagging: ResourceGroupsTaggingAPIClient;
+  /** DynamoDB (`tables:`); only called for a stage with tables. */
+  dynamodb?: DynamoDBClient;
   wait?: Partial<WaitOptions>;
 }
 
@@ -74,7 +77,7 @@ export function isAwsClients(value: unknown): value is AwsClients {
  * (`retryConfig`); every call is also paced per API by the session's pool (pool.ts).
  */
 export async function createClients(region: string, env: NodeJS.ProcessEnv = process.env, profile?: string): Promise<AwsClients> {
-  const [lambda, iam, sqs, s3, apigw, scheduler, logs, sts, tagging] = await Promise.all([
+  const [lambda, iam, sqs, s3, apigw, scheduler, logs, sts, tagging, dynamodb] = await Promise.all([
     import('@aws-sdk/client-lambda'),
     import('@aws-sdk/client-iam'),
     import('@aws-sdk/client-sqs'),
@@ -84,6 +87,7 @@ export async function createClients(region: string, env: NodeJS.ProcessEnv = pro
     import('@aws-sdk/client-cloudwatch-logs'),
     import('@aws-sdk/client-sts'),
     import('@aws-sdk/client-resource-groups-tagging-api'),
+    import('@aws-sdk/client-dynamodb'),
   ]);
   // `targets.aws.profile` picks a shared-config profile; AWS_PROFILE still wins when set.
   const base = profile && !env.AWS_PROFILE ? { region, profile } : { region };
@@ -111,5 +115,6 @@ export async function createClients(region: string, env: NodeJS.ProcessEnv = pro
     logs: new logs.CloudWatchLogsClient(config('CLOUDWATCH_LOGS')),
     sts: new sts.STSClient(config('STS')),
     tagging: new tagging.ResourceGroupsTaggingAPIClient(config('RESOURCE_GROUPS_TAGGING_API')),
+    dynamodb: new dynamodb.DynamoDBClient(config('DYNAMODB')),
   };
 }

@@ -9,6 +9,7 @@ import { names as namesFor, TYPES, type Names } from './naming.js';
 import { functionPolicy, secretName } from './policy.js';
 import { roleArn } from './session.js';
 import { desiredEvents } from './desired-events.js';
+import { desiredTables } from './desired-tables.js';
 import { LAMBDA } from './validate.js';
 
 export const LAMBDA_RUNTIMES: Record<Runtime, string> = { node20: 'nodejs20.x', node22: 'nodejs22.x', node24: 'nodejs24.x' };
@@ -20,13 +21,19 @@ export function codeSha256(hex: string): string {
   return Buffer.from(hex, 'hex').toString('base64');
 }
 
-/** Environment the function runs with: the config's env, where its queues, buckets and secrets are, and its SLSX_FUNCTIONS configuration. */
+/** Environment the function runs with: the config's env, where its queues, buckets, tables and secrets are, and its SLSX_FUNCTIONS configuration. */
 export function functionEnv(service: Service, fn: FunctionSpec, names: Names): Record<string, string> {
   const env: Record<string, string> = { ...fn.env };
   if (fn.sends.length > 0) env.SLSX_QUEUES = stableJson(Object.fromEntries(fn.sends.map((q) => [q, names.queueName(q)])));
   if (fn.buckets.length > 0) {
     env.SLSX_BUCKETS = stableJson(
       Object.fromEntries(fn.buckets.map((b) => [b.name, service.buckets.find((x) => x.name === b.name)?.existing ?? names.bucketName(b.name, service.targets.aws?.account)])),
+    );
+  }
+  // The function's own tables: physical name, key attribute and declared access (src/runtime/tables.ts reads it).
+  if (fn.tables?.length) {
+    env.SLSX_TABLES = stableJson(
+      Object.fromEntries(fn.tables.map((t) => [t.name, { name: names.tableName(t.name), key: service.tables?.find((x) => x.name === t.name)?.key ?? 'id', access: t.access }])),
     );
   }
   // Names only: values are read from Secrets Manager at run time, never stored here.
@@ -79,7 +86,8 @@ function functionResources(service: Service, fn: FunctionSpec, artifact: Artifac
       type: TYPES.logGroup,
       props: { name: names.logGroup(fn.name), retentionDays: Number(service.targets.aws?.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS) },
     },
-    { id: fnId, type: TYPES.function, props: fnProps, dependsOn: [roleId, logsId], inputs: { zipPath: artifact.zipPath, size: artifact.size } },
+    // Its tables first: once the function can run, the tables it uses are ACTIVE.
+    { id: fnId, type: TYPES.function, props: fnProps, dependsOn: [roleId, logsId, ...(fn.tables ?? []).map((t) => `table:${t.name}`)], inputs: { zipPath: artifact.zipPath, size: artifact.size } },
   ];
   if (fn.concurrency.warm > 0) {
     out.push({
@@ -106,7 +114,7 @@ export function desired(service: Service, artifacts: Artifact[]): DesiredResourc
     }
     out.push(...functionResources(service, fn, artifact, names));
   }
-  out.push(...desiredEvents(service, names));
+  out.push(...desiredEvents(service, names), ...desiredTables(service, names));
   return out;
 }
 

@@ -17,6 +17,8 @@ export const NAME_LIMITS = {
   scheduleGroup: 64,
   schedule: 64,
   statementId: 100,
+  /** DynamoDB table names: 3-255 of `[A-Za-z0-9_.-]`. */
+  table: 255,
 } as const;
 
 /** Tags every taggable resource carries; observe() finds resources by the first two. */
@@ -54,6 +56,8 @@ export interface Names {
   logGroup(fn: string): string;
   queueName(queue: string, dlq?: boolean): string;
   bucketName(bucket: string, account?: string): string;
+  /** The DynamoDB table of a faas.yaml table (`tables:`). */
+  tableName(table: string): string;
   apiName: string;
   scheduleGroup: string;
   scheduleName(fn: string, index: number): string;
@@ -86,12 +90,23 @@ export function names(service: string, stage: string): Names {
       const hash = shortHash(`${service}/${stage}/${bucket}/${account ?? ''}`);
       return `${fit(raw, NAME_LIMITS.bucket - 9).replace(/-+$/, '')}-${hash}`;
     },
+    // Table names are per account and region, like queue names: no hash unless shortened.
+    tableName: (table) => scoped(table, NAME_LIMITS.table),
     apiName: fit(prefix, NAME_LIMITS.api),
     scheduleGroup: fit(prefix, NAME_LIMITS.scheduleGroup),
     scheduleName: (fn, index) => fit(`${clean(fn, WORD)}-${index}`, NAME_LIMITS.schedule),
     notificationPrefix: `slsx-${prefix}-`,
     alias: 'live',
   };
+}
+
+/** JWT authorizers sls-x owns are named this, then a hash of the issuer and audiences (authorizers cannot be tagged). */
+export const AUTHORIZER_PREFIX = 'slsx-jwt-';
+
+/** The authorizer of one issuer and set of audiences: routes with the same ones share it. */
+export function authorizerName(jwt: { issuer: string; audience: string[] }): string {
+  const key = `${jwt.issuer}\n${[...jwt.audience].sort().join('\n')}`;
+  return `${AUTHORIZER_PREFIX}${createHash('sha256').update(key).digest('hex').slice(0, 12)}`;
 }
 
 /** Lambda permission statement ids sls-x owns start with this. */
@@ -109,9 +124,11 @@ export const TYPES = {
   api: 'aws:apigateway:http-api',
   integration: 'aws:apigateway:integration',
   route: 'aws:apigateway:route',
+  authorizer: 'aws:apigateway:authorizer',
   scheduleGroup: 'aws:scheduler:schedule-group',
   schedule: 'aws:scheduler:schedule',
   bucket: 'aws:s3:bucket',
   notification: 'aws:s3:notification',
+  table: 'aws:dynamodb:table',
 } as const;
 

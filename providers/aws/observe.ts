@@ -5,6 +5,7 @@ import type { Session } from './session.js';
 import { observeFunctions } from './observe-lambda.js';
 import { observeApi } from './observe-api.js';
 import { observeBuckets, observeLogGroups, observeQueues, observeRoles, observeSchedules } from './observe-other.js';
+import { observeTables } from './observe-tables.js';
 
 /** One resource the tagging API returned: its ARN and logical id (from the `slsx:id` tag). */
 export interface Tagged {
@@ -50,11 +51,12 @@ export async function taggedResources(session: Session): Promise<Tagged[]> {
 export async function observeAll(session: Session): Promise<ObservedResource[]> {
   const tagged = await taggedResources(session);
   const byService = (service: string): Tagged[] => tagged.filter((t) => t.arn.split(':')[2] === service);
-  const [roles, logs, queues, schedules] = await Promise.all([
+  const [roles, logs, queues, schedules, tables] = await Promise.all([
     observeRoles(session),
     observeLogGroups(session, byService('logs')),
     observeQueues(session, byService('sqs')),
     observeSchedules(session, byService('scheduler')),
+    observeTables(session, byService('dynamodb')),
   ]);
   // The API first: permissions' source ARNs mention its id, which observe puts back as a placeholder.
   const api = await observeApi(session, byService('apigateway'));
@@ -63,6 +65,6 @@ export async function observeAll(session: Session): Promise<ObservedResource[]> 
   const buckets = await observeBuckets(session, byService('s3'), functions);
   // What the preflight read and observe did not take is dropped: a later observe reads afresh.
   session.prefetched?.clear();
-  const all = [...roles, ...logs, ...queues, ...schedules, ...api, ...functions, ...buckets];
+  const all = [...roles, ...logs, ...queues, ...schedules, ...api, ...functions, ...buckets, ...tables];
   return all.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

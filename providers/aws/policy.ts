@@ -1,5 +1,5 @@
 import type { FunctionSpec, Service } from '../../src/model/service.js';
-import { PLACEHOLDERS, queueArn } from './session.js';
+import { PLACEHOLDERS, queueArn, tableArn } from './session.js';
 import type { Names } from './naming.js';
 
 /** An IAM policy statement as sls-x writes it: explicit actions and resources, sorted. */
@@ -32,7 +32,8 @@ export function bucketPhysicalName(service: Service, names: Names, bucket: strin
 /**
  * The least-privilege inline policy of one function's role: write to its own log group, read
  * the queues it consumes, send to the queues it names, use the buckets it names (and read the
- * bucket that triggers it), read the secrets it references. Never `*` as action or resource.
+ * bucket that triggers it), use the tables it names as declared, read the secrets it
+ * references. Never `*` as action or resource.
  */
 export function functionPolicy(service: Service, fn: FunctionSpec, names: Names): PolicyDocument {
   const statements: Statement[] = [
@@ -66,6 +67,12 @@ export function functionPolicy(service: Service, fn: FunctionSpec, names: Names)
   if (write.size > 0) {
     statements.push(statement('WriteBuckets', ['s3:DeleteObject', 's3:PutObject'], [...write].map((b) => `${bucketArn(b)}/*`)));
   }
+  // Tables (`tables:` of the function): the table's ARN only, never its indexes or streams.
+  // Conditional puts and deletes are PutItem / DeleteItem with a ConditionExpression: no other action.
+  const readTables = (fn.tables ?? []).filter((t) => t.access !== 'write').map((t) => tableArn(names.tableName(t.name)));
+  const writeTables = (fn.tables ?? []).filter((t) => t.access !== 'read').map((t) => tableArn(names.tableName(t.name)));
+  if (readTables.length > 0) statements.push(statement('ReadTables', ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'], readTables));
+  if (writeTables.length > 0) statements.push(statement('WriteTables', ['dynamodb:DeleteItem', 'dynamodb:PutItem'], writeTables));
   if (fn.secrets.length > 0) {
     statements.push(
       statement(

@@ -11,8 +11,9 @@ import type { AwsClients } from './clients.js';
  *   5/s (docs.aws.amazon.com/AmazonCloudWatch/latest/logs/cloudwatch_limits_cwl.html);
  * - API Gateway: 10 requests/s with a burst of 40 for management calls
  *   (docs.aws.amazon.com/apigateway/latest/developerguide/limits.html).
- * IAM, SQS, S3, Scheduler, STS and the tagging API publish no management-call rate: the
- * figures below are conservative defaults, and the SDK's adaptive retry covers the rest.
+ * IAM, SQS, S3, Scheduler, STS, the tagging API and DynamoDB's control plane (which limits
+ * table operations in progress at once, not calls a second) publish no management-call rate:
+ * the figures below are conservative defaults, and the SDK's adaptive retry covers the rest.
  */
 const RATES: Record<string, Rate> = {
   'lambda:GetFunction': { perSecond: 100, burst: 100 },
@@ -31,6 +32,7 @@ const RATES: Record<string, Rate> = {
   scheduler: { perSecond: 20, burst: 20 },
   sts: { perSecond: 10, burst: 10 },
   tag: { perSecond: 5, burst: 5 },
+  dynamodb: { perSecond: 10, burst: 10 },
 };
 
 /** Calls in flight at once for one command, over every AWS service. */
@@ -41,7 +43,7 @@ export function awsRate(key: string): Rate {
   return RATES[api] ?? RATES[api.split(':')[0]!] ?? { perSecond: 10, burst: 10 };
 }
 
-const SERVICE: Record<string, string> = { lambda: 'lambda', iam: 'iam', sqs: 'sqs', s3: 's3', apigw: 'apigateway', scheduler: 'scheduler', logs: 'logs', sts: 'sts', tagging: 'tag' };
+const SERVICE: Record<string, string> = { lambda: 'lambda', iam: 'iam', sqs: 'sqs', s3: 's3', apigw: 'apigateway', scheduler: 'scheduler', logs: 'logs', sts: 'sts', tagging: 'tag', dynamodb: 'dynamodb' };
 
 const pools = new WeakMap<AwsClients, { pool: CallPool; clients: AwsClients }>();
 

@@ -3,7 +3,8 @@ import type { Scope } from '../../src/core/resources.js';
 import type { Diagnostic } from '../../src/model/diagnostic.js';
 import type { Service } from '../../src/model/service.js';
 import { SlsxError } from '../../src/errors/slsx-error.js';
-import { call, httpStatus, isNotFound, mapAwsError } from './errors.js';
+import { call, callOrMissing, httpStatus, isNotFound, mapAwsError } from './errors.js';
+import { dynamoClient } from './observe-tables.js';
 import { TAG_SERVICE, TAG_STAGE } from './naming.js';
 import { bucketPhysicalName } from './policy.js';
 import { isKnownRegion } from './regions.js';
@@ -53,7 +54,7 @@ function ours(tags: Record<string, string | undefined> | undefined, session: Ses
 }
 
 /**
- * Plan-time refusals that need a look at the account (read-only): a role or function name
+ * Plan-time refusals that need a look at the account (read-only): a role, function or table name
  * taken by something else, a bucket owned by another account or missing. All at once.
  */
 export async function preflight(service: Service, session: Session): Promise<void> {
@@ -114,6 +115,22 @@ export async function preflight(service: Service, session: Session): Promise<voi
         }
       })(),
     );
+  }
+  if (service.tables?.length) {
+    const dynamo = await import('@aws-sdk/client-dynamodb');
+    const client = dynamoClient(session);
+    for (const t of service.tables) {
+      const table = names.tableName(t.name);
+      checks.push(
+        (async () => {
+          const got = await callOrMissing(`dynamodb:DescribeTable ${table}`, () => prefetch(session, `dynamodb:DescribeTable ${table}`, () => client.send(new dynamo.DescribeTableCommand({ TableName: table }))));
+          if (!got?.Table?.TableArn) return;
+          const tags = await callOrMissing(`dynamodb:ListTagsOfResource ${table}`, () => client.send(new dynamo.ListTagsOfResourceCommand({ ResourceArn: got.Table!.TableArn })));
+          const map = Object.fromEntries((tags?.Tags ?? []).map((x) => [x.Key ?? '', x.Value]));
+          if (tags && !ours(map, session)) conflict('table-name-taken', `The DynamoDB table name '${table}' is taken by a table that is not ${service.service}/${service.stage}'s.`, 'Rename the table in faas.yaml or the stage, or delete that table.', `tables.${t.name}`);
+        })(),
+      );
+    }
   }
   await Promise.all(checks);
   if (problems.length > 0) {

@@ -16,6 +16,8 @@ export interface Session {
   names: Names;
   /** Id of this stage's HTTP API once found or created (null: looked up, none exists). */
   apiId?: string | null;
+  /** JWT authorizers of that API: logical id (`authorizer:slsx-jwt-...`) to authorizer id, as observed or created. */
+  authorizers?: Map<string, string>;
   /** Reads the preflight made that the observe after it would repeat (see `prefetch`). */
   prefetched?: Map<string, Promise<unknown>>;
 }
@@ -138,6 +140,10 @@ export function roleArn(path: string, name: string): string {
 
 export function queueArn(name: string): string {
   return `arn:${PLACEHOLDERS.partition}:sqs:${PLACEHOLDERS.region}:${PLACEHOLDERS.account}:${name}`;
+}
+
+export function tableArn(name: string): string {
+  return `arn:${PLACEHOLDERS.partition}:dynamodb:${PLACEHOLDERS.region}:${PLACEHOLDERS.account}:table/${name}`;
 }
 
 /** Tags for a resource with logical id `id`. */

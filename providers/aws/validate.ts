@@ -1,7 +1,8 @@
 import type { Diagnostic } from '../../src/model/diagnostic.js';
-import type { Service } from '../../src/model/service.js';
+import { corsOf, type Service } from '../../src/model/service.js';
+import { stableJson } from '../../src/plan/diff.js';
 import { scheduleExpression } from './cron.js';
-import { NAME_LIMITS, names as namesFor } from './naming.js';
+import { authorizerName, NAME_LIMITS, names as namesFor } from './naming.js';
 import { functionEnv } from './desired.js';
 import { secretName } from './policy.js';
 
@@ -56,7 +57,7 @@ export function validateAws(service: Service): Diagnostic[] {
     } else if (names.functionName(fn.name) !== `${names.prefix}-${fn.name}`) {
       warn(`${at}`, 'name-shortened', `On AWS '${fn.name}' is deployed as '${names.functionName(fn.name)}' (Lambda names are at most 64 characters).`, 'Use a shorter service, stage or function name to keep the full name.');
     }
-    // Count what Lambda gets: the config's env plus the SLSX_QUEUES / SLSX_BUCKETS / SLSX_SECRETS maps.
+    // Count what Lambda gets: the config's env plus the SLSX_QUEUES / SLSX_BUCKETS / SLSX_TABLES / SLSX_SECRETS maps.
     const envBytes = Object.entries(functionEnv(service, fn, names)).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
     if (envBytes > LAMBDA.maxEnvBytes) {
       err(`${at}.env`, 'limit-env-size', `'${fn.name}' has ${envBytes} bytes of environment variables (with the SLSX_* maps sls-x adds); Lambda allows 4 KB in total.`, 'Move large values to a secret or a file in the bundle.');
@@ -86,11 +87,7 @@ export function validateAws(service: Service): Diagnostic[] {
       }
     });
   }
-  const corsRoutes = service.functions.flatMap((f) => f.events.filter((e) => e.kind === 'http'));
-  const withCors = corsRoutes.filter((e) => e.kind === 'http' && e.cors).length;
-  if (withCors > 0 && withCors < corsRoutes.length) {
-    warn('functions', 'cors-per-api', 'On AWS, CORS is configured for the whole HTTP API: routes without `cors` will answer CORS preflights too.', 'Set cors on every route, or on none, to make the intent explicit.');
-  }
+  out.push(...validateAwsHttp(service));
   for (const q of service.queues) {
     if (q.retentionMs < 60_000 || q.retentionMs > 1_209_600_000) {
       err(`queues.${q.name}.retention`, 'limit-queue-retention', `SQS keeps messages 60 s to 14 days; queue '${q.name}' asks for ${q.retentionMs / 1000} s.`, 'Set retention within that range.');
@@ -98,6 +95,52 @@ export function validateAws(service: Service): Diagnostic[] {
     if (q.visibilityTimeoutMs > 43_200_000) {
       err(`queues.${q.name}.visibilityTimeout`, 'limit-visibility-timeout', `SQS visibility timeouts are at most 12 h; queue '${q.name}' asks for ${q.visibilityTimeoutMs / 1000} s.`, 'Lower visibilityTimeout.');
     }
+  }
+  return out;
+}
+
+/** API Gateway quota: JWT (and Lambda) authorizers per HTTP API. */
+export const MAX_AUTHORIZERS = 10;
+/** API Gateway refuses a CORS MaxAge over a day. */
+export const MAX_CORS_AGE_S = 86_400;
+
+/**
+ * The HTTP API's CORS and JWT authorizers: what API Gateway cannot do as the routes ask. CORS is
+ * one setting per API, so routes must agree on it; authorizers fetch keys over https only.
+ */
+export function validateAwsHttp(service: Service): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const file = service.configFile;
+  const err = (path: string, code: string, message: string, hint: string): void => void out.push({ severity: 'error', code, message, hint, path, file, target: 'aws' });
+  const warn = (path: string, code: string, message: string, hint: string): void => void out.push({ severity: 'warning', code, message, hint, path, file, target: 'aws' });
+  const routes = service.functions.flatMap((fn) => fn.events.flatMap((e, i) => (e.kind === 'http' ? [{ fn, e, at: `functions.${fn.name}.events.${i}.http` }] : [])));
+  const withCors = routes.filter((r) => corsOf(r.e));
+  if (withCors.length > 0 && withCors.length < routes.length) {
+    const without = routes.find((r) => !corsOf(r.e))!;
+    warn(without.at, 'cors-per-api', `On AWS, CORS is configured for the whole HTTP API: \`${without.e.method} ${without.e.path}\` has no \`cors\` but will answer CORS preflights like the others.`, 'Set cors on every route, or on none, to make the intent explicit.');
+  }
+  const first = withCors[0];
+  if (first) {
+    const want = stableJson(corsOf(first.e));
+    const other = withCors.find((r) => stableJson(corsOf(r.e)) !== want);
+    if (other) {
+      err(`${other.at}.cors`, 'cors-per-api', `On AWS, CORS is one setting for the whole HTTP API, but \`${other.e.method} ${other.e.path}\` asks for different CORS than \`${first.e.method} ${first.e.path}\`.`, 'Give every route the same `cors` (a YAML anchor helps: `cors: &cors { origins: [...] }`, then `cors: *cors`), or split the routes into two services.');
+    }
+    const age = corsOf(first.e)!.maxAgeS;
+    if (age > MAX_CORS_AGE_S) err(`${first.at}.cors.maxAge`, 'limit-cors-max-age', `API Gateway caches CORS preflights for at most ${MAX_CORS_AGE_S} s (1 day); \`${first.e.method} ${first.e.path}\` asks for ${age} s.`, 'Set `maxAge` to `1d` or less.');
+  }
+  const names = new Map<string, string>();
+  for (const r of routes) {
+    if (!r.e.auth) continue;
+    const jwt = r.e.auth.jwt;
+    if (!jwt.issuer.startsWith('https://')) {
+      err(`${r.at}.auth.jwt.issuer`, 'auth-issuer-https', `API Gateway fetches the keys of JWT issuers over https only; \`${jwt.issuer}\` cannot be used on AWS.`, 'Use your identity provider\'s https issuer URL (a loopback `http://` issuer works on the local target only).');
+    }
+    if (!names.has(authorizerName(jwt))) names.set(authorizerName(jwt), r.at);
+  }
+  if (names.size > MAX_AUTHORIZERS) {
+    const extra = [...names.values()][MAX_AUTHORIZERS];
+    err(`${extra}.auth`, 'limit-authorizers', `The routes ask for ${names.size} different JWT authorizers (issuer and audiences); an HTTP API holds at most ${MAX_AUTHORIZERS}.`, 'Share issuers and audience lists between routes (each distinct pair is one authorizer), or split the service.');
   }
   return out;
 }

@@ -13,6 +13,8 @@ export interface DesiredResource {
   props: Props;
   /** Top-level props whose change forces delete-then-create instead of an update. */
   replaceOn?: string[];
+  /** Said in the plan with a replacement `replaceOn` forces: what it loses (a table's items). */
+  replaceNote?: string;
   /** IAM / identity resource: its changes are highlighted in the plan. */
   security?: boolean;
   /** Ids that must exist before this one (and be deleted after it). */
@@ -33,6 +35,8 @@ export interface ObservedResource {
   physicalId?: string;
   dependsOn?: string[];
   security?: boolean;
+  /** Said in the plan when this resource is deleted: what the delete loses (a table's items). */
+  deleteNote?: string;
 }
 
 export type ChangeAction = 'create' | 'update' | 'replace' | 'delete' | 'noop';

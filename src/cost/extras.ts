@@ -43,18 +43,42 @@ export function awsExtras(profiles: CostProfile[], cat: AwsCatalog, opts: { free
       const r = rate(cat, 'schedulerPerMillion') / PER_MILLION;
       items.push(line('scheduler', 'EventBridge Scheduler', { quantity: sched[i] - schedFree[i], unit: 'invocations', exact: (sched[i] - schedFree[i]) * r, freeQuantity: schedFree[i], freeValue: schedFree[i] * r, rates: ['aws.schedulerPerMillion', 'aws.schedulerFreeInvocations'] }));
     }
+    // DynamoDB on demand: one RRU per strongly consistent read of an item up to 4 KB (sls-x reads
+    // strongly consistent), one WRU per write of an item up to 1 KB. No free tier for on-demand requests.
+    const t = tableOps(p);
+    if (t.reads > 0) {
+      items.push(line('table', 'DynamoDB on-demand reads', { quantity: t.reads, unit: 'read request units', exact: (t.reads * rate(cat, 'dynamodbReadPerMillion')) / PER_MILLION, rates: ['aws.dynamodbReadPerMillion'] }));
+    }
+    if (t.writes > 0) {
+      items.push(line('table', 'DynamoDB on-demand writes', { quantity: t.writes, unit: 'write request units', exact: (t.writes * rate(cat, 'dynamodbWritePerMillion')) / PER_MILLION, rates: ['aws.dynamodbWritePerMillion'] }));
+    }
   });
   return out;
 }
 
-/** Azure: HTTP and timer triggers are part of Functions; Storage queue transactions are not in the catalog. */
+/** Table reads and writes in the profile's month (`tableReads` / `tableWrites` per request). */
+export function tableOps(p: CostProfile): { reads: number; writes: number } {
+  return { reads: p.requestsPerMonth * (p.events.table?.readsPerRequest ?? 0), writes: p.requestsPerMonth * (p.events.table?.writesPerRequest ?? 0) };
+}
+
+/** A table line an option cannot price yet: shown as not estimated, never as a silent $0. */
+function tableNotEstimated(p: CostProfile, label: string, why: string): LineItem[] {
+  const t = tableOps(p);
+  if (t.reads + t.writes <= 0) return [];
+  return [line('table', label, { quantity: t.reads + t.writes, unit: 'reads and writes', exact: 0, rates: [], notEstimated: why })];
+}
+
+/** Azure: HTTP and timer triggers are part of Functions; Storage queue and Table Storage transactions are not in the catalog. */
 export function azureExtras(profiles: CostProfile[]): Map<string, LineItem[]> {
   return new Map(
     profiles.map((p) => [
       p.function,
-      p.events.queue
-        ? [line('queue', 'Storage queue transactions', { quantity: p.requestsPerMonth * p.events.queue.batchSize, unit: 'messages', exact: 0, rates: [], notEstimated: 'Azure Storage queue transactions are billed by the storage account and are not in the sls-x catalog' })]
-        : [],
+      [
+        ...(p.events.queue
+          ? [line('queue', 'Storage queue transactions', { quantity: p.requestsPerMonth * p.events.queue.batchSize, unit: 'messages', exact: 0, rates: [], notEstimated: 'Azure Storage queue transactions are billed by the storage account and are not in the sls-x catalog' })]
+          : []),
+        ...tableNotEstimated(p, 'Table Storage transactions', 'Azure Table Storage transactions are billed by the storage account and are not in the sls-x catalog'),
+      ],
     ]),
   );
 }
@@ -81,6 +105,7 @@ export function gcpExtras(profiles: CostProfile[], cat: GcpCatalog, opts: { free
       const r = rate(cat, 'schedulerPerJob');
       items.push(line('scheduler', 'Cloud Scheduler jobs', { quantity: jobs[i] - jobsFree[i], unit: 'jobs', exact: (jobs[i] - jobsFree[i]) * r, freeQuantity: jobsFree[i], freeValue: jobsFree[i] * r, rates: ['gcp.schedulerPerJob', 'gcp.schedulerFreeJobs'] }));
     }
+    items.push(...tableNotEstimated(p, 'Firestore reads and writes', 'Firestore document reads and writes are not in the sls-x catalog yet'));
   });
   return out;
 }

@@ -39,8 +39,10 @@ export function profilesFromService(service: Service): { profiles: CostProfile[]
       continue;
     }
     const base = configOf(fn);
+    const table = t.tableReads || t.tableWrites ? { table: { readsPerRequest: t.tableReads ?? 0, writesPerRequest: t.tableWrites ?? 0 } } : {};
     profiles.push({
       ...base,
+      events: { ...base.events, ...table },
       requestsPerMonth: t.requestsPerMonth,
       durationMs: t.durationMs,
       memoryMb: t.memory ?? fn.memory,

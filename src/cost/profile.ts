@@ -42,6 +42,8 @@ export interface ProfileEvents {
   queue?: { batchSize: number; messageKb: number };
   /** Scheduled: how many schedule jobs the function has. */
   schedule?: { jobs: number };
+  /** Key-value table requests per invocation (`traffic.<fn>.tableReads` / `tableWrites`). */
+  table?: { readsPerRequest: number; writesPerRequest: number };
 }
 
 /** Defaults for a profile field nobody set. Assumptions, not rates: each is named in the output. */

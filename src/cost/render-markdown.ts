@@ -10,6 +10,7 @@ const COLUMNS: Array<[string, LineKind]> = [
   ['Queue', 'queue'],
   ['Scheduler', 'scheduler'],
   ['Storage', 'storage'],
+  ['Table', 'table'],
 ];
 
 function cell(items: Array<{ kind: LineKind; amount: number; notEstimated?: string }>, kind: LineKind): string {

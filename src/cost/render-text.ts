@@ -3,12 +3,13 @@ import { INPUT_BOUNDS } from './input-bounds.js';
 import type { CostProfile } from './profile.js';
 import type { CostEstimate, CostRow, LineItem, LineKind, OptionTotal } from './result.js';
 
-/** The columns every renderer shows; `other` folds gateway, queue, scheduler and storage in the table. */
-export const OTHER_KINDS: LineKind[] = ['gateway', 'queue', 'scheduler', 'storage'];
+/** The columns every renderer shows; `other` folds gateway, queue, scheduler, storage and table requests in the table. */
+export const OTHER_KINDS: LineKind[] = ['gateway', 'queue', 'scheduler', 'storage', 'table'];
 
 /** One line describing a profile, for the header of every format. */
 export function describeProfile(p: CostProfile, secondsPerMonth: number): string {
   const events = [p.events.http ? 'http' : '', p.events.queue ? `queue x${p.events.queue.batchSize}` : '', p.events.schedule ? 'schedule' : ''].filter(Boolean).join('+') || 'no trigger';
+  const table = p.events.table ? [`table ${p.events.table.readsPerRequest} reads + ${p.events.table.writesPerRequest} writes/request`] : [];
   const parts = [
     `${count(p.requestsPerMonth)} req/month (${Number((p.requestsPerMonth / secondsPerMonth).toPrecision(3))}/s)`,
     ms(p.durationMs),
@@ -17,6 +18,7 @@ export function describeProfile(p: CostProfile, secondsPerMonth: number): string
     ...(p.warm > 0 ? [`warm ${p.warm}`] : []),
     ...(p.peakFactor !== 1 ? [`peak x${p.peakFactor}`] : []),
     events,
+    ...table,
   ];
   return `${p.function}: ${parts.join(', ')} [${p.source}]`;
 }
@@ -50,7 +52,7 @@ export function renderTable(est: CostEstimate, secondsPerMonth: number): string 
     for (const t of est.totals) out.push(rowLine('ALL', t));
   }
   out.push('');
-  out.push(`* cheapest${multi ? ' (per function; ALL = the service as one bill)' : ''}. "other" = API gateway, queue, scheduler, storage; n/e = not estimated.`);
+  out.push(`* cheapest${multi ? ' (per function; ALL = the service as one bill)' : ''}. "other" = API gateway, queue, scheduler, storage, table requests; n/e = not estimated.`);
   if (est.rows.some((r) => !r.deployable)) out.push('^ for comparison only: sls-x cannot deploy to it (on Azure it deploys Flex Consumption).');
   if (est.breakEven) out.push('', ...renderBreakEven(est));
   if (est.warnings.length) {

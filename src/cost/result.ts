@@ -33,7 +33,7 @@ export const OPTION_TARGET: Record<OptionId, 'aws' | 'azure' | 'gcp'> = {
   gcp: 'gcp',
 };
 
-export type LineKind = 'requests' | 'compute' | 'warm' | 'storage' | 'gateway' | 'queue' | 'scheduler';
+export type LineKind = 'requests' | 'compute' | 'warm' | 'storage' | 'gateway' | 'queue' | 'scheduler' | 'table';
 
 /** One line of a bill: what is counted, how much, at what rate, rounded to the cent. */
 export interface LineItem {

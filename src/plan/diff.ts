@@ -151,7 +151,7 @@ export function diff(desired: DesiredResource[], observed: ObservedResource[]): 
     const fields = changedFields(before, want.props);
     const forced = fields.filter((f) => want.replaceOn?.includes(f.field));
     const action = fields.length === 0 ? 'noop' : forced.length > 0 ? 'replace' : 'update';
-    const reasons = forced.length > 0 ? forced.map((f) => `${f.reason} (forces replacement)`) : fields.map((f) => f.reason);
+    const reasons = forced.length > 0 ? [...forced.map((f) => `${f.reason} (forces replacement)`), ...(want.replaceNote ? [want.replaceNote] : [])] : fields.map((f) => f.reason);
     changes.push({ ...base, action, reasons, before, after: want.props, physicalId: have.physicalId });
   }
   for (const have of seen.values()) {
@@ -159,7 +159,7 @@ export function diff(desired: DesiredResource[], observed: ObservedResource[]): 
       id: have.id,
       type: have.type,
       action: 'delete',
-      reasons: ['no longer in config'],
+      reasons: ['no longer in config', ...(have.deleteNote ? [have.deleteNote] : [])],
       before: maskUnmanaged(have.props, undefined),
       physicalId: have.physicalId,
       dependsOn: have.dependsOn ?? [],

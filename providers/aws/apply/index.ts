@@ -4,6 +4,7 @@ import { TYPES } from '../naming.js';
 import type { Session } from '../session.js';
 import { aliasApply } from './alias.js';
 import { apiApply } from './api.js';
+import { authorizerApply } from './authorizer.js';
 import { bucketApply } from './bucket.js';
 import { applyContext, type ResourceApply } from './context.js';
 import { functionApply } from './function.js';
@@ -16,6 +17,7 @@ import { queueApply } from './queue.js';
 import { roleApply } from './role.js';
 import { routeApply } from './route.js';
 import { scheduleApply, scheduleGroupApply } from './schedule.js';
+import { tableApply } from './table.js';
 
 const BY_TYPE: Record<string, ResourceApply> = {
   [TYPES.role]: roleApply,
@@ -28,10 +30,12 @@ const BY_TYPE: Record<string, ResourceApply> = {
   [TYPES.api]: apiApply,
   [TYPES.integration]: integrationApply,
   [TYPES.route]: routeApply,
+  [TYPES.authorizer]: authorizerApply,
   [TYPES.scheduleGroup]: scheduleGroupApply,
   [TYPES.schedule]: scheduleApply,
   [TYPES.bucket]: bucketApply,
   [TYPES.notification]: notificationApply,
+  [TYPES.table]: tableApply,
 };
 
 /** Execute one change of a plan. Every operation is idempotent: re-running it converges. */

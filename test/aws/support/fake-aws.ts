@@ -9,10 +9,12 @@ import * as schedulerSdk from '@aws-sdk/client-scheduler';
 import * as logsSdk from '@aws-sdk/client-cloudwatch-logs';
 import * as stsSdk from '@aws-sdk/client-sts';
 import * as taggingSdk from '@aws-sdk/client-resource-groups-tagging-api';
+import * as dynamodbSdk from '@aws-sdk/client-dynamodb';
 import type { AwsClients } from '../../../providers/aws/clients.js';
 import { awsError } from './fake-errors.js';
 import { lambdaHandlers } from './fake-lambda.js';
 import { apigwHandlers, s3Handlers, schedulerHandlers } from './fake-more.js';
+import { dynamodbHandlers, type FakeTable } from './fake-dynamodb.js';
 
 export const ACCOUNT = '123456789012';
 export const REGION = 'eu-west-1';
@@ -36,6 +38,9 @@ export class FakeAws {
   scheduleGroups = new Map<string, { tags: Tags; schedules: Map<string, any> }>();
   buckets = new Map<string, { tags?: Tags; owner: string; notification: any; objects: Map<string, { body: string; etag: string; raw?: Buffer }> }>();
   mappings = new Map<string, any>();
+  tables = new Map<string, FakeTable>();
+  /** DescribeTable calls a new table answers CREATING before it is ACTIVE (0: at once, as moto does). */
+  tableCreatingPolls = 0;
   /** Tags of taggable resources by ARN (functions, log groups, queues, APIs, groups, buckets, mappings). */
   tags = new Map<string, Tags>();
   /** Lambda invoke results by function name. */
@@ -61,6 +66,7 @@ export class FakeAws {
       logs: new logsSdk.CloudWatchLogsClient(cfg),
       sts: new stsSdk.STSClient(cfg),
       tagging: new taggingSdk.ResourceGroupsTaggingAPIClient(cfg),
+      dynamodb: new dynamodbSdk.DynamoDBClient(cfg),
       wait: { minDelay: 0.001, maxDelay: 0.002, maxWaitTime: 1, sleep: async (ms) => void this.sleeps.push(ms), propagationAttempts: 6, pace: async (ms) => void this.paces.push(ms) },
     };
     this.register('lambda', this.clients.lambda, lambdaSdk, lambdaHandlers(this));
@@ -72,6 +78,7 @@ export class FakeAws {
     this.register('logs', this.clients.logs, logsSdk, this.logsHandlers());
     this.register('sts', this.clients.sts, stsSdk, { GetCallerIdentity: () => ({ Account: ACCOUNT, Arn: `arn:aws:iam::${ACCOUNT}:user/deployer` }) });
     this.register('tag', this.clients.tagging, taggingSdk, { GetResources: (i) => this.getResources(i) });
+    this.register('dynamodb', this.clients.dynamodb, dynamodbSdk, dynamodbHandlers(this));
   }
 
   private register(service: string, client: any, sdk: any, handlers: Record<string, Handler>): void {
