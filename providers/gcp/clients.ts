@@ -15,10 +15,21 @@ export interface Operation<T = unknown> {
 
 /** An IAM policy (the parts sls-x reads and writes). `etag` guards concurrent writes. */
 export interface IamPolicy {
-  /** `condition` (IAM Conditions, policy version 3): such a binding is someone else's and kept as it is. */
-  bindings?: Array<{ role?: string | null; members?: string[] | null; condition?: unknown }> | null;
+  /**
+   * `condition` (IAM Conditions, policy version 3): such a binding is someone else's and kept as
+   * it is, except on the project's policy, where sls-x's Firestore grants are conditional bindings
+   * whose condition's description carries its marker (desired-iam.ts).
+   */
+  bindings?: Array<{ role?: string | null; members?: string[] | null; condition?: IamCondition | null }> | null;
   etag?: string | Uint8Array | null;
   version?: number | null;
+}
+
+/** An IAM condition (a CEL expression: https://cloud.google.com/iam/docs/conditions-overview). */
+export interface IamCondition {
+  title?: string | null;
+  description?: string | null;
+  expression?: string | null;
 }
 
 /**
@@ -197,6 +208,39 @@ export interface ServiceAccount {
   description?: string;
 }
 
+/** A Firestore database (the fields sls-x sets or reads; Firestore databases take no labels). */
+export interface FirestoreDatabase {
+  name?: string | null;
+  locationId?: string | null;
+  /** `FIRESTORE_NATIVE` (what sls-x creates) or `DATASTORE_MODE`. */
+  type?: string | null;
+  deleteProtectionState?: string | null;
+  etag?: string | null;
+}
+
+/** A Firestore document in REST form: typed `fields` (`{ stringValue }`, `{ integerValue }`, ...). */
+export interface FirestoreDocument {
+  name?: string | null;
+  fields?: Record<string, unknown> | null;
+}
+
+/**
+ * Firestore (firestore.googleapis.com v1) over REST: the stage's database (create and delete are
+ * long-running operations, awaited through `promise()`), and the three data calls the adapter
+ * makes on the marker document that says a database is this service and stage's.
+ */
+export interface FirestoreApi {
+  /** Undefined when there is no such database. */
+  getDatabase(req: { name: string }): Promise<FirestoreDatabase | undefined>;
+  createDatabase(req: { parent: string; databaseId: string; database: FirestoreDatabase }): Promise<[Operation<FirestoreDatabase>, ...unknown[]]>;
+  deleteDatabase(req: { name: string }): Promise<[Operation, ...unknown[]]>;
+  /** Undefined when there is no such document. */
+  getDocument(req: { name: string }): Promise<FirestoreDocument | undefined>;
+  createDocument(req: { parent: string; collectionId: string; documentId: string; document: FirestoreDocument }): Promise<FirestoreDocument>;
+  /** Top-level collections (`parent` = `projects/<p>/databases/<db>/documents`): is the database empty? */
+  listCollectionIds(req: { parent: string; pageSize?: number }): Promise<{ collectionIds?: string[] | null; nextPageToken?: string | null }>;
+}
+
 /** Cloud Resource Manager: the project id -> number, and that the credentials can see it. */
 export interface ProjectsApi {
   getProject(req: { name: string }): Promise<{ name?: string; projectId?: string; state?: string } | undefined>;
@@ -254,6 +298,12 @@ export interface GcpClients {
   /** IAM policies of service accounts (`projects/-/serviceAccounts/<email>`): who may act as them. */
   accountPolicies: IamPolicyApi;
   projects: ProjectsApi;
+  /**
+   * The project's IAM policy (Resource Manager v3 `projects.getIamPolicy` / `setIamPolicy`): only
+   * for the Firestore grants, conditional on the stage's database (Firestore has no per-database policy).
+   */
+  projectPolicies: IamPolicyApi;
+  firestore: FirestoreApi;
   logging: LoggingApi;
   http: HttpApi;
   wait?: Partial<WaitOptions>;

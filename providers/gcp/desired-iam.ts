@@ -1,7 +1,7 @@
 import type { DesiredResource } from '../../src/core/resources.js';
 import type { Service } from '../../src/model/service.js';
-import { PLACEHOLDERS, TYPES, type Names } from './naming.js';
-import { bucketPhysicalName, eventTrigger } from './desired.js';
+import { marker, PLACEHOLDERS, TYPES, type Names } from './naming.js';
+import { bucketPhysicalName, DATABASE_ID, eventTrigger, TABLES_GRANT_ID } from './desired.js';
 
 export const ROLES = {
   invoker: 'roles/run.invoker',
@@ -11,19 +11,36 @@ export const ROLES = {
   objectUser: 'roles/storage.objectUser',
   secretAccessor: 'roles/secretmanager.secretAccessor',
   tokenCreator: 'roles/iam.serviceAccountTokenCreator',
+  datastoreUser: 'roles/datastore.user',
+  datastoreViewer: 'roles/datastore.viewer',
 } as const;
 
 /** The Pub/Sub service agent: it moves undeliverable messages to the dead-letter topic. */
 export const PUBSUB_AGENT = `serviceAccount:service-${PLACEHOLDERS.projectNumber}@gcp-sa-pubsub.iam.gserviceaccount.com`;
 
-export type BindingKind = 'run' | 'topic' | 'bucket' | 'secret' | 'sa';
+/** `project`: the project's policy, conditional bindings only (the Firestore grants). */
+export type BindingKind = 'run' | 'topic' | 'bucket' | 'secret' | 'sa' | 'project';
 
 const sa = (email: string): string => `serviceAccount:${email}`;
 
 /** A service account as an IAM resource (`-`: the project is implied by the email). */
 export const accountResource = (email: string): string => `projects/-/serviceAccounts/${email}`;
 
-function binding(id: string, kind: BindingKind, resource: string, roles: Record<string, Set<string>>, dependsOn: string[]): DesiredResource | undefined {
+/**
+ * The IAM condition of the Firestore grants: the documented per-database form
+ * (https://cloud.google.com/firestore/docs/manage-databases#configure_per-database_access_permissions:
+ * `resource.name=="projects/PROJECT_ID/databases/DATABASE_ID"`). Its description is sls-x's
+ * marker, how observe() tells sls-x's conditional bindings in the project's policy from anyone's.
+ */
+export function tablesCondition(service: string, stage: string, names: Names): { title: string; description: string; expression: string } {
+  return {
+    title: `sls-x ${service}/${stage} tables`.slice(0, 100),
+    description: marker(service, stage, TABLES_GRANT_ID),
+    expression: `resource.name=="${names.databasePath}"`,
+  };
+}
+
+function binding(id: string, kind: BindingKind, resource: string, roles: Record<string, Set<string>>, dependsOn: string[], extra: Record<string, unknown> = {}): DesiredResource | undefined {
   const bindings = Object.fromEntries(
     Object.entries(roles)
       .filter(([, members]) => members.size > 0)
@@ -31,7 +48,7 @@ function binding(id: string, kind: BindingKind, resource: string, roles: Record<
       .map(([role, members]) => [role, [...members].sort()]),
   );
   if (Object.keys(bindings).length === 0) return undefined;
-  return { id, type: TYPES.binding, security: true, props: { kind, resource, bindings }, dependsOn: [...new Set(dependsOn)] };
+  return { id, type: TYPES.binding, security: true, props: { kind, resource, ...extra, bindings }, dependsOn: [...new Set(dependsOn)] };
 }
 
 /**
@@ -39,7 +56,13 @@ function binding(id: string, kind: BindingKind, resource: string, roles: Record<
  * (everyone for HTTP functions; the Scheduler invoker account; the function's own account as
  * its trigger's identity), who may publish to each topic (the functions that send to it; the
  * Pub/Sub agent on dead-letter topics), who may read or write each bucket and read each secret,
- * and (to sign URLs) each bucket-using function as itself.
+ * (to sign URLs) each bucket-using function as itself, and who may use the stage's Firestore
+ * database: Firestore has no policy of its own (per database or per collection), so these are
+ * bindings in the project's policy with a condition naming that one database. The narrowest
+ * grant there is per database, not per table: a function reads (`roles/datastore.viewer`, every
+ * table it declares is `read`) or reads and writes (`roles/datastore.user`) every table of the
+ * stage at the cloud level; the table client refuses what its declaration does not allow, and
+ * validate warns when the cloud grant is wider (validate.ts, `gcp-table-boundary`).
  */
 export function desiredBindings(service: Service, names: Names): DesiredResource[] {
   const out: Array<DesiredResource | undefined> = [];
@@ -79,6 +102,17 @@ export function desiredBindings(service: Service, names: Names): DesiredResource
     if (fn.buckets.length === 0) continue;
     const email = names.serviceAccountEmail(fn.name);
     out.push(binding(`iam:sa:${fn.name}`, 'sa', accountResource(email), { [ROLES.tokenCreator]: new Set([sa(email)]) }, [`sa:${fn.name}`]));
+  }
+  if (service.tables?.length) {
+    const viewers = new Set<string>();
+    const users = new Set<string>();
+    const deps = [DATABASE_ID];
+    for (const fn of service.functions) {
+      if (!fn.tables?.length) continue;
+      (fn.tables.every((t) => t.access === 'read') ? viewers : users).add(sa(names.serviceAccountEmail(fn.name)));
+      deps.push(`sa:${fn.name}`);
+    }
+    out.push(binding(TABLES_GRANT_ID, 'project', `projects/${PLACEHOLDERS.project}`, { [ROLES.datastoreUser]: users, [ROLES.datastoreViewer]: viewers }, deps, { condition: tablesCondition(service.service, service.stage, names) }));
   }
   const secrets = [...new Set(service.functions.flatMap((f) => f.secrets))].sort();
   for (const s of secrets) {

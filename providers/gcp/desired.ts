@@ -22,11 +22,21 @@ export function bucketPhysicalName(service: Service, names: Names, bucket: strin
   return b?.existing ?? names.bucketName(bucket, service.targets.gcp?.account);
 }
 
-/** Environment the function runs with: the config's env plus where its queues and buckets are (secrets arrive as their own variables). */
+/**
+ * `SLSX_TABLES` of a function: each table it declares, as the table client reads it: the
+ * collection's full name (`projects/<P>/databases/<db>/documents/<table>`), the key attribute and
+ * the declared access (the client enforces it; the cloud grant is per database, see desired-iam.ts).
+ */
+export function tablesEnv(service: Service, fn: FunctionSpec, names: Names): Record<string, { name: string; key: string; access: string }> {
+  return Object.fromEntries((fn.tables ?? []).map((t) => [t.name, { name: names.tablePath(t.name), key: service.tables?.find((x) => x.name === t.name)?.key ?? 'id', access: t.access }]));
+}
+
+/** Environment the function runs with: the config's env plus where its queues, buckets and tables are (secrets arrive as their own variables). */
 export function functionEnv(service: Service, fn: FunctionSpec, names: Names): Record<string, string> {
   const env: Record<string, string> = { ...fn.env };
   if (fn.sends.length > 0) env.SLSX_QUEUES = stableJson(Object.fromEntries(fn.sends.map((q) => [q, names.topicPath(q)])));
   if (fn.buckets.length > 0) env.SLSX_BUCKETS = stableJson(Object.fromEntries(fn.buckets.map((b) => [b.name, bucketPhysicalName(service, names, b.name)])));
+  if (fn.tables?.length) env.SLSX_TABLES = stableJson(tablesEnv(service, fn, names));
   // Events and timeout reach the shim here, not in the code: a config change is a config update.
   Object.assign(env, functionsEnv(service, [fn], 'gcp'));
   return env;
@@ -65,6 +75,8 @@ function functionResources(service: Service, fn: FunctionSpec, artifact: Artifac
   }
   // The function reads its secrets as itself at start-up: the grant must come first.
   for (const s of fn.secrets) deps.push(`iam:secret:${s}`);
+  // Its tables: the database and the grant exist before its first request.
+  if (fn.tables?.length && service.tables?.length) deps.push(DATABASE_ID, TABLES_GRANT_ID);
   const props: Props = {
     name: names.functionName(fn.name),
     runtime: GCF_RUNTIMES[fn.runtime],
@@ -102,6 +114,22 @@ function functionResources(service: Service, fn: FunctionSpec, artifact: Artifac
   ];
 }
 
+/** Plan ids of the stage's Firestore database and of its functions' grant on it. */
+export const DATABASE_ID = 'database:tables';
+export const TABLES_GRANT_ID = 'iam:tables';
+export const FIRESTORE_NATIVE = 'FIRESTORE_NATIVE';
+
+/**
+ * The stage's Firestore database when the config has tables: Native mode, in the functions'
+ * region (regions.ts: refused at plan time where Firestore has no location), delete protection
+ * off so `remove` can delete it (a protection turned on by hand is respected: remove keeps the
+ * database). Each table is a collection in it: nothing to create per table.
+ */
+export function desiredDatabase(service: Service, names: Names): DesiredResource[] {
+  if (!service.tables?.length) return [];
+  return [{ id: DATABASE_ID, type: TYPES.database, props: { name: names.databaseId, location: PLACEHOLDERS.region, type: FIRESTORE_NATIVE } }];
+}
+
 /**
  * Everything the config wants in GCP, pure: names and emails carry placeholders for the
  * project, region and project number, which apply() fills in. Order is stable.
@@ -115,6 +143,7 @@ export function desired(service: Service, artifacts: Artifact[]): DesiredResourc
     out.push(...functionResources(service, fn, artifact, names));
   }
   out.push(...desiredEvents(service, names));
+  out.push(...desiredDatabase(service, names));
   out.push(...desiredBindings(service, names));
   return out;
 }

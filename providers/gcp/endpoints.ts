@@ -2,13 +2,13 @@
  * Endpoint overrides, so the adapter runs against emulators and recorders. For each Google API
  * the first of these that is set wins:
  * 1. `SLSX_GCP_ENDPOINT_<API>`: a full base URL, e.g. `http://127.0.0.1:8085` (APIs:
- *    FUNCTIONS, RUN, PUBSUB, SCHEDULER, STORAGE, IAM, SECRETMANAGER, RESOURCEMANAGER, LOGGING);
+ *    FUNCTIONS, RUN, PUBSUB, SCHEDULER, STORAGE, IAM, SECRETMANAGER, RESOURCEMANAGER, LOGGING, FIRESTORE);
  * 2. gcloud's own `CLOUDSDK_API_ENDPOINT_OVERRIDES_<API>` (e.g. `..._CLOUDFUNCTIONS`);
- * 3. the emulator variables the Google libraries know: `PUBSUB_EMULATOR_HOST` (host:port,
- *    plain HTTP) and `STORAGE_EMULATOR_HOST` (a URL).
+ * 3. the emulator variables the Google libraries know: `PUBSUB_EMULATOR_HOST` and
+ *    `FIRESTORE_EMULATOR_HOST` (host:port, plain HTTP) and `STORAGE_EMULATOR_HOST` (a URL).
  * Pure: reads only the env handed in.
  */
-export type GcpApi = 'FUNCTIONS' | 'RUN' | 'PUBSUB' | 'SCHEDULER' | 'STORAGE' | 'IAM' | 'SECRETMANAGER' | 'RESOURCEMANAGER' | 'LOGGING';
+export type GcpApi = 'FUNCTIONS' | 'RUN' | 'PUBSUB' | 'SCHEDULER' | 'STORAGE' | 'IAM' | 'SECRETMANAGER' | 'RESOURCEMANAGER' | 'LOGGING' | 'FIRESTORE';
 
 /** gcloud's names for the same APIs. */
 const CLOUDSDK: Record<GcpApi, string> = {
@@ -21,6 +21,7 @@ const CLOUDSDK: Record<GcpApi, string> = {
   SECRETMANAGER: 'SECRETMANAGER',
   RESOURCEMANAGER: 'CLOUDRESOURCEMANAGER',
   LOGGING: 'LOGGING',
+  FIRESTORE: 'FIRESTORE',
 };
 
 /** The default (real) base URL of each API. */
@@ -34,6 +35,7 @@ export const DEFAULT_ENDPOINTS: Record<GcpApi, string> = {
   SECRETMANAGER: 'https://secretmanager.googleapis.com',
   RESOURCEMANAGER: 'https://cloudresourcemanager.googleapis.com',
   LOGGING: 'https://logging.googleapis.com',
+  FIRESTORE: 'https://firestore.googleapis.com',
 };
 
 /** The overridden base URL of `api` (no trailing slash), or undefined when none is set. */
@@ -41,6 +43,7 @@ export function endpointOverride(api: GcpApi, env: NodeJS.ProcessEnv): string | 
   const own = env[`SLSX_GCP_ENDPOINT_${api}`] ?? env[`CLOUDSDK_API_ENDPOINT_OVERRIDES_${CLOUDSDK[api]}`];
   if (own) return own.replace(/\/+$/, '').replace(/\/v\d+$/, '');
   if (api === 'PUBSUB' && env.PUBSUB_EMULATOR_HOST) return `http://${env.PUBSUB_EMULATOR_HOST}`;
+  if (api === 'FIRESTORE' && env.FIRESTORE_EMULATOR_HOST) return `http://${env.FIRESTORE_EMULATOR_HOST}`;
   if (api === 'STORAGE' && env.STORAGE_EMULATOR_HOST) return env.STORAGE_EMULATOR_HOST.replace(/\/+$/, '');
   return undefined;
 }

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
  * (6-30 characters) and bucket names (global) are shortened with a hash suffix.
  */
 
-export const NAME_LIMITS = { function: 63, serviceAccount: 30, bucket: 63, topic: 255, job: 500 } as const;
+export const NAME_LIMITS = { function: 63, serviceAccount: 30, bucket: 63, topic: 255, job: 500, database: 63 } as const;
 
 /** Labels every labellable resource carries; observe() finds resources by the first two. */
 export const LABEL_SERVICE = 'slsx-service';
@@ -66,6 +66,28 @@ export function fullBucketName(service: string, stage: string, bucket: string): 
   return `${service}-${stage}-${bucket}-${shortHash(`${service}/${stage}/${bucket}/`)}`;
 }
 
+/**
+ * The Firestore database of a service and stage (its tables are collections in it), shaped to
+ * Firestore's database id rules (https://cloud.google.com/firestore/docs/manage-databases#database_id):
+ * 4-63 lowercase letters, digits and `-`, starting with a letter, ending with a letter or digit,
+ * not UUID-like. Service names start with a letter and hold only these characters (config
+ * checks), so `<service>-<stage>` fits unless it is too short (`-db` is added), too long
+ * (shortened with a hash, which ends in a hex digit) or UUID-like (`-db` is added).
+ */
+export function databaseId(service: string, stage: string): string {
+  let id = `${service}-${stage}`.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/-+$/, '');
+  if (!/^[a-z]/.test(id)) id = `db-${id}`;
+  if (id.length < 4 || /[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}/.test(id)) id = `${id}-db`;
+  return fit(id, NAME_LIMITS.database).replace(/-+$/, '');
+}
+
+/**
+ * The marker document sls-x writes into the database it creates: Firestore databases take no
+ * labels and no description, so this is how a database is known to be this service and stage's
+ * (`_slsx` cannot be a table: table names start with a letter).
+ */
+export const DATABASE_MARKER = { collection: '_slsx', document: 'owner' } as const;
+
 export interface Names {
   prefix: string;
   functionName(fn: string): string;
@@ -87,6 +109,11 @@ export interface Names {
   secretPath(secret: string): string;
   /** The function's HTTPS URL (`https://<region>-<project>.cloudfunctions.net/<name>`). */
   functionUrl(fn: string): string;
+  /** The stage's Firestore database id, and `projects/<P>/databases/<id>`. */
+  databaseId: string;
+  databasePath: string;
+  /** A table: the collection `projects/<P>/databases/<id>/documents/<table>`. */
+  tablePath(table: string): string;
 }
 
 const accountId = (raw: string): string => {
@@ -119,6 +146,9 @@ export function names(service: string, stage: string): Names {
     bucketName: (bucket, project) => bucketName(service, stage, bucket, project),
     secretPath: (secret) => `projects/${P}/secrets/${prefix}-${secret}`,
     functionUrl: (fn) => `https://${R}-${P}.cloudfunctions.net/${fnName(fn)}`,
+    databaseId: databaseId(service, stage),
+    databasePath: `projects/${P}/databases/${databaseId(service, stage)}`,
+    tablePath: (table) => `projects/${P}/databases/${databaseId(service, stage)}/documents/${table}`,
   };
 }
 
@@ -131,4 +161,5 @@ export const TYPES = {
   subscription: 'gcp:pubsub:trigger-subscription',
   job: 'gcp:scheduler:job',
   bucket: 'gcp:storage:bucket',
+  database: 'gcp:firestore:database',
 } as const;

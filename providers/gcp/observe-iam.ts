@@ -1,8 +1,9 @@
 import type { ObservedResource } from '../../src/core/resources.js';
-import { IAM_POLICY_VERSION, type IamPolicy, type IamPolicyApi } from './clients.js';
+import { IAM_POLICY_VERSION, type IamCondition, type IamPolicy, type IamPolicyApi } from './clients.js';
 import { callOrMissing } from './errors.js';
-import { TYPES } from './naming.js';
+import { parseMarker, PLACEHOLDERS, TYPES } from './naming.js';
 import { accountResource, PUBSUB_AGENT, ROLES, type BindingKind } from './desired-iam.js';
+import { DATABASE_ID, TABLES_GRANT_ID } from './desired.js';
 import { resolve, templatize, type Session } from './session.js';
 
 const MANAGED_ROLES: Record<BindingKind, string[]> = {
@@ -11,7 +12,33 @@ const MANAGED_ROLES: Record<BindingKind, string[]> = {
   bucket: [ROLES.objectViewer, ROLES.objectUser],
   secret: [ROLES.secretAccessor],
   sa: [ROLES.tokenCreator],
+  project: [ROLES.datastoreUser, ROLES.datastoreViewer],
 };
+
+/** True when a condition is sls-x's own for this service and stage (its description is the marker). */
+export function isOurCondition(condition: IamCondition | null | undefined, s: { service: string; stage: string }): boolean {
+  const m = parseMarker(condition?.description);
+  return !!m && m.service === s.service && m.stage === s.stage && m.id === TABLES_GRANT_ID;
+}
+
+/**
+ * sls-x's Firestore grants in the project's policy: the members it manages (its own service
+ * accounts) in the conditional bindings whose condition carries its marker, and that condition.
+ * Every other binding, conditional or not, is someone else's and is neither read nor touched.
+ */
+export function ourConditionalBindings(policy: IamPolicy | undefined, s: { service: string; stage: string }, ours: Set<string>): { condition?: IamCondition; bindings: Record<string, string[]> } {
+  const out: Record<string, string[]> = {};
+  let condition: IamCondition | undefined;
+  for (const b of policy?.bindings ?? []) {
+    const role = String(b.role ?? '');
+    if (!MANAGED_ROLES.project.includes(role) || !isOurCondition(b.condition, s)) continue;
+    const members = (b.members ?? []).filter((m) => ours.has(m));
+    if (members.length === 0) continue;
+    condition ??= { title: b.condition?.title ?? undefined, description: b.condition?.description ?? undefined, expression: b.condition?.expression ?? undefined };
+    out[role] = [...new Set([...(out[role] ?? []), ...members])].sort();
+  }
+  return { ...(condition ? { condition } : {}), bindings: Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b))) };
+}
 
 /** The members sls-x manages in a policy: its own service accounts, `allUsers` on its functions, the Pub/Sub agent on its topics. */
 export function ourBindings(policy: IamPolicy | undefined, kind: BindingKind, ours: Set<string>): Record<string, string[]> {
@@ -31,6 +58,8 @@ interface Observed {
   functions: ObservedResource[];
   topics: ObservedResource[];
   buckets: ObservedResource[];
+  /** The stage's Firestore database, when observed. */
+  databases?: ObservedResource[];
 }
 
 /**
@@ -67,8 +96,14 @@ export async function observeBindings(session: Session, seen: Observed): Promise
   for (const s of external.secrets) {
     targets.push({ id: `iam:secret:${s}`, kind: 'secret', resource: resolve(session.names.secretPath(s), session), api: 'secrets', deps: [] });
   }
+  // The Firestore grants: only when the config has tables, or the stage has a database or functions that still use tables.
+  const tablesUsed = seen.functions.some((f) => (f.props.env as Record<string, string> | undefined)?.SLSX_TABLES);
+  if (session.tables || seen.databases?.length || tablesUsed) {
+    targets.push({ id: TABLES_GRANT_ID, kind: 'project', resource: `projects/${session.project}`, api: 'projectPolicies', deps: seen.databases?.length ? [DATABASE_ID] : [] });
+  }
   const results = await Promise.all(
     targets.map(async (t): Promise<ObservedResource | undefined> => {
+      if (t.kind === 'project') return observeProjectBinding(session, t, ours, emails);
       const policy = await readPolicy(session, t.api, t.resource);
       const bindings = ourBindings(policy, t.kind, ours);
       if (Object.keys(bindings).length === 0) return undefined;
@@ -84,6 +119,22 @@ export async function observeBindings(session: Session, seen: Observed): Promise
     }),
   );
   return results.filter((r): r is ObservedResource => r !== undefined);
+}
+
+async function observeProjectBinding(session: Session, t: { id: string; resource: string; deps: string[] }, ours: Set<string>, emails: Map<string, string>): Promise<ObservedResource | undefined> {
+  const policy = await readPolicy(session, 'projectPolicies', t.resource);
+  const { condition, bindings } = ourConditionalBindings(policy, session, ours);
+  if (!condition) return undefined;
+  const memberDeps = Object.values(bindings).flat().flatMap((m) => (emails.has(m) ? [emails.get(m) as string] : []));
+  return {
+    id: t.id,
+    type: TYPES.binding,
+    security: true,
+    // `projects/<id>` has no trailing `/` for templatize to find: the placeholder is put back here.
+    props: { ...templatize({ kind: 'project', condition, bindings }, session), resource: `projects/${PLACEHOLDERS.project}` },
+    physicalId: t.resource,
+    dependsOn: [...new Set([...t.deps, ...memberDeps])],
+  };
 }
 
 /** Existing buckets and secrets named by the config or used by a deployed function. */
@@ -106,7 +157,7 @@ function referenced(session: Session, functions: ObservedResource[]): Session['e
 }
 
 /** A resource's IAM policy; undefined when the resource does not exist. */
-export type PolicyApi = 'run' | 'publisher' | 'secrets' | 'storage' | 'accountPolicies';
+export type PolicyApi = 'run' | 'publisher' | 'secrets' | 'storage' | 'accountPolicies' | 'projectPolicies';
 
 export async function readPolicy(session: Session, api: PolicyApi, resource: string): Promise<IamPolicy | undefined> {
   if (api === 'storage') return callOrMissing(`storage.buckets.getIamPolicy ${resource}`, () => session.clients.storage.getIamPolicy(resource));

@@ -5,6 +5,7 @@ import { LABEL_BUCKET, LABEL_CODE, LABEL_KIND, parseMarker, TYPES } from './nami
 import { isOurs, labelsFor, templatize, type Session } from './session.js';
 import { observeBindings } from './observe-iam.js';
 import { observeSubscriptions } from './observe-pubsub.js';
+import { observeDatabase } from './observe-firestore.js';
 
 /** Label naming the function key on a function (keys are lowercase on GCP: validate checks the physical name). */
 export const LABEL_FN = 'slsx-fn';
@@ -155,7 +156,8 @@ async function observeBuckets(session: Session): Promise<ObservedResource[]> {
 /**
  * What exists for this service and stage: functions, topics and buckets found by their labels;
  * service accounts and Scheduler jobs (which take no labels) by the marker in their
- * description; trigger subscriptions and IAM grants through the resources they belong to.
+ * description; the Firestore database (no labels either) by the marker document in it; trigger
+ * subscriptions and IAM grants through the resources they belong to.
  * Read-only: only get/list calls.
  */
 export async function observeAll(session: Session): Promise<ObservedResource[]> {
@@ -166,9 +168,9 @@ export async function observeAll(session: Session): Promise<ObservedResource[]> 
     observeJobs(session),
     observeBuckets(session),
   ]);
-  const subscriptions = await observeSubscriptions(session, functions);
-  const bindings = await observeBindings(session, { accounts, functions, topics, buckets });
-  const all: ObservedResource[] = [...accounts, ...functions.map(({ raw: _raw, ...r }) => r), ...topics, ...subscriptions, ...jobs, ...buckets, ...bindings];
+  const [subscriptions, databases] = await Promise.all([observeSubscriptions(session, functions), observeDatabase(session, functions)]);
+  const bindings = await observeBindings(session, { accounts, functions, topics, buckets, databases });
+  const all: ObservedResource[] = [...accounts, ...functions.map(({ raw: _raw, ...r }) => r), ...topics, ...subscriptions, ...jobs, ...buckets, ...databases, ...bindings];
   return all.sort(byId);
 }
 

@@ -8,7 +8,8 @@ import type { GcpClients } from './clients.js';
  *   (cloud.google.com/functions/quotas, "API rate limits");
  * - Cloud Logging `entries.list`: 60 per minute (cloud.google.com/logging/quotas);
  * - IAM: reads 6,000 per minute, writes 600 per minute (cloud.google.com/iam/quotas);
- * - Pub/Sub, Cloud Scheduler, Cloud Storage, Cloud Run and Secret Manager policies: conservative
+ * - Pub/Sub, Cloud Scheduler, Cloud Storage, Cloud Run and Secret Manager policies, Firestore
+ *   databases and the project's IAM policy: conservative
  *   defaults well under their per-minute administrator quotas.
  * Google answers an exceeded quota with 429 / RESOURCE_EXHAUSTED, which gax does not retry for
  * these methods: the pool does (exponential backoff with jitter, 5 tries) and halves the pace.
@@ -41,7 +42,7 @@ export function isGcpThrottled(err: unknown): boolean {
   return e?.code === 8 || e?.code === 429 || e?.status === 429 || e?.response?.status === 429 || e?.status === 'RESOURCE_EXHAUSTED';
 }
 
-const PORTS = ['functions', 'run', 'publisher', 'subscriber', 'scheduler', 'storage', 'serviceAccounts', 'secrets', 'accountPolicies', 'projects', 'logging', 'http'] as const;
+const PORTS = ['functions', 'run', 'publisher', 'subscriber', 'scheduler', 'storage', 'serviceAccounts', 'secrets', 'accountPolicies', 'projects', 'projectPolicies', 'firestore', 'logging', 'http'] as const;
 
 const pools = new WeakMap<object, { pool: CallPool; clients: GcpClients }>();
 

@@ -6,7 +6,8 @@ import { SlsxError } from '../../src/errors/slsx-error.js';
 import { call, errorKind, mapGcpError } from './errors.js';
 import { parseMarker } from './naming.js';
 import { bucketPhysicalName } from './desired.js';
-import { isKnownRegion } from './regions.js';
+import { firestoreLocation, isKnownRegion } from './regions.js';
+import { databaseName, ownerOf } from './observe-firestore.js';
 import { isOurs, openSession, resolve, type Session } from './session.js';
 
 /** The project: config (`targets.gcp.project`) first, then GOOGLE_CLOUD_PROJECT / GCLOUD_PROJECT / CLOUDSDK_CORE_PROJECT. */
@@ -39,9 +40,24 @@ export function resolveRegion(service: Service, env: NodeJS.ProcessEnv): string 
   return region;
 }
 
+/** Why a service's tables cannot go to `region` (Firestore has no location there), or undefined. */
+export function tablesRegionProblem(service: Service, region: string): string | undefined {
+  if (!service.tables?.length || firestoreLocation(region)) return undefined;
+  return `Firestore has no location in ${region}, where this stage's functions run, so the tables (${service.tables.map((t) => t.name).join(', ')}) have nowhere to go on GCP.`;
+}
+
+const TABLES_REGION_HINT = 'Deploy to a region where Firestore has a location (https://cloud.google.com/firestore/docs/locations), or keep the tables off this target.';
+
 /** Who we deploy as and where: the project must exist and be visible to the credentials. Opens the session. */
 export async function gcpScope(service: Service, ctx: AdapterContext): Promise<Scope> {
   const region = resolveRegion(service, ctx.env);
+  const noTables = tablesRegionProblem(service, region);
+  if (noTables) {
+    throw new SlsxError('CONFIG_INVALID', noTables, {
+      hint: TABLES_REGION_HINT,
+      diagnostics: [{ severity: 'error', code: 'gcp-tables-region', message: noTables, hint: TABLES_REGION_HINT, path: service.targets.gcp?.region ? 'targets.gcp.region' : 'tables', file: service.configFile, target: 'gcp' }],
+    });
+  }
   const project = resolveProject(service, ctx.env);
   const session = await openSession(ctx, {
     project,
@@ -53,6 +69,7 @@ export async function gcpScope(service: Service, ctx: AdapterContext): Promise<S
       buckets: service.buckets.filter((b) => b.existing).map((b) => ({ key: b.name, name: b.existing as string })),
       secrets: [...new Set(service.functions.flatMap((f) => f.secrets))].sort(),
     },
+    tables: !!service.tables?.length,
   });
   const got = await call(`resourcemanager.projects.get ${project}`, () => session.clients.projects.getProject({ name: `projects/${project}` }));
   if (!got || (got.state && got.state !== 'ACTIVE')) {
@@ -68,7 +85,9 @@ export async function gcpScope(service: Service, ctx: AdapterContext): Promise<S
 /**
  * Plan-time refusals that need a look at the project (read-only), all at once: a function or
  * service account name taken by something that is not this service and stage's, a bucket
- * owned by another project (or by someone else in this one), an existing bucket that is missing.
+ * owned by another project (or by someone else in this one), an existing bucket that is missing;
+ * for tables, a region Firestore has no location in, and the stage's database id taken by a
+ * database that is not this stage's or sitting in another region.
  */
 export async function preflight(service: Service, session: Session): Promise<void> {
   const { clients, names } = session;
@@ -122,6 +141,19 @@ export async function preflight(service: Service, session: Session): Promise<voi
         }
       })(),
     );
+  }
+  if (service.tables?.length) {
+    const tablesAt = `tables.${service.tables[0]!.name}`;
+    if (firestoreLocation(session.region)) {
+      const name = databaseName(session);
+      guard(`firestore.databases.get ${name}`, async () => {
+        const db = await clients.firestore.getDatabase({ name });
+        if (!db) return;
+        const owner = await ownerOf(session, db);
+        if (owner === 'taken') conflict('database-taken', `The Firestore database '${names.databaseId}' exists and is not ${service.service}/${service.stage}'s (no sls-x marker, and it holds data or is in Datastore mode).`, 'Rename the stage, or delete that database.', tablesAt);
+        else if (db.locationId && db.locationId !== session.region) conflict('database-location', `The Firestore database '${names.databaseId}' of ${service.service}/${service.stage} is in ${db.locationId}, but the functions are deployed to ${session.region}: a database cannot move.`, `Deploy to ${db.locationId}, or \`sls-x remove\` the stage first (this deletes its tables' data).`, tablesAt);
+      });
+    }
   }
   await Promise.all(checks);
   if (problems.length > 0) {

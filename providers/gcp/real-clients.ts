@@ -1,7 +1,7 @@
 import type { GcpClients, GcsBucket, HttpApi, IamPolicy, IamPolicyApi, StorageApi } from './clients.js';
 import { withMethods } from '../../src/core/call-pool.js';
 import { endpointFor, endpointOverride, gaxOptions, type GcpApi } from './endpoints.js';
-import { accountPoliciesRest, iamPolicyRest, projectsRest, serviceAccountsRest, type Requester } from './rest-clients.js';
+import { accountPoliciesRest, firestoreRest, iamPolicyRest, projectPoliciesRest, projectsRest, serviceAccountsRest, type Requester } from './rest-clients.js';
 
 const SCOPES = ['https://www.googleapis.com/auth/cloud-platform'];
 
@@ -45,6 +45,8 @@ export async function createClients(env: NodeJS.ProcessEnv, projectId: string): 
     secrets: iamPolicyRest(requester('SECRETMANAGER'), `${endpointFor('SECRETMANAGER', env)}/v1`),
     accountPolicies: accountPoliciesRest(requester('IAM'), env),
     projects: projectsRest(requester('RESOURCEMANAGER'), env),
+    projectPolicies: projectPoliciesRest(requester('RESOURCEMANAGER'), env),
+    firestore: firestoreRest(requester('FIRESTORE'), env),
     http: httpClient(auth),
   };
 }

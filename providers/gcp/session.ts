@@ -20,6 +20,12 @@ export interface Session {
    * config: observe() reads sls-x's members in their IAM policies.
    */
   external: { buckets: Array<{ key: string; name: string }>; secrets: string[] };
+  /**
+   * The config has tables: observe() reads the stage's Firestore database and the project's
+   * policy (also done when a deployed function still has tables, so dropping them is seen).
+   * Without tables neither is read: a project without the Firestore API is never asked.
+   */
+  tables?: boolean;
 }
 
 /**
@@ -31,7 +37,7 @@ const sessions = new WeakMap<AdapterContext, Session>();
 export async function openSession(ctx: AdapterContext, init: Omit<Session, 'clients' | 'names'>): Promise<Session> {
   const existing = sessions.get(ctx);
   if (existing && existing.project === init.project && existing.region === init.region && existing.service === init.service && existing.stage === init.stage) {
-    Object.assign(existing, { external: init.external, projectNumber: init.projectNumber || existing.projectNumber });
+    Object.assign(existing, { external: init.external, tables: init.tables, projectNumber: init.projectNumber || existing.projectNumber });
     return existing;
   }
   const injected = pickClients(ctx.clients);

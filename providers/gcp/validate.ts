@@ -1,5 +1,7 @@
 import type { Diagnostic } from '../../src/model/diagnostic.js';
 import type { Service } from '../../src/model/service.js';
+import { loopbackIssuerProblems } from '../../src/config/checks/http.js';
+import { firestoreLocation, isKnownRegion } from './regions.js';
 
 /**
  * What Cloud Functions (2nd gen) cannot do as configured, beyond the per-target limits the
@@ -36,9 +38,6 @@ export function validateGcp(service: Service): Diagnostic[] {
         'Split it into two functions (one with the http events, one with the others) that share one handler file.',
       );
     }
-    if (fn.events.some((e) => e.kind === 'http' && e.cors)) {
-      warn(`${at}.events`, 'gcp-cors-in-handler', `Cloud Functions has no CORS setting: '${fn.name}' answers CORS preflights (OPTIONS) only if its handler does.`, 'Add an OPTIONS route and the Access-Control-* headers in the handler, or drop `cors`.');
-    }
     if (fn.concurrency.max !== undefined && fn.concurrency.warm > fn.concurrency.max) {
       err(`${at}.concurrency.warm`, 'limit-concurrency', `'${fn.name}' asks for ${fn.concurrency.warm} warm instances but at most ${fn.concurrency.max}.`, 'Set warm <= max.');
     }
@@ -50,8 +49,50 @@ export function validateGcp(service: Service): Diagnostic[] {
   if (httpFns.length > 1) {
     warn('functions', 'gcp-url-per-function', `On GCP each HTTP function has its own URL (${httpFns.map((f) => f.name).join(', ')}); routes are served under each function's URL, not one shared host.`, 'Put the routes in one function to serve them from one URL, or front them with a load balancer.');
   }
+  // CORS and JWT: Cloud Functions has neither, so the shim applies both (src/runtime/http-front.ts).
+  out.push(...loopbackIssuerProblems(service, 'gcp'));
   for (const b of service.buckets) {
     if (!b.existing && b.name.includes('.')) err(`buckets.${b.name}`, 'gcp-bucket-key', `Bucket key '${b.name}' contains '.', which GCP labels (how sls-x finds its buckets) cannot hold.`, 'Use letters, digits, `-` and `_` in bucket keys.');
+  }
+  out.push(...tableProblems(service));
+  return out;
+}
+
+/**
+ * Tables on GCP are collections of one Firestore database per stage, and Firestore grants per
+ * database (an IAM condition on the database name), not per collection: a function that uses
+ * tables reads (`roles/datastore.viewer`, when it only reads) or reads and writes
+ * (`roles/datastore.user`) every table of the stage at the cloud level. The table client refuses
+ * what the declaration does not allow, but a function's code could reach the rest through the
+ * Firestore API: said here, once per function whose cloud reach is wider than its declaration.
+ * A region without a Firestore location is an error (the region named in the config; one from
+ * GOOGLE_CLOUD_REGION is refused at plan time).
+ */
+export function tableProblems(service: Service): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const tables = (service.tables ?? []).map((t) => t.name);
+  if (tables.length === 0) return out;
+  const region = service.targets.gcp?.region;
+  if (region && isKnownRegion(region) && !firestoreLocation(region)) {
+    out.push({ severity: 'error', code: 'gcp-tables-region', message: `Firestore has no location in ${region}, so the tables (${tables.join(', ')}) have nowhere to go on GCP.`, hint: 'Deploy to a region where Firestore has a location (https://cloud.google.com/firestore/docs/locations).', path: 'targets.gcp.region', file: service.configFile, target: 'gcp' });
+  }
+  for (const fn of service.functions) {
+    if (!fn.tables?.length) continue;
+    const writes = fn.tables.some((t) => t.access !== 'read');
+    const declared = new Map(fn.tables.map((t) => [t.name, t.access]));
+    const reads = tables.filter((t) => declared.get(t) !== 'read' && declared.get(t) !== 'readwrite');
+    const writesToo = writes ? tables.filter((t) => declared.get(t) !== 'write' && declared.get(t) !== 'readwrite') : [];
+    if (reads.length === 0 && writesToo.length === 0) continue;
+    const reach = [reads.length ? `read ${reads.map((t) => `'${t}'`).join(', ')}` : '', writesToo.length ? `write ${writesToo.map((t) => `'${t}'`).join(', ')}` : ''].filter(Boolean).join(' and ');
+    out.push({
+      severity: 'warning',
+      code: 'gcp-table-boundary',
+      message: `On GCP, Firestore grants access per database, not per table: '${fn.name}' can also ${reach} through the Firestore API. The table client refuses what its \`tables:\` do not declare; the cloud does not.`,
+      hint: 'Fine when the function\'s code is trusted; for a boundary the cloud enforces, put the tables it must not reach in another service (each service and stage has its own database).',
+      path: `functions.${fn.name}.tables`,
+      file: service.configFile,
+      target: 'gcp',
+    });
   }
   return out;
 }

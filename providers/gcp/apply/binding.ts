@@ -1,15 +1,15 @@
 import { SlsxError } from '../../../src/errors/slsx-error.js';
-import type { IamPolicy } from '../clients.js';
+import type { IamCondition, IamPolicy } from '../clients.js';
 import { call, errorKind, mapGcpError } from '../errors.js';
 import type { BindingKind } from '../desired-iam.js';
-import { readPolicy, type PolicyApi } from '../observe-iam.js';
+import { isOurCondition, readPolicy, type PolicyApi } from '../observe-iam.js';
 import { IAM_POLICY_VERSION, waitOptions } from '../clients.js';
 import { isPropagation, type ApplyContext, type ResourceApply } from './context.js';
 import { withBackoff } from '../../../src/apply/backoff.js';
 
 type Bindings = Record<string, string[]>;
 
-const API: Record<BindingKind, PolicyApi> = { run: 'run', topic: 'publisher', bucket: 'storage', secret: 'secrets', sa: 'accountPolicies' };
+const API: Record<BindingKind, PolicyApi> = { run: 'run', topic: 'publisher', bucket: 'storage', secret: 'secrets', sa: 'accountPolicies', project: 'projectPolicies' };
 
 /**
  * The policy with sls-x's members changed from `before` to `after`, every other member kept:
@@ -33,6 +33,33 @@ export function mergePolicy(policy: IamPolicy, before: Bindings, after: Bindings
   return { ...policy, ...(conditional.length ? { version: IAM_POLICY_VERSION } : {}), bindings: [...bindings, ...conditional] };
 }
 
+const sameCondition = (a: IamCondition | null | undefined, b: IamCondition | null | undefined): boolean =>
+  (a?.title ?? '') === (b?.title ?? '') && (a?.description ?? '') === (b?.description ?? '') && (a?.expression ?? '') === (b?.expression ?? '');
+
+/**
+ * The project's policy with sls-x's Firestore grants changed: its members (`before`, and members
+ * of deleted accounts) leave every binding whose condition carries this stage's marker, the
+ * `after` members join the binding of
+ * their role with exactly `condition` (made when missing), and bindings left empty go. Every
+ * other binding, conditional or not, is kept as it is; the policy is written as version 3.
+ */
+export function mergeConditional(policy: IamPolicy, owner: { service: string; stage: string }, before: Bindings, after: Bindings, condition: IamCondition | undefined): IamPolicy {
+  const bindings = (policy.bindings ?? []).map((b) => {
+    if (!b.condition || !isOurCondition(b.condition, owner)) return b;
+    const leaving = new Set(before[String(b.role)] ?? []);
+    // `deleted:serviceAccount:...` is what IAM leaves of an account deleted while granted: in a
+    // binding of sls-x's own, that can only be one of its removed functions.
+    return { ...b, members: (b.members ?? []).filter((m) => !leaving.has(m) && !m.startsWith('deleted:')) };
+  });
+  for (const [role, members] of Object.entries(after)) {
+    if (members.length === 0 || !condition) continue;
+    const existing = bindings.find((b) => b.role === role && sameCondition(b.condition, condition));
+    if (existing) existing.members = [...new Set([...(existing.members ?? []), ...members])].sort();
+    else bindings.push({ role, members: [...members].sort(), condition: { ...condition } });
+  }
+  return { ...policy, version: IAM_POLICY_VERSION, bindings: bindings.filter((b) => (b.members ?? []).length > 0) };
+}
+
 async function write(c: ApplyContext, before: Bindings, after: Bindings, resource: string, kind: BindingKind): Promise<void> {
   const api = API[kind];
   const wait = waitOptions(c.session.clients);
@@ -45,7 +72,7 @@ async function write(c: ApplyContext, before: Bindings, after: Bindings, resourc
       if (Object.keys(after).length === 0) return; // Deleting grants on something already gone.
       throw new SlsxError('CLOUD_ERROR', `Cannot grant access on ${resource}: it does not exist.`, { hint: 'Deploy again; if it keeps failing, check the resource in the console.' });
     }
-    const next = mergePolicy(policy, before, after);
+    const next = kind === 'project' ? mergeConditional(policy, c.session, before, after, c.after.condition as IamCondition | undefined) : mergePolicy(policy, before, after);
     if (api === 'storage') await c.session.clients.storage.setIamPolicy(resource, next);
     else await c.session.clients[api].setIamPolicy({ resource, policy: next });
   };

@@ -4,6 +4,7 @@ import { TYPES } from '../naming.js';
 import type { Session } from '../session.js';
 import { bindingApply } from './binding.js';
 import { bucketApply } from './bucket.js';
+import { databaseApply } from './database.js';
 import { applyContext, type ResourceApply } from './context.js';
 import { functionApply } from './function.js';
 import { jobApply } from './job.js';
@@ -19,6 +20,7 @@ const BY_TYPE: Record<string, ResourceApply> = {
   [TYPES.subscription]: subscriptionApply,
   [TYPES.job]: jobApply,
   [TYPES.bucket]: bucketApply,
+  [TYPES.database]: databaseApply,
 };
 
 /** Execute one change of a plan. Every operation is idempotent: re-running it converges. */

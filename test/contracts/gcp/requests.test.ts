@@ -14,7 +14,11 @@
  * `it.fails` with the reason, so the suite stays green until the adapter is fixed (and then
  * the `it.fails` fails, asking to be turned back into an `it`).
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gcpResources } from '../../../templates/shims/common/gcp-resources.js';
+import { pollOperation } from '../../../providers/gcp/rest-clients.js';
 import { recordAll, type Recorded } from './scenarios.js';
 import { startRecorder, type Recorder } from './replay.js';
 import { DOCS, GAX, NOT_GOOGLE_APIS, WIRE_ONLY, explain, restOfPortCall, validateHttp, validatePortCall, validateRequest, type Result, type WireRequest } from './validate.js';
@@ -30,6 +34,8 @@ const PORT_METHODS = [
   'run.getIamPolicy', 'run.setIamPolicy',
   'secrets.getIamPolicy', 'secrets.setIamPolicy',
   'projects.getProject',
+  'projectPolicies.getIamPolicy', 'projectPolicies.setIamPolicy',
+  'firestore.getDatabase', 'firestore.createDatabase', 'firestore.deleteDatabase', 'firestore.getDocument', 'firestore.createDocument', 'firestore.listCollectionIds',
   'storage.getBucket', 'storage.listBuckets', 'storage.createBucket', 'storage.setBucketLabels', 'storage.deleteBucket', 'storage.getIamPolicy', 'storage.setIamPolicy', 'storage.createObject', 'storage.readObject', 'storage.deleteObject',
   'http.put', 'http.request', 'http.idToken',
 ].sort();
@@ -69,7 +75,7 @@ describe('gcp requests against Google\'s Discovery documents', () => {
       const service = name.split('.')[0];
       expect(GAX[name] !== undefined || WIRE_ONLY.includes(service) || NOT_GOOGLE_APIS.includes(service), name).toBe(true);
     }
-    expect(Object.keys(DOCS).sort()).toEqual(['cloudfunctions.v2', 'cloudresourcemanager.v3', 'cloudscheduler.v1', 'iam.v1', 'logging.v2', 'pubsub.v1', 'run.v2', 'secretmanager.v1', 'storage.v1']);
+    expect(Object.keys(DOCS).sort()).toEqual(['cloudfunctions.v2', 'cloudresourcemanager.v3', 'cloudscheduler.v1', 'firestore.v1', 'iam.v1', 'logging.v2', 'pubsub.v1', 'run.v2', 'secretmanager.v1', 'storage.v1']);
   });
 
   it('every call but the plain-HTTP ones reached the wire, and every wire request matched a Discovery method', () => {
@@ -226,5 +232,67 @@ describe('coverage', () => {
     expect(warnings).toEqual([]);
     expect(portCount).toBeGreaterThan(0);
     expect(wireCount).toBeGreaterThan(0);
+  });
+});
+
+describe('Firestore requests outside the port calls', () => {
+  it('the table driver\'s requests (templates/shims/common/gcp-resources.ts) are Firestore v1 methods, with valid paths, queries and bodies', async () => {
+    const seen: WireRequest[] = [];
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        seen.push({ api: 'FIRESTORE', method: String(req.method), url: String(req.url), contentType: req.headers['content-type'], body: Buffer.concat(chunks).toString('utf8') });
+        res.setHeader('content-type', 'application/json');
+        res.end(req.url?.includes(':runQuery') ? JSON.stringify([{ document: { name: 'projects/shop-prod/databases/shop-dev/documents/todos/a', fields: {} } }, { document: { name: 'projects/shop-prod/databases/shop-dev/documents/todos/ab', fields: {} } }]) : '{}');
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const driver = gcpResources({ SLSX_GCP_ENDPOINT_FIRESTORE: base, GCE_METADATA_HOST: '127.0.0.1:9' }, async (url, init) => (String(url).includes('/computeMetadata/') ? new Response(JSON.stringify({ access_token: 't', expires_in: 3600 })) : fetch(url, init))).table!;
+      const t = { name: 'todos', physical: 'projects/shop-prod/databases/shop-dev/documents/todos', key: 'id' };
+      const item = { id: 'a b', n: 1, f: 0.5, big: 2 ** 60, ok: false, nothing: null, list: [1, 'x', { m: [true] }], map: { k: 'v' }, empty: {}, none: [] };
+      await driver.get(t, 'a b');
+      await driver.put(t, 'a b', item, undefined);
+      await driver.put(t, 'a b', item, 'absent');
+      await driver.put(t, 'a b', item, 'exists');
+      await driver.delete(t, 'a b', undefined);
+      await driver.delete(t, 'a b', 'exists');
+      await driver.list(t, { prefix: 'a', limit: 1 });
+      await driver.list(t, { prefix: 'a', cursor: 'a', limit: 10 });
+      await driver.list(t, { prefix: '.', limit: 10 });
+      await driver.list(t, { prefix: '', limit: 10 });
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+    const results = seen.map((request) => ({ request, result: validateHttp(request) }));
+    expect(results.map((r) => r.result.route)).toEqual([
+      'projects.databases.documents.get',
+      'projects.databases.documents.patch',
+      'projects.databases.documents.createDocument',
+      'projects.databases.documents.patch',
+      'projects.databases.documents.delete',
+      'projects.databases.documents.delete',
+      'projects.databases.documents.runQuery',
+      'projects.databases.documents.runQuery',
+      'projects.databases.documents.runQuery',
+      'projects.databases.documents.runQuery',
+    ]);
+    expect(results.flatMap(({ request, result }) => explain(result, `${request.method} ${request.url}`))).toEqual([]);
+    expect(results.flatMap((r) => r.result.warnings)).toEqual([]);
+  });
+
+  it('Firestore\'s long-running operations are awaited with operations.get on the operation\'s name', async () => {
+    const urls: string[] = [];
+    const name = 'projects/shop-prod/databases/shop-dev/operations/AiAxMjM';
+    const requester = { request: async <T>(o: { url: string }) => (urls.push(o.url), { data: { name, done: true, response: { name: 'projects/shop-prod/databases/shop-dev' } } as T }) };
+    const op = pollOperation<{ name: string }>(requester, 'http://recorder/v1', { name, done: false }, async () => {});
+    expect(await op.promise()).toEqual([{ name: 'projects/shop-prod/databases/shop-dev' }]);
+    expect(urls).toEqual([`http://recorder/v1/${name}`]);
+    const result = validateHttp({ api: 'FIRESTORE', method: 'GET', url: `/v1/${name}`, body: '' });
+    expect([result.route, result.issues]).toEqual(['projects.databases.operations.get', []]);
+    const failed = pollOperation(requester, 'http://recorder/v1', { name, done: true, error: { code: 6, message: 'Database already exists.' } }, async () => {});
+    await expect(failed.promise()).rejects.toMatchObject({ code: 6, message: 'Database already exists.' });
   });
 });

@@ -1,8 +1,8 @@
 /**
  * The deploys the fake-backed gcp tests drive (test/gcp/*.test.ts), run again to collect every
  * request the adapter sends: first deploys, no-change redeploys, updates, partial and full
- * removes of services with http, queue (dead letters), schedule and storage functions and
- * secrets; plus the lock, invoke, logs, invocations, cold-start bench and dead-letter commands.
+ * removes of services with http, queue (dead letters), schedule and storage functions,
+ * secrets and tables; plus the lock, invoke, logs, invocations, cold-start bench and dead-letter commands.
  */
 import { adapter } from '../../../providers/gcp/index.js';
 import { FakeGcp, PROJECT_NUMBER, gcpError } from '../../gcp/support/fake-gcp.js';
@@ -183,6 +183,33 @@ async function storage(out: Recorded[]) {
   take('storage: remove', gcp, out);
 }
 
+/** tables.test.ts: the stage's Firestore database, its marker, the conditional grants in the project's policy. */
+async function tables(out: Recorded[]) {
+  const svc = (reportAccess: 'read' | 'readwrite' = 'read') => service(
+    [
+      fn('api', { tables: [{ name: 'todos', access: 'readwrite' }, { name: 'users', access: 'read' }] }),
+      fn('report', { tables: [{ name: 'todos', access: reportAccess }] }),
+    ],
+    { tables: [{ name: 'todos', key: 'id' }, { name: 'users', key: 'email' }] },
+  );
+  const gcp = new FakeGcp();
+  gcp.policies.set('projects/shop-prod', { version: 3, bindings: [{ role: 'roles/owner', members: ['user:admin@example.com'] }, { role: 'roles/datastore.user', members: ['group:analysts@example.com'], condition: { title: 'reports', expression: 'resource.name=="projects/shop-prod/databases/reports"' } }], etag: 'p1' });
+  const s = svc();
+  // Killed after the database was made, before its marker: the next deploy takes the empty database over.
+  gcp.failNext('firestore.createDocument');
+  await deploy(s, artifacts(s), context(gcp)).catch(() => undefined);
+  take('tables: create interrupted before the marker', gcp, out);
+  await deploy(s, artifacts(s), context(gcp));
+  take('tables: deploy finished (empty database taken over)', gcp, out);
+  await deploy(s, artifacts(s), context(gcp));
+  take('tables: no-change redeploy', gcp, out);
+  const s2 = svc('readwrite');
+  await deploy(s2, artifacts(s2), context(gcp));
+  take('tables: access changed', gcp, out);
+  await deploy(s2, [], context(gcp), true);
+  take('tables: remove', gcp, out);
+}
+
 /** lifecycle.test.ts: every kind at once, interrupted deploys finished, then remove. */
 async function lifecycle(out: Recorded[]) {
   const full = () => service(
@@ -253,6 +280,6 @@ async function commands(out: Recorded[]) {
 /** Every scenario, in order; each call tagged with the step that made it. */
 export async function recordAll(): Promise<Recorded[]> {
   const out: Recorded[] = [];
-  for (const run of [functionsAndSecrets, http, queue, schedule, storage, lifecycle, commands]) await run(out);
+  for (const run of [functionsAndSecrets, http, queue, schedule, storage, tables, lifecycle, commands]) await run(out);
   return out;
 }

@@ -102,7 +102,22 @@ export const DOCS: Record<string, DiscoveryDoc> = Object.fromEntries(
  * specs/overlay.json: fields the installed client libraries' protos have that the vendored
  * Discovery revisions predate (SOURCE.md says where each comes from). Added, never replacing.
  */
-export const OVERLAY = JSON.parse(readFileSync(join(SPECS, 'overlay.json'), 'utf8')) as { docs: Record<string, Record<string, Record<string, Schema & { source?: string }>>> };
+export const OVERLAY = JSON.parse(readFileSync(join(SPECS, 'overlay.json'), 'utf8')) as {
+  docs: Record<string, Record<string, Record<string, Schema & { source?: string }>>>;
+  /** Path-parameter patterns of HTTP bindings Discovery leaves out, by document, method and parameter. */
+  bindings?: Record<string, Record<string, Record<string, { pattern: string; source: string }>> | string>;
+};
+
+/**
+ * Whether a path parameter's value fits: the Discovery pattern, or the pattern of another HTTP
+ * binding of the same method (overlay.json `bindings`, each with its proto source).
+ */
+export function fitsPattern(docName: string, methodName: string, param: string, pattern: string | undefined, value: string): boolean {
+  if (!pattern || new RegExp(pattern).test(value)) return true;
+  const extra = OVERLAY.bindings?.[docName];
+  const alt = typeof extra === 'object' ? extra[methodName]?.[param]?.pattern : undefined;
+  return !!alt && new RegExp(alt).test(value);
+}
 for (const [docName, schemas] of Object.entries(OVERLAY.docs)) {
   for (const [schemaName, props] of Object.entries(schemas)) {
     const target = DOCS[docName]?.schemas[schemaName];
@@ -110,6 +125,16 @@ for (const [docName, schemas] of Object.entries(OVERLAY.docs)) {
     for (const [prop, def] of Object.entries(props)) {
       if (target.properties[prop]) throw new Error(`overlay: ${docName} ${schemaName}.${prop} is already in the Discovery document: drop it from the overlay`);
       target.properties[prop] = def;
+    }
+  }
+}
+for (const [docName, methods] of Object.entries(OVERLAY.bindings ?? {})) {
+  if (typeof methods !== 'object') continue;
+  for (const [methodName, params] of Object.entries(methods)) {
+    for (const [param, alt] of Object.entries(params)) {
+      const spec = findMethod(docName, methodName)?.parameters?.[param];
+      if (spec?.location !== 'path') throw new Error(`overlay: ${docName} ${methodName} has no vendored path parameter ${param}`);
+      if (spec.pattern === alt.pattern) throw new Error(`overlay: ${docName} ${methodName} ${param}: the Discovery document has this pattern already: drop it from the overlay`);
     }
   }
 }
@@ -355,7 +380,7 @@ export function validateRequest(req: RestRequest): Result {
     if (name === 'alt' && value === 'media' && method.supportsMediaDownload) continue;
     if (spec.location === 'path') {
       if (typeof value !== 'string' || value === '') c.issue('type', where, `a path parameter must be a non-empty string, got ${describe(value)}`);
-      else if (spec.pattern && !new RegExp(spec.pattern).test(value)) c.issue('pattern', where, `"${value}" does not match ${spec.pattern}`);
+      else if (!fitsPattern(req.doc, req.method, name, spec.pattern, value)) c.issue('pattern', where, `"${value}" does not match ${spec.pattern}`);
       continue;
     }
     const values = Array.isArray(value) && (spec.repeated || req.mode === 'json') ? value : [value];
@@ -452,7 +477,7 @@ export const GAX: Record<string, Mapping> = {
 };
 
 /** Ports whose calls are not gax requests: checked on the wire (`validateHttp`) after a replay. */
-export const WIRE_ONLY = ['run', 'secrets', 'iam', 'projects', 'storage'];
+export const WIRE_ONLY = ['run', 'secrets', 'iam', 'projects', 'storage', 'projectPolicies', 'firestore'];
 /** Not Google APIs: the signed upload URL, function URLs, identity tokens. */
 export const NOT_GOOGLE_APIS = ['http'];
 
@@ -499,6 +524,7 @@ export const DOC_OF_API: Record<string, string> = {
   SECRETMANAGER: 'secretmanager.v1',
   RESOURCEMANAGER: 'cloudresourcemanager.v3',
   LOGGING: 'logging.v2',
+  FIRESTORE: 'firestore.v1',
 };
 
 /** Query parameters transports add that no Discovery document lists (gax's REST fallback). */
@@ -549,8 +575,7 @@ export function validateHttp(req: WireRequest): Result & { route?: string } {
   const path = url.pathname;
   const route = routes(doc).find((r) => r.method.httpMethod === req.method && r.regex.test(path) && r.names.every((n, i) => {
     const got = safeDecode(r.regex.exec(path)![i + 1]);
-    const pattern = r.method.parameters?.[n]?.pattern;
-    return !pattern || new RegExp(pattern).test(got);
+    return fitsPattern(docName, r.name, n, r.method.parameters?.[n]?.pattern, got);
   })) ?? routes(doc).find((r) => r.method.httpMethod === req.method && r.regex.test(path));
   if (!route) return { issues: [{ rule: 'unknown-method', at: `${req.method} ${path}`, message: `no ${docName} method (of those vendored) is ${req.method} ${path}` }], warnings: [] };
   const params: Record<string, unknown> = {};

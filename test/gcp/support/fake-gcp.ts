@@ -1,4 +1,4 @@
-import type { GcfFunction, GcpClients, GcsBucket, IamPolicy, LogEntry, PubsubSubscription, PubsubTopic, SchedulerJob, ServiceAccount } from '../../../providers/gcp/clients.js';
+import type { FirestoreDatabase, FirestoreDocument, GcfFunction, GcpClients, GcsBucket, IamPolicy, LogEntry, PubsubSubscription, PubsubTopic, SchedulerJob, ServiceAccount } from '../../../providers/gcp/clients.js';
 
 export const PROJECT = 'shop-prod';
 export const PROJECT_NUMBER = '123456789012';
@@ -29,6 +29,8 @@ export class FakeGcp {
   /** IAM policies by resource name (run services, topics, subscriptions, buckets, secrets). */
   policies = new Map<string, IamPolicy>();
   secrets = new Set<string>();
+  /** Firestore databases by name (`projects/<p>/databases/<id>`), each with its documents by `<collection>/<id>`. */
+  databases = new Map<string, FirestoreDatabase & { documents: Map<string, FirestoreDocument> }>();
   uploads: Array<{ url: string; body: string }> = [];
   published: Array<{ topic: string; data: string; attributes?: Record<string, string> }> = [];
   /**
@@ -61,6 +63,8 @@ export class FakeGcp {
       secrets: this.record('secrets', this.iamApi((r) => this.secrets.has(r))),
       accountPolicies: this.record('iam', this.iamApi((r) => [...this.accounts.values()].some((a) => r === `projects/-/serviceAccounts/${a.email}`))),
       projects: this.record('projects', { getProject: async ({ name }: { name: string }) => (name === `projects/${PROJECT}` ? { name: `projects/${PROJECT_NUMBER}`, projectId: PROJECT, state: 'ACTIVE' } : undefined) }),
+      projectPolicies: this.record('projectPolicies', this.iamApi((r) => r === `projects/${PROJECT}`)),
+      firestore: this.record('firestore', this.firestoreApi()),
       logging: this.record('logging', { listLogEntries: async () => [structuredClone(this.logEntries)] }),
       http: this.record('http', {
         put: async (url: string, body: Uint8Array) => {
@@ -401,6 +405,60 @@ export class FakeGcp {
       deleteObject: async (bucket: string, key: string, generation?: string) => {
         const o = this.objects.get(`${bucket}/${key}`);
         if (o && (!generation || o.generation === generation)) this.objects.delete(`${bucket}/${key}`);
+      },
+    };
+  }
+
+  /**
+   * Firestore as its REST API behaves for what the adapter calls: database ids checked as
+   * Firestore checks them, create and delete as long-running operations, delete refused while
+   * delete protection is on; documents created only when absent (409).
+   */
+  private firestoreApi() {
+    const split = (name: string) => {
+      const [db, path] = name.split('/documents/');
+      return { db: this.databases.get(String(db)), path: String(path ?? '') };
+    };
+    const strip = ({ documents: _d, ...db }: FirestoreDatabase & { documents: unknown }) => structuredClone(db);
+    return {
+      getDatabase: async ({ name }: { name: string }) => {
+        const db = this.databases.get(name);
+        return db ? strip(db) : undefined;
+      },
+      createDatabase: async ({ parent, databaseId, database }: { parent: string; databaseId: string; database: FirestoreDatabase }) => {
+        if (!/^[a-z][a-z0-9-]{2,61}[a-z0-9]$/.test(databaseId)) throw gcpError(400, `Invalid database id: ${databaseId}`);
+        if (!database.locationId) throw gcpError(400, 'locationId is required');
+        const name = `${parent}/databases/${databaseId}`;
+        if (this.databases.has(name)) throw gcpError(409, `Database ${name} already exists`);
+        const stored = { name, locationId: database.locationId, type: database.type ?? 'FIRESTORE_NATIVE', deleteProtectionState: database.deleteProtectionState ?? 'DELETE_PROTECTION_DISABLED', etag: `e${++this.seq}` };
+        this.databases.set(name, { ...stored, documents: new Map() });
+        return this.op(stored);
+      },
+      deleteDatabase: async ({ name }: { name: string }) => {
+        const db = this.databases.get(name);
+        if (!db) throw gcpError(404, `Database ${name} not found`);
+        if (db.deleteProtectionState === 'DELETE_PROTECTION_ENABLED') throw gcpError(9, 'Delete protection is enabled');
+        this.databases.delete(name);
+        return this.op({});
+      },
+      getDocument: async ({ name }: { name: string }) => {
+        const { db, path } = split(name);
+        const doc = db?.documents.get(path);
+        return doc ? structuredClone(doc) : undefined;
+      },
+      createDocument: async ({ parent, collectionId, documentId, document }: { parent: string; collectionId: string; documentId: string; document: FirestoreDocument }) => {
+        const { db } = split(`${parent}/`);
+        if (!db) throw gcpError(404, `Database of ${parent} not found`);
+        const path = `${collectionId}/${documentId}`;
+        if (db.documents.has(path)) throw gcpError(409, `Document already exists: ${parent}/${path}`);
+        const doc = { name: `${parent}/${path}`, fields: structuredClone(document.fields ?? {}) };
+        db.documents.set(path, doc);
+        return structuredClone(doc);
+      },
+      listCollectionIds: async ({ parent }: { parent: string; pageSize?: number }) => {
+        const { db } = split(`${parent}/`);
+        if (!db) throw gcpError(404, `Database of ${parent} not found`);
+        return { collectionIds: [...new Set([...db.documents.keys()].map((k) => k.split('/')[0]!))].sort() };
       },
     };
   }
