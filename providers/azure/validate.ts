@@ -5,6 +5,7 @@ import { logRetentionDays, maxInstances, namesOf } from './desired.js';
 import { isKnownRegion } from './regions.js';
 import { DEPLOYMENT_CONTAINER, HOST_CONTAINERS } from './naming.js';
 import { ncrontabProblem } from '../../src/config/schedule.js';
+import { loopbackIssuerProblems } from '../../src/config/checks/http.js';
 
 const RESERVED_CONTAINERS: string[] = [DEPLOYMENT_CONTAINER, ...HOST_CONTAINERS];
 
@@ -80,6 +81,8 @@ export function validateAzure(service: Service): Diagnostic[] {
       if (problem && !problem.startsWith('NCRONTAB has no')) err(`functions.${fn.name}.events.${i}.schedule`, 'schedule-unsupported', `An Azure timer (NCRONTAB) cannot run '${e.expression}' of '${fn.name}': ${problem}.`, 'Restrict only one of day-of-month and day-of-week (use two schedules for "either"), count weekdays 0-6, and drop L, W and #.');
     });
   }
+  // CORS and JWT are applied by the shim (the Function App's own CORS knows only origins and credentials).
+  out.push(...loopbackIssuerProblems(service, 'azure'));
   // App settings are one map for the whole app.
   const seen = new Map<string, { fn: string; value: string }>();
   for (const fn of service.functions) {

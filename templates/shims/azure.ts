@@ -24,6 +24,12 @@ import {
   createScheduleEvent,
   createStorageEvent,
   matchRoute,
+  createJwtVerifier,
+  frontDoor,
+  frontRoutes,
+  needsFrontDoor,
+  normalizeHeaders,
+  type JwtVerifier,
   runHttp,
   runQueue,
   type LineWriter,
@@ -155,10 +161,15 @@ export function registerAzureFunction(handler: AnyHandler, baked: BakedMeta | Sh
  * `routePrefix`, `api` by default, is not part of it); params come from the host's routing.
  */
 export function azureHttpAdapter(handler: HttpHandler, env: AzureAdapterEnv, routePath: string) {
+  // The routes of this registration (one path), with their CORS and JWT settings: the shim applies them (no gateway does on Azure).
+  const routes = frontRoutes(env.meta.events).filter((r) => '/' + r.path.replace(/^\/+/, '') === routePath);
+  const guarded = needsFrontDoor(routes);
   return async (request: AzHttpRequest, ictx: InvocationContext): Promise<HttpResponseInit> => {
     const ctx = contextOf(env, ictx);
     const url = new URL(request.url);
     const { path, params } = routedPath(routePath, url.pathname);
+    const door = guarded ? await frontDoor(routes, { method: request.method, path, headers: normalizeHeaders(request.headers) }, { verifier: jwtVerifierOf(env), warn: (m, d) => ctx.log.warn(m, d) }) : undefined;
+    if (door?.answer) return toAzureResponse(door.answer);
     const bytes = new Uint8Array(await request.arrayBuffer());
     const req = createHttpRequest({
       method: request.method,
@@ -170,9 +181,19 @@ export function azureHttpAdapter(handler: HttpHandler, env: AzureAdapterEnv, rou
       body: bytes.length ? bytes : undefined,
       requestId: ictx.invocationId,
       sourceIp: clientIp(request.headers.get('x-forwarded-for') ?? request.headers.get('client-ip') ?? ''),
+      auth: door?.auth,
     });
-    return toAzureResponse(await runHttp(handler, req, ctx));
+    const res = await runHttp(handler, req, ctx);
+    return toAzureResponse(door ? door.finish(res) : res);
   };
+}
+
+/** One JWT key cache per function instance. */
+const jwtVerifiers = new WeakMap<AzureAdapterEnv, JwtVerifier>();
+function jwtVerifierOf(env: AzureAdapterEnv): JwtVerifier {
+  let v = jwtVerifiers.get(env);
+  if (!v) jwtVerifiers.set(env, (v = createJwtVerifier({ fetch: env.opts.fetch, now: env.opts.now })));
+  return v;
 }
 
 /** The suffix of `pathname` the route template matches (drops any route prefix). */
