@@ -2,6 +2,7 @@ import type { DesiredResource } from '../../src/core/resources.js';
 import type { Service } from '../../src/model/service.js';
 import { marker, PLACEHOLDERS, TYPES, type Names } from './naming.js';
 import { bucketPhysicalName, DATABASE_ID, eventTrigger, TABLES_GRANT_ID } from './desired.js';
+import { desiredHatchBindings } from './extra-iam.js';
 
 export const ROLES = {
   invoker: 'roles/run.invoker',
@@ -18,8 +19,12 @@ export const ROLES = {
 /** The Pub/Sub service agent: it moves undeliverable messages to the dead-letter topic. */
 export const PUBSUB_AGENT = `serviceAccount:service-${PLACEHOLDERS.projectNumber}@gcp-sa-pubsub.iam.gserviceaccount.com`;
 
-/** `project`: the project's policy, conditional bindings only (the Firestore grants). */
-export type BindingKind = 'run' | 'topic' | 'bucket' | 'secret' | 'sa' | 'project';
+/**
+ * `project`: the project's policy, conditional bindings only (the Firestore grants);
+ * `project-extra`: the project's policy, unconditional bindings of escape-hatch entries
+ * (extra-iam.ts); `subscription`: a Pub/Sub subscription's policy (escape hatch only).
+ */
+export type BindingKind = 'run' | 'topic' | 'subscription' | 'bucket' | 'secret' | 'sa' | 'project' | 'project-extra';
 
 const sa = (email: string): string => `serviceAccount:${email}`;
 
@@ -119,5 +124,7 @@ export function desiredBindings(service: Service, names: Names): DesiredResource
     const users = service.functions.filter((f) => f.secrets.includes(s));
     out.push(binding(`iam:secret:${s}`, 'secret', names.secretPath(s), { [ROLES.secretAccessor]: new Set(users.map((f) => sa(names.serviceAccountEmail(f.name)))) }, users.map((f) => `sa:${f.name}`)));
   }
+  // The escape hatch (targets.gcp.roles): grants on existing resources the config names.
+  out.push(...desiredHatchBindings(service, names));
   return out.filter((r): r is DesiredResource => r !== undefined);
 }

@@ -7,6 +7,7 @@ import { SlsxError } from '../../src/errors/slsx-error.js';
 import { marker, names as namesFor, PLACEHOLDERS, TYPES, type Names } from './naming.js';
 import { desiredEvents } from './desired-events.js';
 import { desiredBindings } from './desired-iam.js';
+import { grantsEnv, hatchResources, hatchTarget } from './extra-iam.js';
 
 export const GCF_RUNTIMES: Record<Runtime, string> = { node20: 'nodejs20', node22: 'nodejs22', node24: 'nodejs24' };
 
@@ -37,6 +38,8 @@ export function functionEnv(service: Service, fn: FunctionSpec, names: Names): R
   if (fn.sends.length > 0) env.SLSX_QUEUES = stableJson(Object.fromEntries(fn.sends.map((q) => [q, names.topicPath(q)])));
   if (fn.buckets.length > 0) env.SLSX_BUCKETS = stableJson(Object.fromEntries(fn.buckets.map((b) => [b.name, bucketPhysicalName(service, names, b.name)])));
   if (fn.tables?.length) env.SLSX_TABLES = stableJson(tablesEnv(service, fn, names));
+  // The resources its escape hatch grants on: how a later observe finds those grants (extra-iam.ts).
+  Object.assign(env, grantsEnv(fn));
   // Events and timeout reach the shim here, not in the code: a config change is a config update.
   Object.assign(env, functionsEnv(service, [fn], 'gcp'));
   return env;
@@ -77,6 +80,11 @@ function functionResources(service: Service, fn: FunctionSpec, artifact: Artifac
   for (const s of fn.secrets) deps.push(`iam:secret:${s}`);
   // Its tables: the database and the grant exist before its first request.
   if (fn.tables?.length && service.tables?.length) deps.push(DATABASE_ID, TABLES_GRANT_ID);
+  // Its escape-hatch grants, before the code that uses them runs.
+  for (const r of hatchResources(fn)) {
+    const t = hatchTarget(r);
+    if (t) deps.push(t.id);
+  }
   const props: Props = {
     name: names.functionName(fn.name),
     runtime: GCF_RUNTIMES[fn.runtime],

@@ -5,10 +5,26 @@ import { parseMarker, PLACEHOLDERS, TYPES } from './naming.js';
 import { accountResource, PUBSUB_AGENT, ROLES, type BindingKind } from './desired-iam.js';
 import { DATABASE_ID, TABLES_GRANT_ID } from './desired.js';
 import { resolve, templatize, type Session } from './session.js';
+import { grantsOf, hatchTarget, type HatchTarget } from './extra-iam.js';
+
+/** The policy API of each kind of binding. */
+export const POLICY_API: Record<BindingKind, PolicyApi> = {
+  run: 'run',
+  topic: 'publisher',
+  subscription: 'subscriber',
+  bucket: 'storage',
+  secret: 'secrets',
+  sa: 'accountPolicies',
+  project: 'projectPolicies',
+  'project-extra': 'projectPolicies',
+};
 
 const MANAGED_ROLES: Record<BindingKind, string[]> = {
   run: [ROLES.invoker],
   topic: [ROLES.publisher],
+  // Escape-hatch kinds only: their roles are the config's, so they are read by member (hatchBindings).
+  subscription: [],
+  'project-extra': [],
   bucket: [ROLES.objectViewer, ROLES.objectUser],
   secret: [ROLES.secretAccessor],
   sa: [ROLES.tokenCreator],
@@ -38,6 +54,24 @@ export function ourConditionalBindings(policy: IamPolicy | undefined, s: { servi
     out[role] = [...new Set([...(out[role] ?? []), ...members])].sort();
   }
   return { ...(condition ? { condition } : {}), bindings: Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b))) };
+}
+
+/**
+ * sls-x's escape-hatch grants in a policy: every role, unconditional bindings only, held by one of
+ * `accounts` (this stage's function service accounts, nobody else). The roles are whatever the
+ * config asked for, so these are found by member; `except` are roles another binding of sls-x
+ * manages on the same policy (an escape hatch on one of sls-x's own topics, buckets or secrets):
+ * those stay that binding's.
+ */
+export function hatchBindings(policy: IamPolicy | undefined, accounts: Set<string>, except: string[] = []): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const b of policy?.bindings ?? []) {
+    const role = String(b.role ?? '');
+    if (b.condition || except.includes(role)) continue;
+    const members = (b.members ?? []).filter((m) => accounts.has(m));
+    if (members.length > 0) out[role] = [...new Set([...(out[role] ?? []), ...members])].sort();
+  }
+  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
 }
 
 /** The members sls-x manages in a policy: its own service accounts, `allUsers` on its functions, the Pub/Sub agent on its topics. */
@@ -70,7 +104,7 @@ interface Observed {
 export async function observeBindings(session: Session, seen: Observed): Promise<ObservedResource[]> {
   const emails = new Map(seen.accounts.map((a) => [`serviceAccount:${a.physicalId}`, a.id]));
   const ours = new Set([...emails.keys(), resolve(PUBSUB_AGENT, session)]);
-  const targets: Array<{ id: string; kind: BindingKind; resource: string; api: PolicyApi; deps: string[] }> = [];
+  const targets: Array<{ id: string; kind: BindingKind; resource: string; api: PolicyApi; deps: string[]; hatch?: boolean }> = [];
   for (const a of seen.accounts) {
     const fn = a.id.slice('sa:'.length);
     if (fn === 'invoker' || !a.physicalId) continue;
@@ -101,9 +135,31 @@ export async function observeBindings(session: Session, seen: Observed): Promise
   if (session.tables || seen.databases?.length || tablesUsed) {
     targets.push({ id: TABLES_GRANT_ID, kind: 'project', resource: `projects/${session.project}`, api: 'projectPolicies', deps: seen.databases?.length ? [DATABASE_ID] : [] });
   }
+  // Escape-hatch grants: on the resources the config names, and those the deployed functions
+  // still list in SLSX_GRANTS (so a grant the config no longer wants is found and removed).
+  // Only this stage's function accounts count as sls-x's there (not the invoker, not the agent).
+  const accounts = new Set([...emails].filter(([, id]) => id !== 'sa:invoker').map(([m]) => m));
+  // (The Firestore grant's roles in the project's policy are conditional bindings: never read here anyway.)
+  const managed = new Map(targets.filter((t) => t.kind !== 'project').map((t) => [`${t.api} ${t.resource}`, MANAGED_ROLES[t.kind]]));
+  for (const h of hatchTargets(session, seen.functions)) {
+    targets.push({ id: h.id, kind: h.kind, resource: h.resource, api: POLICY_API[h.kind], deps: [], hatch: true });
+  }
   const results = await Promise.all(
     targets.map(async (t): Promise<ObservedResource | undefined> => {
       if (t.kind === 'project') return observeProjectBinding(session, t, ours, emails);
+      if (t.hatch) {
+        const found = hatchBindings(await readPolicy(session, t.api, t.resource), accounts, managed.get(`${t.api} ${t.resource}`) ?? []);
+        if (Object.keys(found).length === 0) return undefined;
+        return {
+          id: t.id,
+          type: TYPES.binding,
+          security: true,
+          // The resource is kept as written (it is the config's, not sls-x's): only the members' emails get placeholders.
+          props: { kind: t.kind, resource: t.resource, bindings: templatize(found, session) },
+          physicalId: t.resource,
+          dependsOn: [...new Set(Object.values(found).flat().map((m) => emails.get(m) as string))],
+        };
+      }
       const policy = await readPolicy(session, t.api, t.resource);
       const bindings = ourBindings(policy, t.kind, ours);
       if (Object.keys(bindings).length === 0) return undefined;
@@ -137,6 +193,18 @@ async function observeProjectBinding(session: Session, t: { id: string; resource
   };
 }
 
+/** Escape-hatch resources named by the config or listed by a deployed function (SLSX_GRANTS), once each. */
+function hatchTargets(session: Session, functions: ObservedResource[]): HatchTarget[] {
+  const names = new Set(session.external.grants ?? []);
+  for (const f of functions) for (const r of grantsOf(f.props.env as Record<string, string> | undefined)) names.add(r);
+  const byId = new Map<string, HatchTarget>();
+  for (const n of [...names].sort()) {
+    const t = hatchTarget(n);
+    if (t && !byId.has(t.id)) byId.set(t.id, t);
+  }
+  return [...byId.values()];
+}
+
 /** Existing buckets and secrets named by the config or used by a deployed function. */
 function referenced(session: Session, functions: ObservedResource[]): Session['external'] {
   const buckets = new Map(session.external.buckets.map((b) => [b.key, b.name]));
@@ -157,7 +225,7 @@ function referenced(session: Session, functions: ObservedResource[]): Session['e
 }
 
 /** A resource's IAM policy; undefined when the resource does not exist. */
-export type PolicyApi = 'run' | 'publisher' | 'secrets' | 'storage' | 'accountPolicies' | 'projectPolicies';
+export type PolicyApi = 'run' | 'publisher' | 'subscriber' | 'secrets' | 'storage' | 'accountPolicies' | 'projectPolicies';
 
 export async function readPolicy(session: Session, api: PolicyApi, resource: string): Promise<IamPolicy | undefined> {
   if (api === 'storage') return callOrMissing(`storage.buckets.getIamPolicy ${resource}`, () => session.clients.storage.getIamPolicy(resource));

@@ -6,6 +6,7 @@ import { isOurs, labelsFor, templatize, type Session } from './session.js';
 import { observeBindings } from './observe-iam.js';
 import { observeSubscriptions } from './observe-pubsub.js';
 import { observeDatabase } from './observe-firestore.js';
+import { GRANTS_ENV } from './extra-iam.js';
 
 /** Label naming the function key on a function (keys are lowercase on GCP: validate checks the physical name). */
 export const LABEL_FN = 'slsx-fn';
@@ -51,7 +52,10 @@ export function functionProps(session: Session, f: GcfFunction): Props {
     // A function whose last build or deploy failed runs no (or old) code: show it as changed, so deploy redoes it.
     codeSha256: f.state === 'FAILED' ? `${f.labels?.[LABEL_CODE] ?? ''} (last deploy failed)` : f.labels?.[LABEL_CODE],
   };
-  return templatize(props, session);
+  const out = templatize(props, session);
+  // The escape hatch's resources are the config's, written as they are (extra-iam.ts): kept so.
+  if (env[GRANTS_ENV] !== undefined) (out.env as Record<string, string>)[GRANTS_ENV] = env[GRANTS_ENV];
+  return out;
 }
 
 async function observeServiceAccounts(session: Session): Promise<ObservedResource[]> {

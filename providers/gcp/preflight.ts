@@ -68,6 +68,7 @@ export async function gcpScope(service: Service, ctx: AdapterContext): Promise<S
     external: {
       buckets: service.buckets.filter((b) => b.existing).map((b) => ({ key: b.name, name: b.existing as string })),
       secrets: [...new Set(service.functions.flatMap((f) => f.secrets))].sort(),
+      grants: [...new Set(service.functions.flatMap((f) => (f.extraIam?.gcp ?? []).map((r) => r.resource)))].sort(),
     },
     tables: !!service.tables?.length,
   });

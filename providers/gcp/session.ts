@@ -17,9 +17,10 @@ export interface Session {
   names: Names;
   /**
    * Resources sls-x grants on but does not own (existing buckets, secrets), named by the
-   * config: observe() reads sls-x's members in their IAM policies.
+   * config: observe() reads sls-x's members in their IAM policies. `grants`: the resources the
+   * functions' escape hatches (`targets.gcp.roles`) name, as written.
    */
-  external: { buckets: Array<{ key: string; name: string }>; secrets: string[] };
+  external: { buckets: Array<{ key: string; name: string }>; secrets: string[]; grants?: string[] };
   /**
    * The config has tables: observe() reads the stage's Firestore database and the project's
    * policy (also done when a deployed function still has tables, so dropping them is seen).

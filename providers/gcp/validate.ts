@@ -2,6 +2,9 @@ import type { Diagnostic } from '../../src/model/diagnostic.js';
 import type { Service } from '../../src/model/service.js';
 import { loopbackIssuerProblems } from '../../src/config/checks/http.js';
 import { firestoreLocation, isKnownRegion } from './regions.js';
+import { names as namesFor } from './naming.js';
+import { bucketPhysicalName } from './desired.js';
+import { ROLES } from './desired-iam.js';
 
 /**
  * What Cloud Functions (2nd gen) cannot do as configured, beyond the per-target limits the
@@ -55,6 +58,42 @@ export function validateGcp(service: Service): Diagnostic[] {
     if (!b.existing && b.name.includes('.')) err(`buckets.${b.name}`, 'gcp-bucket-key', `Bucket key '${b.name}' contains '.', which GCP labels (how sls-x finds its buckets) cannot hold.`, 'Use letters, digits, `-` and `_` in bucket keys.');
   }
   out.push(...tableProblems(service));
+  out.push(...ownResourceHatches(service));
+  return out;
+}
+
+/**
+ * An escape-hatch entry (`targets.gcp.roles`) on one of the stage's own topics, secrets or buckets,
+ * in a role sls-x derives there itself: the two grants would share one policy binding, and each
+ * would take the other's member for its own. The declaration that derives it says it exactly.
+ */
+export function ownResourceHatches(service: Service): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const n = namesFor(service.service, service.stage);
+  const project = service.targets.gcp?.account;
+  const tail = (path: string) => path.split('/').pop() ?? '';
+  const own: Array<{ pattern: RegExp; names: string[]; roles: string[]; instead: string }> = [
+    { pattern: /^projects\/([^/]+)\/topics\/([^/]+)$/, names: service.queues.flatMap((q) => [tail(n.topicPath(q.name)), tail(n.topicPath(q.name, true))]), roles: [ROLES.publisher], instead: '`sends:` (the queue)' },
+    { pattern: /^projects\/([^/]+)\/secrets\/([^/]+)$/, names: service.functions.flatMap((f) => f.secrets.map((s) => tail(n.secretPath(s)))), roles: [ROLES.secretAccessor], instead: '`secrets:`' },
+    { pattern: /^projects\/(_)\/buckets\/([^/]+)$/, names: service.buckets.map((b) => bucketPhysicalName(service, n, b.name)), roles: [ROLES.objectViewer, ROLES.objectUser], instead: '`buckets:` (with `access:`)' },
+  ];
+  for (const fn of service.functions) {
+    (fn.extraIam?.gcp ?? []).forEach((r, i) => {
+      for (const o of own) {
+        const m = r.resource.match(o.pattern);
+        if (!m || !o.roles.includes(r.role) || !o.names.includes(m[2]!) || (m[1] !== '_' && project && m[1] !== project)) continue;
+        out.push({
+          severity: 'error',
+          code: 'gcp-extra-iam-own-resource',
+          message: `\`${r.role}\` on \`${r.resource}\` is a grant sls-x derives for this stage's own resource; \`functions.${fn.name}.targets.gcp.roles\` cannot add it too.`,
+          hint: `Declare it with ${o.instead} on \`${fn.name}\` instead.`,
+          path: `functions.${fn.name}.targets.gcp.roles.${i}`,
+          file: service.configFile,
+          target: 'gcp',
+        });
+      }
+    });
+  }
   return out;
 }
 

@@ -2,14 +2,13 @@ import { SlsxError } from '../../../src/errors/slsx-error.js';
 import type { IamCondition, IamPolicy } from '../clients.js';
 import { call, errorKind, mapGcpError } from '../errors.js';
 import type { BindingKind } from '../desired-iam.js';
-import { isOurCondition, readPolicy, type PolicyApi } from '../observe-iam.js';
+import { isOurCondition, POLICY_API, readPolicy } from '../observe-iam.js';
+import { isHatchId } from '../extra-iam.js';
 import { IAM_POLICY_VERSION, waitOptions } from '../clients.js';
 import { isPropagation, type ApplyContext, type ResourceApply } from './context.js';
 import { withBackoff } from '../../../src/apply/backoff.js';
 
 type Bindings = Record<string, string[]>;
-
-const API: Record<BindingKind, PolicyApi> = { run: 'run', topic: 'publisher', bucket: 'storage', secret: 'secrets', sa: 'accountPolicies', project: 'projectPolicies' };
 
 /**
  * The policy with sls-x's members changed from `before` to `after`, every other member kept:
@@ -61,7 +60,7 @@ export function mergeConditional(policy: IamPolicy, owner: { service: string; st
 }
 
 async function write(c: ApplyContext, before: Bindings, after: Bindings, resource: string, kind: BindingKind): Promise<void> {
-  const api = API[kind];
+  const api = POLICY_API[kind];
   const wait = waitOptions(c.session.clients);
   const doing = `${api}.setIamPolicy ${resource}`;
   // Each try reads the policy afresh: someone else may have changed it since (etag), or a new
@@ -70,6 +69,13 @@ async function write(c: ApplyContext, before: Bindings, after: Bindings, resourc
     const policy = await readPolicy(c.session, api, resource);
     if (!policy) {
       if (Object.keys(after).length === 0) return; // Deleting grants on something already gone.
+      if (isHatchId(c.change.id)) {
+        // An escape-hatch resource is never sls-x's to create: it must exist before the deploy.
+        const shown = kind === 'bucket' ? `projects/_/buckets/${resource}` : resource;
+        throw new SlsxError('USAGE', `Cannot grant ${Object.keys(after).join(', ')} on \`${shown}\` (functions.<fn>.targets.gcp.roles): it does not exist, or the credentials in use cannot see it.`, {
+          hint: 'sls-x never creates a referenced resource: create it first, or fix its name in `targets.gcp.roles` or in the `references:` entry its `${ref:...}` names.',
+        });
+      }
       throw new SlsxError('CLOUD_ERROR', `Cannot grant access on ${resource}: it does not exist.`, { hint: 'Deploy again; if it keeps failing, check the resource in the console.' });
     }
     const next = kind === 'project' ? mergeConditional(policy, c.session, before, after, c.after.condition as IamCondition | undefined) : mergePolicy(policy, before, after);

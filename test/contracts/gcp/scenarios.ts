@@ -2,7 +2,7 @@
  * The deploys the fake-backed gcp tests drive (test/gcp/*.test.ts), run again to collect every
  * request the adapter sends: first deploys, no-change redeploys, updates, partial and full
  * removes of services with http, queue (dead letters), schedule and storage functions,
- * secrets and tables; plus the lock, invoke, logs, invocations, cold-start bench and dead-letter commands.
+ * secrets, tables and escape-hatch grants; plus the lock, invoke, logs, invocations, cold-start bench and dead-letter commands.
  */
 import { adapter } from '../../../providers/gcp/index.js';
 import { FakeGcp, PROJECT_NUMBER, gcpError } from '../../gcp/support/fake-gcp.js';
@@ -210,6 +210,38 @@ async function tables(out: Recorded[]) {
   take('tables: remove', gcp, out);
 }
 
+/** extra-iam.test.ts: escape-hatch grants on an existing topic, subscription, secret, bucket and the project. */
+async function extraIam(out: Recorded[]) {
+  const TOPIC = 'projects/shop-prod/topics/legacy-orders';
+  const SUB = 'projects/shop-prod/subscriptions/legacy-feed';
+  const HATCH_SECRET = 'projects/shop-prod/secrets/partner-key';
+  const all: Array<[string, string]> = [
+    ['roles/pubsub.publisher', TOPIC],
+    ['roles/pubsub.subscriber', SUB],
+    ['roles/secretmanager.secretAccessor', HATCH_SECRET],
+    ['roles/storage.objectViewer', 'projects/_/buckets/acme-archive'],
+    ['roles/monitoring.metricWriter', 'projects/shop-prod'],
+  ];
+  const svc = (entries: Array<[string, string]>) => service([fn('worker', { extraIam: { gcp: entries.map(([role, resource]) => ({ role, resource })) } })]);
+  const gcp = new FakeGcp();
+  gcp.topics.set(TOPIC, { name: TOPIC });
+  gcp.policies.set(TOPIC, { version: 3, bindings: [{ role: 'roles/pubsub.publisher', members: ['group:qa@example.com'], condition: { title: 't', expression: 'request.time < timestamp("2027-01-01T00:00:00Z")' } }], etag: 't1' });
+  gcp.subscriptions.set(SUB, { name: SUB, topic: TOPIC });
+  gcp.secrets.add(HATCH_SECRET);
+  gcp.buckets.set('acme-archive', { name: 'acme-archive', location: 'EU', labels: {}, projectNumber: PROJECT_NUMBER });
+  gcp.policies.set('projects/shop-prod', { bindings: [{ role: 'roles/owner', members: ['user:admin@example.com'] }], etag: 'p1' });
+  const s = svc(all);
+  await deploy(s, artifacts(s), context(gcp));
+  take('extra iam: first deploy', gcp, out);
+  await deploy(s, artifacts(s), context(gcp));
+  take('extra iam: no-change redeploy', gcp, out);
+  const s2 = svc(all.slice(0, 2));
+  await deploy(s2, artifacts(s2), context(gcp));
+  take('extra iam: entries removed', gcp, out);
+  await deploy(s2, [], context(gcp), true);
+  take('extra iam: remove', gcp, out);
+}
+
 /** lifecycle.test.ts: every kind at once, interrupted deploys finished, then remove. */
 async function lifecycle(out: Recorded[]) {
   const full = () => service(
@@ -280,6 +312,6 @@ async function commands(out: Recorded[]) {
 /** Every scenario, in order; each call tagged with the step that made it. */
 export async function recordAll(): Promise<Recorded[]> {
   const out: Recorded[] = [];
-  for (const run of [functionsAndSecrets, http, queue, schedule, storage, tables, lifecycle, commands]) await run(out);
+  for (const run of [functionsAndSecrets, http, queue, schedule, storage, tables, extraIam, lifecycle, commands]) await run(out);
   return out;
 }
