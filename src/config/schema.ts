@@ -266,7 +266,7 @@ export const functionSchema = z
                 }),
               )
               .optional()
-              .meta({ description: 'Extra role assignments for the Function App\'s identity, beyond what sls-x derives. Azure gives one identity per app: every function of the service gets them. Shown under [IAM] in every plan.' }),
+              .meta({ description: 'Extra role assignments for the Function App\'s identity (Azure gives one identity per app: every function of the service would get them). Not applied by the Azure adapter yet: `validate` refuses them for an azure deploy and says so for other targets.' }),
           })
           .optional()
           .meta({ description: 'Azure settings of this function.' }),

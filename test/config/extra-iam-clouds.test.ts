@@ -37,17 +37,19 @@ const diagnostics = async (dir: string, target: string) => {
 };
 
 describe('escape hatches on azure and gcp (issue 11.1)', () => {
-  it('says what each adds, that Azure grants it to the whole app, and that aws gets only the derived ones', async () => {
+  it('says what each adds; azure roles are refused for an azure deploy (not applied there yet); aws gets only the derived ones', async () => {
     const dir = setup(YAML());
     const azure = await diagnostics(dir, 'azure');
-    expect(azure.code).toBe(0);
-    expect(azure.list.filter((d) => d.target === 'azure').map((d) => [d.code, d.message])).toEqual([
-      ['extra-iam', "Function `api` adds 1 role assignment(s) to the Function App's identity beyond the derived least-privilege ones: Storage Blob Data Reader on /subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/data/providers/Microsoft.Storage/storageAccounts/legacy."],
-      ['extra-iam-app-wide', 'On azure every function of `shop` runs as one identity: what `api` adds under `targets.azure.roles` is granted to all of them.'],
+    expect(azure.code).toBe(2);
+    expect(azure.list.filter((d) => d.target === 'azure').map((d) => [d.severity, d.code, d.message])).toEqual([
+      ['error', 'extra-iam-unsupported-target', '`functions.api.targets.azure.roles` is not applied on azure yet: sls-x would not create these role assignments (Storage Blob Data Reader on /subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/data/providers/Microsoft.Storage/storageAccounts/legacy).'],
     ]);
-    expect(azure.list.filter((d) => d.target === 'gcp').map((d) => d.message)).toEqual(['Function `api` adds 1 IAM binding(s) to its service account beyond the derived least-privilege ones: roles/pubsub.publisher on projects/shop-prod/topics/legacy.']);
-    expect(azure.list.filter((d) => d.target === 'aws').map((d) => [d.code, d.message])).toEqual([
-      ['extra-iam-not-applied', '`functions.api.targets.azure.roles` and `functions.api.targets.gcp.roles` apply on azure and gcp only: on aws, `api` gets only the permissions sls-x derives.'],
+    const gcp = await diagnostics(dir, 'gcp');
+    expect(gcp.code).toBe(0);
+    expect(gcp.list.filter((d) => d.target === 'azure').map((d) => [d.severity, d.code])).toEqual([['warning', 'extra-iam-unsupported-target']]);
+    expect(gcp.list.filter((d) => d.target === 'gcp').map((d) => d.message)).toEqual(['Function `api` adds 1 IAM binding(s) to its service account beyond the derived least-privilege ones: roles/pubsub.publisher on projects/shop-prod/topics/legacy.']);
+    expect(gcp.list.filter((d) => d.target === 'aws').map((d) => [d.code, d.message])).toEqual([
+      ['extra-iam-not-applied', '`functions.api.targets.gcp.roles` applies on gcp only: on aws, `api` gets only the permissions sls-x derives.'],
     ]);
   });
 
@@ -58,5 +60,18 @@ describe('escape hatches on azure and gcp (issue 11.1)', () => {
     const wide = await diagnostics(setup(YAML('projects/shop-prod')), 'gcp');
     expect(wide.code).toBe(0);
     expect(wide.list.filter((d) => d.code === 'extra-iam-wildcard').map((d) => d.message)).toEqual(['Entry 1 of `api` grants roles/pubsub.publisher on the whole project projects/shop-prod.']);
+  });
+
+  it('tables are refused for an azure deploy (not built there yet) and said for other listed targets', async () => {
+    const dir = setup(YAML().replace('functions:\n', 'tables:\n  todos: {}\nfunctions:\n').replace('  worker:\n    handler: src/worker.handler\n', '  worker:\n    handler: src/worker.handler\n    tables: [ todos ]\n'));
+    const refuse = async (target: string) => {
+      const r = await runCli(['validate', '--json', '--target', target], dir);
+      return { code: r.code, list: (JSON.parse(r.stdout) as { diagnostics: Diag[] }).diagnostics.filter((d) => d.code === 'tables-unsupported-target').map((d) => [d.severity, d.target, d.line, d.message]) };
+    };
+    const azure = await refuse('azure');
+    expect(azure.code).toBe(2);
+    expect(azure.list).toEqual([['error', 'azure', 22, 'Function `worker` uses tables, which are not available on azure yet: it would have no `todos` there.']]);
+    const aws = await refuse('aws');
+    expect(aws.list.map((d) => d[0])).toEqual(['warning']);
   });
 });
