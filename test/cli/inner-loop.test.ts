@@ -15,9 +15,12 @@ queues:
   jobs: { maxRetries: 2, deadLetter: true }
 buckets:
   files: {}
+tables:
+  notes: { key: slug }
 functions:
   api:
     handler: src/api.handler
+    tables: [ notes ]
     events:
       - http: POST /echo
   nightly:
@@ -62,6 +65,7 @@ describe('the inner loop on the local target: info, invoke from stdin, logs --fi
       expect(out.stdout).toMatch(/endpoints:\n {2}POST {3}http:\/\/127\.0\.0\.1:\d+\/echo {2}\(api\)/);
       expect(out.stdout).toMatch(/functions:\n {2}api .*src\/api\.mjs#handler .*← http POST \/echo/);
       expect(out.stdout).toMatch(/buckets:\n {2}files/);
+      expect(out.stdout).toMatch(/tables:\n {2}notes {2}\(key slug\) {2}← api/);
       expect(out.stdout).toMatch(/schedules:\n {2}nightly {2}cron\(0 3 \* \* \*\)/);
       const json = JSON.parse((await cli(['info', '--json'])).stdout);
       expect(json).toMatchObject({ service: 'loop', stage: 'dev', target: 'local', deployed: true });
@@ -69,6 +73,7 @@ describe('the inner loop on the local target: info, invoke from stdin, logs --fi
       expect(json.endpoints).toEqual([{ method: 'POST', url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/echo$/), function: 'api' }]);
       expect(json.functions.map((f: { name: string }) => f.name)).toEqual(['api', 'nightly', 'worker']);
       expect(json.queues).toEqual([{ name: 'jobs', deadLetter: true, maxRetries: 2 }]);
+      expect(json.tables).toEqual([{ name: 'notes', key: 'slug', usedBy: ['api'] }]);
       expect(json.schedules).toEqual([{ function: 'nightly', expression: 'cron(0 3 * * *)', timezone: 'UTC', enabled: true }]);
     });
 

@@ -16,6 +16,8 @@ export interface ServiceInfo {
   functions: Array<{ name: string; physicalName?: string; handler: string; memory: number; timeoutMs: number; events: string[] }>;
   queues: Array<{ name: string; deadLetter: boolean; maxRetries: number }>;
   buckets: Array<{ name: string }>;
+  /** Key-value tables, with their key attribute and the functions that use them. */
+  tables: Array<{ name: string; key: string; usedBy: string[] }>;
   schedules: Array<{ function: string; expression: string; timezone: string; enabled: boolean }>;
 }
 
@@ -48,6 +50,7 @@ export function serviceInfo(service: Service, target: string, resources: number,
     })),
     queues: service.queues.map((q) => ({ name: q.name, deadLetter: q.deadLetter, maxRetries: q.maxRetries })),
     buckets: service.buckets.map((b) => ({ name: b.name })),
+    tables: (service.tables ?? []).map((t) => ({ name: t.name, key: t.key, usedBy: service.functions.filter((f) => (f.tables ?? []).some((x) => x.name === t.name)).map((f) => f.name) })),
     schedules: service.functions.flatMap((f) => f.events.flatMap((e) => (e.kind === 'schedule' ? [{ function: f.name, expression: e.expression, timezone: e.timezone, enabled: e.enabled }] : []))),
   };
 }
@@ -63,12 +66,13 @@ export function renderInfo(info: ServiceInfo): string {
   section('functions', info.functions.map((f) => `${f.name}${f.physicalName ? ` [${f.physicalName}]` : ''}  ${f.handler}  ${f.memory} MB, ${f.timeoutMs / 1000} s${f.events.length ? `  ← ${f.events.join('; ')}` : ''}`));
   section('queues', info.queues.map((q) => `${q.name}${q.deadLetter ? `  (dead-letter after ${q.maxRetries} retries)` : ''}`));
   section('buckets', info.buckets.map((b) => b.name));
+  section('tables', info.tables.map((t) => `${t.name}  (key ${t.key})${t.usedBy.length ? `  ← ${t.usedBy.join(', ')}` : ''}`));
   section('schedules', info.schedules.map((s) => `${s.function}  ${s.expression}${s.timezone !== 'UTC' ? ` (${s.timezone})` : ''}${s.enabled ? '' : '  (disabled)'}`));
   if (!info.deployed) out.push('', `Nothing is deployed for this stage yet: run \`sls-x deploy${info.target === 'local' ? '' : ` --target ${info.target}`}${info.stage === 'dev' ? '' : ` --stage ${info.stage}`}\`.`);
   return `${out.join('\n')}\n`;
 }
 
-/** `sls-x info`: endpoints, functions, queues, buckets and schedules of a stage on a target. Read-only. */
+/** `sls-x info`: endpoints, functions, queues, buckets, tables and schedules of a stage on a target. Read-only. */
 export const run: CommandRun = async ({ options }, ctx) => {
   const session = await openSession(options, ctx, { warnings: false });
   const { loadAdapter } = await import('../../core/targets.js');

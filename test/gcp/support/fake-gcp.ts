@@ -303,7 +303,8 @@ export class FakeGcp {
         if (this.subscriptions.has(String(sub.name))) throw gcpError(6, 'Subscription already exists');
         if (!this.topics.has(String(sub.topic))) throw gcpError(5, 'Topic not found');
         const seconds = Number(sub.messageRetentionDuration?.seconds ?? 604800);
-        if (seconds < 600 || seconds > 604800) throw gcpError(3, 'messageRetentionDuration must be between 10 minutes and 7 days');
+        // pubsub.proto: "Cannot be more than 31 days or less than 10 minutes" (test/contracts/sources).
+        if (seconds < 600 || seconds > 31 * 86400) throw gcpError(3, 'messageRetentionDuration must be between 10 minutes and 31 days');
         this.subscriptions.set(String(sub.name), structuredClone(sub));
         return [structuredClone(sub)];
       },
