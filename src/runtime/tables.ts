@@ -74,6 +74,30 @@ export function tableKeyProblem(key: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * Why an item cannot be stored the same on every target, or undefined: Firestore refuses an array
+ * directly inside an array and empty or `__name__` field names; the AWS SDK reads a `__proto__`
+ * attribute back empty. Refused everywhere, so an item that works on local works on every cloud.
+ */
+export function tableItemProblem(value: unknown, path = ''): string | undefined {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      if (Array.isArray(value[i])) return `${path || 'the item'}[${i}] is an array inside an array, which Firestore cannot store: wrap it in an object`;
+      const inner = tableItemProblem(value[i], `${path}[${i}]`);
+      if (inner) return inner;
+    }
+    return undefined;
+  }
+  if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (k === '' || k === '__proto__' || /^__.*__$/.test(k)) return `the field name ${JSON.stringify(k)}${path ? ` (in ${path})` : ''} is not stored on every target: rename it`;
+      const inner = tableItemProblem(v, path ? `${path}.${k}` : k);
+      if (inner) return inner;
+    }
+  }
+  return undefined;
+}
+
 function check(name: string, key: unknown): string {
   const problem = tableKeyProblem(key);
   if (problem) throw new Error(`sls-x: table '${name}': ${problem} (got ${JSON.stringify(key)?.slice(0, 80)})`);
@@ -139,6 +163,8 @@ export function tableClient<T extends TableItem = TableItem>(name: string, env?:
       if (options.ifAbsent && options.ifExists) throw new TypeError(`sls-x: table '${name}': put takes ifAbsent or ifExists, not both`);
       // A JSON round trip: what is stored is what get returns (no undefined, no Dates, no functions).
       const json = JSON.stringify(item);
+      const portable = tableItemProblem(JSON.parse(json));
+      if (portable) throw new TypeError(`sls-x: table '${name}': item '${key}': ${portable}`);
       const size = new TextEncoder().encode(json).length;
       if (size > MAX_ITEM_BYTES) throw new RangeError(`sls-x: table '${name}': item '${key}' is ${size} bytes as JSON; items are at most ${MAX_ITEM_BYTES}`);
       return driver(name).put(ref, key, JSON.parse(json) as TableItem, options.ifAbsent ? 'absent' : options.ifExists ? 'exists' : undefined);

@@ -53,7 +53,8 @@ const RICH: TableItem = {
   empty: '',
   n: { int: 42, neg: -7, zero: 0, float: 0.1, sum: 0.30000000000000004, big: 1e21, tiny: 1.5e-7, max: Number.MAX_SAFE_INTEGER, min: -Number.MAX_SAFE_INTEGER, exp: 6.02214076e23 },
   flags: { yes: true, no: false, none: null },
-  list: [1, 'two', [3, [4, { five: 5 }]], { six: [true, null] }, [], {}],
+  // (No array directly inside an array: the table client refuses them on every target, since Firestore cannot store them.)
+  list: [1, 'two', { three: [3, { four: [4, { five: 5 }] }] }, { six: [true, null] }, { empty: [] }, {}],
   deep: { a: { b: { c: { d: { e: { f: 'deep' } } } } } },
   constructor: 'an ordinary attribute',
   toString: { not: 'a function' },
@@ -151,9 +152,9 @@ describe.skipIf(!MOTO_URL)(`tables on aws against moto (${MOTO_URL ?? 'skipped: 
     expect(stableJson(got)).toBe(stableJson(JSON.parse(JSON.stringify(RICH))));
     expect(got).toEqual(JSON.parse(JSON.stringify(RICH)));
     expect(typeof got!.toString).toBe('object');
-    // The AWS SDK reads an attribute named __proto__ back without its value: the driver refuses to write one.
+    // The AWS SDK reads an attribute named __proto__ back without its value: the table client (and the driver) refuse to write one.
     const proto = JSON.parse('{"id":"rich:2","__proto__":{"polluted":true}}') as TableItem;
-    await expect(todos.put(proto)).rejects.toThrow(/cannot hold an attribute named `__proto__`/);
+    await expect(todos.put(proto)).rejects.toThrow(/the field name "__proto__" is not stored on every target/);
     expect(await todos.get('rich:2')).toBeUndefined();
     // What the console shows: native attribute types, numbers as N in plain decimal.
     const raw = (await dynamo.send(new GetItemCommand({ TableName: `${PREFIX}-todos`, Key: { id: { S: 'rich:1' } }, ConsistentRead: true }))).Item!;
@@ -163,8 +164,8 @@ describe.skipIf(!MOTO_URL)(`tables on aws against moto (${MOTO_URL ?? 'skipped: 
     expect(raw.n!.M!.big!.N).toMatch(/^1(000000000000000000000|E\+?21)$/i);
     expect(Number(raw.n!.M!.tiny!.N)).toBe(1.5e-7);
     expect(raw.flags).toEqual({ M: { yes: { BOOL: true }, no: { BOOL: false }, none: { NULL: true } } });
-    expect(raw.list!.L![2]).toEqual({ L: [{ N: '3' }, { L: [{ N: '4' }, { M: { five: { N: '5' } } }] }] });
-    expect(raw.list!.L!.slice(4)).toEqual([{ L: [] }, { M: {} }]);
+    expect(raw.list!.L![2]).toEqual({ M: { three: { L: [{ N: '3' }, { M: { four: { L: [{ N: '4' }, { M: { five: { N: '5' } } }] } } }] } } });
+    expect(raw.list!.L!.slice(4)).toEqual([{ M: { empty: { L: [] } } }, { M: {} }]);
     await dynamo.send(new DeleteItemCommand({ TableName: `${PREFIX}-todos`, Key: { id: { S: 'rich:1' } } }));
   }, 60_000);
 

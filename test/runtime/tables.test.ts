@@ -80,6 +80,17 @@ describe('table(name)', () => {
     expect(res.items('todos').size).toBe(0);
   });
 
+  it('refuses items some target cannot store, so what works on local works everywhere', async () => {
+    res = testResources({ tables: { todos: 'readwrite' } });
+    const t = table('todos');
+    await expect(t.put({ id: 'a', grid: [[1, 2], [3]] })).rejects.toThrow("item 'a': grid[0] is an array inside an array, which Firestore cannot store");
+    await expect(t.put({ id: 'b', meta: { __name__: 1 } })).rejects.toThrow('the field name "__name__" (in meta) is not stored on every target');
+    await expect(t.put(JSON.parse('{"id":"c","__proto__":{"x":1}}'))).rejects.toThrow('the field name "__proto__" is not stored on every target');
+    await expect(t.put({ id: 'd', '': 1 })).rejects.toThrow('the field name "" is not stored on every target');
+    expect(await t.put({ id: 'e', rows: [{ cells: [1, 2] }, [] as never].slice(0, 1), _ok: true })).toBe(true);
+    expect(res.items('todos').size).toBe(1);
+  });
+
   it('key rules', () => {
     expect(tableKeyProblem('user-1:todo-2')).toBeUndefined();
     expect(tableKeyProblem('é'.repeat(257))).toMatch(/at most 512 bytes/);
