@@ -3,6 +3,8 @@
  * applied and every reference is checked. Adapters, the bundler and the cost estimator read
  * only this, never the raw config. Times are milliseconds, memory is MB.
  */
+import { DEFAULT_CORS_RULE } from '../runtime/cors.js';
+
 export const TARGETS = ['aws', 'azure', 'gcp', 'local'] as const;
 export type TargetName = (typeof TARGETS)[number];
 
@@ -34,7 +36,7 @@ export interface CorsSpec {
 }
 
 /** What `cors: true` means on every target. */
-export const DEFAULT_CORS: Readonly<CorsSpec> = Object.freeze({ origins: ['*'], headers: ['authorization', 'content-type'], exposeHeaders: [], credentials: false, maxAgeS: 300 });
+export const DEFAULT_CORS: Readonly<CorsSpec> = DEFAULT_CORS_RULE;
 
 /** The CORS settings of an http event, or undefined when it has none (`true` is DEFAULT_CORS). */
 export function corsOf(e: Pick<HttpEventSpec, 'cors'>): CorsSpec | undefined {

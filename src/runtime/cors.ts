@@ -3,21 +3,12 @@
  * gateway): preflights answered before any handler, the allow headers added to every answer of
  * a CORS route. Pure, no dependencies.
  */
+import type { CorsSpec } from '../model/service.js';
 
-/** A route's CORS settings (the normalized `cors:` of faas.yaml; header names lower case). */
-export interface CorsRule {
-  /** `*`, or exact origins `scheme://host[:port]`. */
-  origins: string[];
-  /** Methods a preflight allows; absent: the methods of the routes on the path. */
-  methods?: string[];
-  headers: string[];
-  exposeHeaders: string[];
-  credentials: boolean;
-  /** Seconds a browser may cache the preflight answer. */
-  maxAgeS: number;
-}
+/** A route's CORS settings: the normalized `cors:` of faas.yaml (header names lower case). */
+export type CorsRule = CorsSpec;
 
-/** What `cors: true` means (kept in step with DEFAULT_CORS in src/model/service.ts). */
+/** What `cors: true` means (src/model/service.ts's DEFAULT_CORS is this). */
 export const DEFAULT_CORS_RULE: Readonly<CorsRule> = Object.freeze({ origins: ['*'], headers: ['authorization', 'content-type'], exposeHeaders: [], credentials: false, maxAgeS: 300 });
 
 /** A stored `cors` value as a rule: `true` (written by older versions) is the default, `false`/absent none. */
