@@ -2,6 +2,7 @@ import type { Service } from '../../src/model/service.js';
 import { functionsEnv } from '../../src/bundle/shim-meta.js';
 import { azureHostSettings } from '../../src/bundle/package-files.js';
 import { azureAppSettingName, AZURE_STORAGE_CONNECTION } from '../../templates/shims/common/azure-triggers.js';
+import { tableSettingName } from '../../templates/shims/common/azure-resources.js';
 import type { AzureNames } from './naming.js';
 import { PLACEHOLDERS } from './session.js';
 
@@ -18,7 +19,7 @@ export function secretUri(vault: string, secret: string): string {
 
 /**
  * App settings of the one Function App: identity-based `AzureWebJobsStorage` (no keys), the
- * SLSX_QUEUE_* / SLSX_BUCKET_* names the shim binds to, every function's env, and each secret
+ * SLSX_QUEUE_* / SLSX_BUCKET_* / SLSX_TABLE_* names the shim binds to, every function's env, and each secret
  * as a Key Vault reference the platform resolves with the app's identity (values never pass
  * through sls-x). Config env names are per function but app settings are per app: validate
  * refuses two functions giving one name different values.
@@ -34,6 +35,7 @@ export function appSettings(service: Service, names: AzureNames): Record<string,
   };
   for (const q of service.queues) out[azureAppSettingName('queue', q.name)] = names.queue(q.name);
   for (const b of service.buckets) out[azureAppSettingName('bucket', b.name)] = names.container(b.name);
+  for (const t of service.tables ?? []) out[tableSettingName(t.name)] = names.table(t.name);
   for (const fn of service.functions) Object.assign(out, fn.env);
   // Every function's events and timeout: the shim registers the triggers from this at start-up,
   // so a config change is an app settings update and the package stays as it was.

@@ -8,6 +8,7 @@ import { grantId, grants, roleDefinitionId } from './grants.js';
 import { azureNames, DEPLOYMENT_CONTAINER, HOST_CONTAINERS, TYPES, type AzureNames } from './naming.js';
 import { ids, PLACEHOLDERS } from './session.js';
 import { desiredStorageEvents } from './desired-events.js';
+import { desiredTables, tableId } from './desired-tables.js';
 
 export const MEMORY_SIZES = [512, 2048, 4096] as const;
 /** Flex Consumption's default maximum instance count, used when no function sets `concurrency.max`. */
@@ -79,6 +80,7 @@ export function desired(service: Service, artifacts: Artifact[]): DesiredResourc
     out.push({ id: `queue:${q.name}`, type: TYPES.queue, props: { account, name: names.queue(q.name) }, dependsOn: ['storage'], replaceOn: ['name'] });
     out.push({ id: `queue:${q.name}:poison`, type: TYPES.queue, props: { account, name: names.queue(q.name, true) }, dependsOn: ['storage'], replaceOn: ['name'] });
   }
+  out.push(...desiredTables(service, names));
   out.push({ id: 'identity', type: TYPES.identity, security: true, props: { name: names.identity }, dependsOn: ['resource-group'], replaceOn: ['name'] });
   const grantIds: string[] = [];
   for (const g of grants(service, names)) {
@@ -124,7 +126,7 @@ export function desired(service: Service, artifacts: Artifact[]): DesiredResourc
     },
     replaceOn: ['name'],
     // The host must reach its storage the moment it starts: its grants and queues come first.
-    dependsOn: ['plan', 'identity', 'storage', 'app-insights', ...grantIds, ...service.queues.flatMap((q) => [`queue:${q.name}`, `queue:${q.name}:poison`])],
+    dependsOn: ['plan', 'identity', 'storage', 'app-insights', ...grantIds, ...service.queues.flatMap((q) => [`queue:${q.name}`, `queue:${q.name}:poison`]), ...(service.tables ?? []).map((t) => tableId(names.table(t.name)))],
   });
   out.push({ id: 'package', type: TYPES.code, props: { app: names.app, sha256: artifact.sha256 }, dependsOn: ['function-app'], inputs: { zipPath: artifact.zipPath, size: artifact.size } });
   out.push(...desiredStorageEvents(service, names));

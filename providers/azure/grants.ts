@@ -2,9 +2,10 @@ import type { Service } from '../../src/model/service.js';
 import { keyVaultOf } from './app-settings.js';
 import { DEPLOYMENT_CONTAINER, HOST_CONTAINERS, type AzureNames } from './naming.js';
 import { ROLES, type RoleName } from './roles.js';
+import { tableId } from './desired-tables.js';
 import { ids } from './session.js';
 
-/** One role assignment of the app's identity: a role on exactly one queue, container or secret. */
+/** One role assignment of the app's identity: a role on exactly one queue, container, table or secret. */
 export interface Grant {
   /** Logical id of the resource granted on (`queue:orders`), so the grant depends on it. */
   on?: string;
@@ -17,8 +18,10 @@ export interface Grant {
  * containers (leases, keys) and the package container; each queue a function consumes
  * (Contributor on it and its `-poison` queue: the host moves failed messages) or sends to
  * (Message Sender); each container a function uses (Reader or Contributor), plus Storage Blob
- * Delegator on the account when any does (signed URLs); each secret (Key Vault Secrets User on
- * that one secret). Nothing at resource group or subscription scope.
+ * Delegator on the account when any does (signed URLs); each table a function uses (Table Data
+ * Reader when every function only reads it, else Contributor: Azure has no write-only table role);
+ * each secret (Key Vault Secrets User on that one secret). Nothing at resource group or
+ * subscription scope.
  */
 export function grants(service: Service, names: AzureNames): Grant[] {
   const rg = names.resourceGroup;
@@ -43,6 +46,12 @@ export function grants(service: Service, names: AzureNames): Grant[] {
   // Signed URLs are user-delegation SAS: the key comes from the account (the only scope Azure
   // accepts for it); what a URL may do is still bounded by the container roles above.
   if (access.size) add({ on: 'storage', scope: ids.storageAccount(rg, account), role: 'Storage Blob Delegator' });
+  const tables = new Map<string, boolean>();
+  for (const f of service.functions) for (const t of f.tables ?? []) tables.set(t.name, (tables.get(t.name) ?? false) || t.access !== 'read');
+  for (const [table, write] of tables) {
+    const name = names.table(table);
+    add({ on: tableId(name), scope: ids.table(rg, account, name), role: write ? 'Storage Table Data Contributor' : 'Storage Table Data Reader' });
+  }
   add({ on: 'app-insights', scope: ids.insights(rg, names.insights), role: 'Monitoring Metrics Publisher' });
   const vault = keyVaultOf(service);
   if (vault) {

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
  * service, stage and resource group because it may hold only 24 lowercase letters and digits.
  */
 
-export const NAME_LIMITS = { app: 60, storageAccount: 24, identity: 128, plan: 60, resourceGroup: 90, systemTopic: 128, eventSubscription: 64 } as const;
+export const NAME_LIMITS = { app: 60, storageAccount: 24, identity: 128, plan: 60, resourceGroup: 90, systemTopic: 128, eventSubscription: 64, table: 63 } as const;
 
 /** Tags every taggable resource carries; observe() finds resources by them. */
 export const TAG_SERVICE = 'slsx:service';
@@ -50,6 +50,8 @@ export interface AzureNames {
   insights: string;
   queue(name: string, poison?: boolean): string;
   container(bucket: string): string;
+  /** Table Storage table of a faas.yaml table (`azureTableName`). */
+  table(name: string): string;
   eventSubscription(fn: string, index: number): string;
   /** Key Vault secret name of a neutral secret: `<service>-<stage>-<NAME>` with `_` as `-`. */
   secret(name: string): string;
@@ -74,9 +76,37 @@ export function azureNames(service: string, stage: string, resourceGroup?: strin
     // One storage account per service and stage: queue and container names need no prefix.
     queue: (name, poison = false) => (poison ? `${name}-poison` : name),
     container: (bucket) => bucket,
+    table: azureTableName,
     eventSubscription: (fn, index) => fit(`${lower(fn)}-${index}`, NAME_LIMITS.eventSubscription),
     secret: (name) => `${prefix}-${name.replace(/[^A-Za-z0-9-]/g, '-')}`,
   };
+}
+
+/** What Table Storage takes as a table name: letters and digits, 3-63, starting with a letter (Table_Create's `tableName`). */
+export const AZURE_TABLE_NAME = /^[A-Za-z][A-Za-z0-9]{2,62}$/;
+/** Table names Azure reserves (case-insensitive). */
+export const RESERVED_TABLE_NAMES = ['tables'] as const;
+/**
+ * The names sls-x gives tables: lowercase letters and digits, so `observe` takes only these from
+ * the account (a table with a capital letter, such as the Functions host's
+ * `AzureFunctionsDiagnosticEvents<yyyymm>`, is never sls-x's and is left alone).
+ */
+export const SLSX_TABLE_NAME = /^[a-z][a-z0-9]{2,62}$/;
+
+/**
+ * The Table Storage name of a faas.yaml table. Table names hold only letters and digits (3-63,
+ * starting with a letter) and the account is the stage's own, so a name Azure takes as it is
+ * stays as it is (`todos`). Any other (`order-items`, a 1-2 letter name, the reserved `tables`)
+ * becomes its letters and digits plus 8 hex of sha256 of the faas.yaml name
+ * (`orderitems89455f5c`), so `order-items` and `orderitems` never meet; validate refuses the
+ * remaining case (a faas.yaml name that spells out another's hashed name). Pure and stable.
+ */
+export function azureTableName(name: string): string {
+  const plain = name.toLowerCase();
+  if (SLSX_TABLE_NAME.test(plain) && plain === name && !(RESERVED_TABLE_NAMES as readonly string[]).includes(plain)) return plain;
+  let letters = plain.replace(/[^a-z0-9]/g, '');
+  if (!/^[a-z]/.test(letters)) letters = `t${letters}`;
+  return `${letters.slice(0, NAME_LIMITS.table - 8)}${shortHash(name)}`;
 }
 
 /** Resource types of the azure adapter, as they appear in plans. */
@@ -85,6 +115,7 @@ export const TYPES = {
   storageAccount: 'azure:storage:account',
   container: 'azure:storage:container',
   queue: 'azure:storage:queue',
+  table: 'azure:storage:table',
   identity: 'azure:msi:identity',
   roleAssignment: 'azure:authorization:role-assignment',
   plan: 'azure:web:flex-plan',

@@ -1,6 +1,7 @@
 import type { ObservedResource } from '../../src/core/resources.js';
 import { all, call, callOrMissing } from './errors.js';
-import { DEPLOYMENT_CONTAINER, HOST_CONTAINERS, TAG_CODE, TAG_ID, TAG_SERVICE, TAG_STAGE, TYPES } from './naming.js';
+import { DEPLOYMENT_CONTAINER, HOST_CONTAINERS, SLSX_TABLE_NAME, TAG_CODE, TAG_ID, TAG_SERVICE, TAG_STAGE, TYPES } from './naming.js';
+import { TABLE_DELETE_NOTE, tableId } from './desired-tables.js';
 import { grantId } from './grants.js';
 import { roleName } from './roles.js';
 import { ids, resolve, templatize, type Session } from './session.js';
@@ -31,7 +32,7 @@ export async function taggedResources(session: Session): Promise<Tagged[]> {
 
 /**
  * What exists for this service and stage, found by tags in its resource group; what cannot be
- * tagged through the things it lives in (queues and containers in the tagged storage account,
+ * tagged through the things it lives in (queues, containers and tables in the tagged storage account,
  * event subscriptions under the tagged system topic by their `slsx:id` label, role assignments
  * of the tagged identity). Read-only: GET, list and the appsettings `list` POST only.
  */
@@ -88,7 +89,11 @@ async function observeStorage(session: Session, t: Tagged): Promise<ObservedReso
       physicalId: t.id,
     },
   ];
-  const [containers, queues] = await Promise.all([all(`blobContainers list ${t.name}`, s.blobContainers.list(rg, t.name)), all(`queue list ${t.name}`, s.queue.list(rg, t.name))]);
+  const [containers, queues, tables] = await Promise.all([
+    all(`blobContainers list ${t.name}`, s.blobContainers.list(rg, t.name)),
+    all(`queue list ${t.name}`, s.queue.list(rg, t.name)),
+    all(`table list ${t.name}`, s.tableOperations.list(rg, t.name)),
+  ]);
   const system = new Set<string>([DEPLOYMENT_CONTAINER, ...HOST_CONTAINERS]);
   for (const c of containers) {
     const name = c.name ?? '';
@@ -98,6 +103,13 @@ async function observeStorage(session: Session, t: Tagged): Promise<ObservedReso
     const name = q.name ?? '';
     const poison = name.endsWith('-poison');
     out.push({ id: poison ? `queue:${name.slice(0, -'-poison'.length)}:poison` : `queue:${name}`, type: TYPES.queue, props: { account: t.name, name }, physicalId: q.id });
+  }
+  // Tables take no tags: those of the stage's account with a name sls-x gives (lowercase letters
+  // and digits) are its own; others (the Functions host's diagnostics tables) are left alone.
+  for (const tb of tables) {
+    const name = tb.name ?? '';
+    if (!SLSX_TABLE_NAME.test(name)) continue;
+    out.push({ id: tableId(name), type: TYPES.table, props: { account: t.name, name }, physicalId: tb.id, deleteNote: TABLE_DELETE_NOTE });
   }
   return out;
 }
@@ -202,6 +214,7 @@ function withDependencies(r: ObservedResource): ObservedResource {
     [TYPES.plan]: ['resource-group'],
     [TYPES.container]: ['storage'],
     [TYPES.queue]: ['storage'],
+    [TYPES.table]: ['storage'],
     [TYPES.roleAssignment]: ['identity', 'storage'],
     [TYPES.app]: ['plan', 'identity', 'storage', 'app-insights'],
     [TYPES.workspace]: ['resource-group'],

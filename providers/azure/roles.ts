@@ -1,6 +1,6 @@
 /**
  * Built-in Azure role definitions the function's managed identity is granted, each scoped to
- * exactly the queue, container or secret it needs (never the subscription or resource group).
+ * exactly the queue, container, table or secret it needs (never the subscription or resource group).
  * Ids are the same in every Azure cloud.
  */
 export const ROLES = {
@@ -11,6 +11,9 @@ export const ROLES = {
   'Storage Blob Delegator': 'db58b8e5-c6ad-4a2a-8342-4190687cbf4a',
   'Storage Queue Data Contributor': '974c5e8b-45b9-4653-ba55-5f855dd0fb88',
   'Storage Queue Data Message Sender': 'c6a89b2d-59bc-44d0-9896-0f6e12d7b80a',
+  // Entities of one table (`table(name)`): read, write and delete; or read and query only.
+  'Storage Table Data Contributor': '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3',
+  'Storage Table Data Reader': '76199698-9eea-4c19-bc75-cec21354c6b6',
   'Key Vault Secrets User': '4633458b-17de-408a-b874-0445c86b69e6',
   'Monitoring Metrics Publisher': '3913510d-42f4-4e42-8a64-420c390055eb',
 } as const;

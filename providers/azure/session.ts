@@ -109,6 +109,7 @@ export const ids = {
   storageAccount: (rg: string, name: string) => `${ids.resourceGroup(rg)}/providers/Microsoft.Storage/storageAccounts/${name}`,
   queue: (rg: string, account: string, queue: string) => `${ids.storageAccount(rg, account)}/queueServices/default/queues/${queue}`,
   container: (rg: string, account: string, container: string) => `${ids.storageAccount(rg, account)}/blobServices/default/containers/${container}`,
+  table: (rg: string, account: string, table: string) => `${ids.storageAccount(rg, account)}/tableServices/default/tables/${table}`,
   identity: (rg: string, name: string) => `${ids.resourceGroup(rg)}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${name}`,
   plan: (rg: string, name: string) => `${ids.resourceGroup(rg)}/providers/Microsoft.Web/serverfarms/${name}`,
   site: (rg: string, name: string) => `${ids.resourceGroup(rg)}/providers/Microsoft.Web/sites/${name}`,

@@ -73,6 +73,15 @@ export function validateAzure(service: Service): Diagnostic[] {
     if (q.name.endsWith('-poison')) err(`queues.${q.name}`, 'queue-name-poison', `Queue '${q.name}' ends in -poison, the suffix Azure gives every queue's poison queue.`, 'Rename the queue.');
     if (!q.deadLetter) warn(`queues.${q.name}.deadLetter`, 'poison-queue-always', `On Azure a message that fails ${q.maxRetries + 1} times always moves to '${q.name}-poison'; deadLetter: false cannot turn that off.`, 'Set deadLetter: true, or drain the poison queue yourself.');
   }
+  // Table Storage names are letters and digits only (names.table gives a valid one for every
+  // faas.yaml name); two faas.yaml names must not become one table.
+  const tableNames = new Map<string, string>();
+  for (const t of service.tables ?? []) {
+    const physical = names.table(t.name);
+    const other = tableNames.get(physical);
+    if (other !== undefined) err(`tables.${t.name}`, 'table-name-collision', `Tables '${other}' and '${t.name}' would be the same Azure table '${physical}' (table names there hold only letters and digits).`, 'Rename one of them.');
+    else tableNames.set(physical, t.name);
+  }
   for (const fn of service.functions) {
     fn.events.forEach((e, i) => {
       if (e.kind !== 'schedule' || !e.cron) return;

@@ -23,6 +23,7 @@ export function functionConfig(service: Service, fn: FunctionSpec, target: Targe
     // One Function App runs every function in one process: each one's own declarations.
     ...(target === 'azure' && fn.sends.length ? { sends: [...fn.sends] } : {}),
     ...(target === 'azure' && fn.buckets.length ? { buckets: Object.fromEntries(fn.buckets.map((b) => [b.name, b.access])) } : {}),
+    ...(target === 'azure' && fn.tables?.length ? { tables: Object.fromEntries(fn.tables.map((t) => [t.name, { access: t.access, key: service.tables?.find((d) => d.name === t.name)?.key ?? 'id' }])) } : {}),
   };
 }
 

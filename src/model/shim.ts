@@ -30,6 +30,8 @@ export interface FunctionConfig {
    */
   sends?: string[];
   buckets?: Record<string, 'read' | 'write' | 'readwrite'>;
+  /** Azure only, likewise: the tables this function uses, with the declared access and the table's key attribute. */
+  tables?: Record<string, { access: 'read' | 'write' | 'readwrite'; key: string }>;
 }
 
 /**

@@ -38,7 +38,7 @@ import {
   resolveMeta,
 } from '../../src/runtime/shim-kit.js';
 import { AZURE_STORAGE_CONNECTION, azureAppSettingName, planAzureTriggers } from './common/azure-triggers.js';
-import { azureResources, ENVELOPE_PREFIX, openEnvelope } from './common/azure-resources.js';
+import { azureResources, ENVELOPE_PREFIX, openEnvelope, tableSettingName } from './common/azure-resources.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 type AnyHandler = Function; // eslint-disable-line @typescript-eslint/no-unsafe-function-type
@@ -67,19 +67,24 @@ type Env = Record<string, string | undefined>;
 
 /**
  * One Function App runs all its functions in one process, with one identity and one set of app
- * settings: whose declarations (`sends:`, `buckets:`) hold is known per invocation only. Each
- * adapter runs its invocation inside its function's declarations; a client call outside any
- * invocation (module start-up) gets those of every function of the app.
+ * settings: whose declarations (`sends:`, `buckets:`, `tables:`) hold is known per invocation
+ * only. Each adapter runs its invocation inside its function's declarations; a client call
+ * outside any invocation (module start-up) gets those of every function of the app.
  */
 const declarations = new AsyncLocalStorage<Env>();
-const appDeclarations = { queues: {} as Record<string, string>, buckets: {} as Record<string, string>, access: {} as Record<string, string> };
+type TableDeclaration = { name: string; key: string; access: string };
+const appDeclarations = { queues: {} as Record<string, string>, buckets: {} as Record<string, string>, access: {} as Record<string, string>, tables: {} as Record<string, TableDeclaration> };
+
+/** The wider of two declared accesses of one resource (by two functions of the app). */
+const wider = (had: string | undefined, a: string): string => (!had || had === a ? a : 'readwrite');
 
 /**
  * The environment the clients read for one function (`SLSX_QUEUES`, `SLSX_BUCKETS`,
- * `SLSX_BUCKET_ACCESS`): its declared names, each with the physical name the app setting
- * (`SLSX_QUEUE_<NAME>`, `SLSX_BUCKET_<NAME>`) holds.
+ * `SLSX_BUCKET_ACCESS`, `SLSX_TABLES`): its declared names, each with the physical name the app
+ * setting (`SLSX_QUEUE_<NAME>`, `SLSX_BUCKET_<NAME>`, `SLSX_TABLE_<NAME>`) holds; a table also
+ * with its key attribute and the declared access.
  */
-export function declarationsEnv(meta: Pick<ShimMeta, 'functionName' | 'sends' | 'buckets'>, env: Env = process.env): Env {
+export function declarationsEnv(meta: Pick<ShimMeta, 'functionName' | 'sends' | 'buckets' | 'tables'>, env: Env = process.env): Env {
   const queues: Record<string, string> = {};
   for (const q of meta.sends ?? []) {
     const physical = env[azureAppSettingName('queue', q)];
@@ -91,20 +96,34 @@ export function declarationsEnv(meta: Pick<ShimMeta, 'functionName' | 'sends' | 
     const physical = env[azureAppSettingName('bucket', b)];
     if (physical) (buckets[b] = physical), (access[b] = a);
   }
-  return { SLSX_FUNCTION_NAME: meta.functionName, SLSX_QUEUES: JSON.stringify(queues), SLSX_BUCKETS: JSON.stringify(buckets), SLSX_BUCKET_ACCESS: JSON.stringify(access) };
+  const tables: Record<string, TableDeclaration> = {};
+  for (const [t, d] of Object.entries(meta.tables ?? {})) {
+    const physical = env[tableSettingName(t)];
+    if (physical) tables[t] = { name: physical, key: d.key, access: d.access };
+  }
+  return {
+    SLSX_FUNCTION_NAME: meta.functionName,
+    SLSX_QUEUES: JSON.stringify(queues),
+    SLSX_BUCKETS: JSON.stringify(buckets),
+    SLSX_BUCKET_ACCESS: JSON.stringify(access),
+    SLSX_TABLES: JSON.stringify(tables),
+  };
 }
 
 function addToApp(fnEnv: Env): Env {
   Object.assign(appDeclarations.queues, JSON.parse(fnEnv.SLSX_QUEUES ?? '{}'));
   Object.assign(appDeclarations.buckets, JSON.parse(fnEnv.SLSX_BUCKETS ?? '{}'));
   for (const [b, a] of Object.entries(JSON.parse(fnEnv.SLSX_BUCKET_ACCESS ?? '{}') as Record<string, string>)) {
-    const had = appDeclarations.access[b];
-    appDeclarations.access[b] = !had || had === a ? a : 'readwrite';
+    appDeclarations.access[b] = wider(appDeclarations.access[b], a);
+  }
+  for (const [t, d] of Object.entries(JSON.parse(fnEnv.SLSX_TABLES ?? '{}') as Record<string, TableDeclaration>)) {
+    appDeclarations.tables[t] = { ...d, access: wider(appDeclarations.tables[t]?.access, d.access) };
   }
   return {
     SLSX_QUEUES: JSON.stringify(appDeclarations.queues),
     SLSX_BUCKETS: JSON.stringify(appDeclarations.buckets),
     SLSX_BUCKET_ACCESS: JSON.stringify(appDeclarations.access),
+    SLSX_TABLES: JSON.stringify(appDeclarations.tables),
   };
 }
 
@@ -122,7 +141,7 @@ function within<A extends unknown[], R>(fnEnv: Env, adapter: (...args: A) => Pro
 export function registerAzureFunction(handler: AnyHandler, baked: BakedMeta | ShimMeta, opts: ShimOptions = {}): void {
   assertHandler(handler, baked);
   const meta: ShimMeta = resolveMeta(baked) as ShimMeta;
-  // The queue and bucket clients: Storage over REST as the app's identity (loaded on first use).
+  // The queue, bucket and table clients: Storage over REST as the app's identity (loaded on first use).
   installResourceDriver(azureResources(process.env, opts.fetch));
   const fnEnv = declarationsEnv(meta);
   appEnv = addToApp(fnEnv);

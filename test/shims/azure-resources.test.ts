@@ -5,8 +5,10 @@
  * the refusals without a server.
  */
 import { describe, expect, it } from 'vitest';
-import { azureResources, ENVELOPE_PREFIX, messageBytes, openEnvelope, STORAGE_VERSION } from '../../templates/shims/common/azure-resources.js';
+import { azureResources, chunkText, ENVELOPE_PREFIX, messageBytes, openEnvelope, prefixEnd, STORAGE_VERSION, TABLE_CHUNK_CHARS, tableSettingName } from '../../templates/shims/common/azure-resources.js';
+import { declarationsEnv } from '../../templates/shims/azure.js';
 import { outgoing } from '../../src/runtime/resources.js';
+import type { TableRef } from '../../src/runtime/tables.js';
 
 interface Call {
   url: string;
@@ -133,5 +135,180 @@ describe('azure driver: the envelope', () => {
   it('bytes from another producer that merely look alike are left alone when the header is not JSON', () => {
     const other = new TextEncoder().encode(ENVELOPE_PREFIX + 'not json\nrest');
     expect(openEnvelope(other)).toMatchObject({ opened: false });
+  });
+});
+
+/** Half of a surrogate pair without the other half. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** A Table service answer: JSON (no metadata), with the error code as the service sends it (header and body). */
+function tableAnswer(status: number, body?: unknown, headers: Record<string, string> = {}): Response {
+  const code = (body as { 'odata.error'?: { code?: string } } | undefined)?.['odata.error']?.code;
+  return new Response(body === undefined ? null : JSON.stringify(body), { status, headers: { 'content-type': 'application/json;odata=nometadata', ...(code ? { 'x-ms-error-code': code } : {}), ...headers } });
+}
+const tableError = (status: number, code: string, message = 'The specified resource does not exist.') => tableAnswer(status, { 'odata.error': { code, message: { lang: 'en-US', value: `${message}\nRequestId:1` } } });
+
+describe('azure driver: tables (Table Storage REST)', () => {
+  const T: TableRef = { name: 'todos', physical: 'todos', key: 'id' };
+  const BASE = 'https://shopdevabc123.table.core.windows.net';
+  const entity = (key: string, item: unknown) => ({ PartitionKey: '', RowKey: key, item0: JSON.stringify(item), Timestamp: '2026-12-03T10:00:00Z' });
+  const query = (c: Call) => Object.fromEntries(new URL(c.url).searchParams);
+
+  it('get: Query Entity by PartitionKey and RowKey (quotes doubled, then percent-encoded; `%` stays itself), as the identity, JSON without metadata', async () => {
+    const r = recorder((c) => (c.url.startsWith(ENV.IDENTITY_ENDPOINT) ? token() : tableAnswer(200, entity("it's 50% é", { id: "it's 50% é", n: 1 }))));
+    const d = azureResources(ENV, r.doFetch).table!;
+    expect(await d.get(T, "it's 50% é")).toEqual({ id: "it's 50% é", n: 1 });
+    const c = r.calls.at(-1)!;
+    expect(`${c.method} ${c.url}`).toBe(`GET ${BASE}/todos(PartitionKey=%27%27,RowKey=%27it%27%27s%2050%25%20%C3%A9%27)`);
+    expect(c.headers).toMatchObject({ authorization: 'Bearer tok-1', 'x-ms-version': STORAGE_VERSION, accept: 'application/json;odata=nometadata', dataserviceversion: '3.0' });
+    expect(c.headers['x-ms-date']).toMatch(/GMT$/);
+    expect(c.body).toBeUndefined();
+  });
+
+  it('get: 404 ResourceNotFound is no item; 404 TableNotFound (the table is gone) and 403 are errors that say what to do', async () => {
+    const answers = [
+      tableError(404, 'ResourceNotFound'),
+      tableError(404, 'TableNotFound', 'The table specified does not exist.'),
+      tableError(403, 'AuthorizationPermissionMismatch', 'This request is not authorized to perform this operation using this permission.'),
+    ];
+    const r = recorder((c) => (c.url.startsWith(ENV.IDENTITY_ENDPOINT) ? token() : answers.shift()!));
+    const d = azureResources(ENV, r.doFetch).table!;
+    expect(await d.get(T, 'k')).toBeUndefined();
+    await expect(d.get(T, 'k')).rejects.toThrow("sls-x: reading 'k' in table 'todos' (todos): HTTP 404 TableNotFound: The table specified does not exist. (the table is not there: deploy the service again)");
+    await expect(d.get(T, 'k')).rejects.toThrow(/HTTP 403 AuthorizationPermissionMismatch: .*the app's identity lacks the role/);
+  });
+
+  it('put: the item JSON in item0, item1, ... of at most 32K characters each, never splitting a surrogate pair; the whole entity replaced', async () => {
+    // A 300 KB item whose first chunk boundary falls inside an emoji (a surrogate pair).
+    const head = '{"id":"big","text":"';
+    const text = 'a'.repeat(TABLE_CHUNK_CHARS - head.length - 1) + '😀' + 'é'.repeat(150_000);
+    const item = { id: 'big', text };
+    const r = recorder((c) => (c.url.startsWith(ENV.IDENTITY_ENDPOINT) ? token() : tableAnswer(204)));
+    const d = azureResources(ENV, r.doFetch).table!;
+    expect(await d.put(T, 'big', item, undefined)).toBe(true);
+    const c = r.calls.at(-1)!;
+    expect(`${c.method} ${c.url}`).toBe(`PUT ${BASE}/todos(PartitionKey=%27%27,RowKey=%27big%27)`);
+    expect(c.headers['if-match']).toBeUndefined(); // Insert Or Replace
+    expect(c.headers['content-type']).toBe('application/json');
+    const sent = JSON.parse(c.body!) as Record<string, string>;
+    const chunks = Object.keys(sent).filter((k) => k.startsWith('item'));
+    expect(chunks).toEqual(Array.from({ length: chunks.length }, (_, i) => `item${i}`));
+    expect(chunks.length).toBeGreaterThan(4);
+    for (const k of chunks) {
+      expect(sent[k]!.length).toBeLessThanOrEqual(TABLE_CHUNK_CHARS);
+      expect(LONE_SURROGATE.test(sent[k]!), `${k} holds half a surrogate pair`).toBe(false);
+    }
+    expect(sent.item0!.length).toBe(TABLE_CHUNK_CHARS - 1); // the emoji went whole into item1
+    expect(chunks.map((k) => sent[k]).join('')).toBe(JSON.stringify(item));
+    expect({ PartitionKey: sent.PartitionKey, RowKey: sent.RowKey }).toEqual({ PartitionKey: '', RowKey: 'big' });
+  });
+
+  it('put ifAbsent: Insert Entity (POST, no content back); 409 EntityAlreadyExists is false, another 409 an error', async () => {
+    const answers = [tableAnswer(204), tableError(409, 'EntityAlreadyExists', 'The specified entity already exists.'), tableError(409, 'TableBeingDeleted', 'The specified table is being deleted.')];
+    const r = recorder((c) => (c.url.startsWith(ENV.IDENTITY_ENDPOINT) ? token() : answers.shift()!));
+    const d = azureResources(ENV, r.doFetch).table!;
+    expect(await d.put(T, 'a', { id: 'a' }, 'absent')).toBe(true);
+    const c = r.calls.at(-1)!;
+    expect(`${c.method} ${c.url}`).toBe(`POST ${BASE}/todos`);
+    expect(c.headers).toMatchObject({ prefer: 'return-no-content', 'content-type': 'application/json' });
+    expect(JSON.parse(c.body!)).toEqual({ PartitionKey: '', RowKey: 'a', item0: '{"id":"a"}' });
+    expect(await d.put(T, 'a', { id: 'a' }, 'absent')).toBe(false);
+    await expect(d.put(T, 'a', { id: 'a' }, 'absent')).rejects.toThrow(/creating 'a' in table 'todos' \(todos\): HTTP 409 TableBeingDeleted/);
+  });
+
+  it('put ifExists: Update Entity with If-Match: * (404 ResourceNotFound is false); delete with If-Match: * (404: nothing was there)', async () => {
+    const answers = [tableAnswer(204), tableError(404, 'ResourceNotFound'), tableAnswer(204), tableError(404, 'ResourceNotFound'), tableError(404, 'ResourceNotFound'), tableError(404, 'TableNotFound')];
+    const r = recorder((c) => (c.url.startsWith(ENV.IDENTITY_ENDPOINT) ? token() : answers.shift()!));
+    const d = azureResources(ENV, r.doFetch).table!;
+    expect(await d.put(T, 'a', { id: 'a', v: 2 }, 'exists')).toBe(true);
+    expect(r.calls.at(-1)).toMatchObject({ method: 'PUT', url: `${BASE}/todos(PartitionKey=%27%27,RowKey=%27a%27)`, headers: { 'if-match': '*' } });
+    expect(await d.put(T, 'gone', { id: 'gone' }, 'exists')).toBe(false);
+    expect(await d.delete(T, 'a', 'exists')).toBe(true);
+    expect(r.calls.at(-1)).toMatchObject({ method: 'DELETE', url: `${BASE}/todos(PartitionKey=%27%27,RowKey=%27a%27)`, headers: { 'if-match': '*' } });
+    expect(await d.delete(T, 'a', 'exists')).toBe(false);
+    expect(await d.delete(T, 'a', undefined)).toBe(true);
+    await expect(d.delete(T, 'a', undefined)).rejects.toThrow(/deleting 'a' in table 'todos' \(todos\): HTTP 404 TableNotFound/);
+  });
+
+  it('query: one partition, the prefix range on RowKey, after the cursor, limit + 1, following continuations; the cursor is the last key returned', async () => {
+    const pages = [
+      tableAnswer(200, { value: [entity("o'1", { id: "o'1" }), entity("o'2", { id: "o'2" })] }, { 'x-ms-continuation-NextPartitionKey': '1!0!', 'x-ms-continuation-NextRowKey': '1!8!bzM-' }),
+      tableAnswer(200, { value: [entity("o'3", { id: "o'3" })] }, { 'x-ms-continuation-NextPartitionKey': '1!0!', 'x-ms-continuation-NextRowKey': '1!8!bzQ-' }),
+    ];
+    const r = recorder((c) => (c.url.startsWith(ENV.IDENTITY_ENDPOINT) ? token() : pages.shift()!));
+    const d = azureResources(ENV, r.doFetch).table!;
+    const page = await d.list(T, { prefix: "o'", cursor: "o'0", limit: 2 });
+    expect(page).toEqual({ items: [{ id: "o'1" }, { id: "o'2" }], cursor: "o'2" });
+    const [first, second, more] = r.calls.filter((c) => c.url.startsWith(BASE));
+    expect(more).toBeUndefined();
+    expect(first!.url.startsWith(`${BASE}/todos()?`)).toBe(true);
+    expect(query(first!)).toEqual({ $filter: "PartitionKey eq '' and RowKey ge 'o''' and RowKey lt 'o(' and RowKey gt 'o''0'", $top: '3' });
+    // The next part from where the service stopped: only what is still wanted.
+    expect(query(second!)).toEqual({ $filter: query(first!).$filter, $top: '1', NextPartitionKey: '1!0!', NextRowKey: '1!8!bzM-' });
+    expect(first!.headers.accept).toBe('application/json;odata=nometadata');
+  });
+
+  it('scan: no prefix bounds; the last page has no cursor; a cursor this table could not have returned is refused before any call', async () => {
+    const r = recorder((c) => (c.url.startsWith(ENV.IDENTITY_ENDPOINT) ? token() : tableAnswer(200, { value: [entity('a', { id: 'a' })] })));
+    const d = azureResources(ENV, r.doFetch).table!;
+    expect(await d.list(T, { prefix: '', limit: 100 })).toEqual({ items: [{ id: 'a' }] });
+    expect(query(r.calls.at(-1)!)).toEqual({ $filter: "PartitionKey eq ''", $top: '101' });
+    const n = r.calls.length;
+    await expect(d.list(T, { prefix: '', cursor: 'a/b', limit: 10 })).rejects.toThrow(/"a\/b" is not a cursor this table returned/);
+    expect(r.calls).toHaveLength(n);
+  });
+
+  it('a prefix with no upper bound to give (ends in U+FFFF) stops at the first key past it', async () => {
+    const r = recorder((c) =>
+      c.url.startsWith(ENV.IDENTITY_ENDPOINT)
+        ? token()
+        : tableAnswer(200, { value: [entity('a\uffff1', { id: 'a\uffff1' }), entity('b', { id: 'b' })] }, { 'x-ms-continuation-NextPartitionKey': '1!0!', 'x-ms-continuation-NextRowKey': 'x' }),
+    );
+    const d = azureResources(ENV, r.doFetch).table!;
+    expect(await d.list(T, { prefix: 'a\uffff', limit: 5 })).toEqual({ items: [{ id: 'a\uffff1' }] });
+    expect(r.calls.filter((c) => c.url.startsWith(BASE))).toHaveLength(1);
+    expect(query(r.calls.at(-1)!).$filter).toBe("PartitionKey eq '' and RowKey ge 'a\uffff'");
+  });
+
+  it('the Functions host endpoint override (AzureWebJobsStorage__tableServiceUri)', async () => {
+    const r = recorder((c) => (c.url.startsWith(ENV.IDENTITY_ENDPOINT) ? token() : tableError(404, 'ResourceNotFound')));
+    const d = azureResources({ ...ENV, AzureWebJobsStorage__tableServiceUri: 'https://127.0.0.1:10002/devstoreaccount1/' }, r.doFetch).table!;
+    expect(await d.get({ name: 'order-items', physical: 'orderitems89455f5c', key: 'sku' }, 'k')).toBeUndefined();
+    expect(r.calls.at(-1)!.url).toBe('https://127.0.0.1:10002/devstoreaccount1/orderitems89455f5c(PartitionKey=%27%27,RowKey=%27k%27)');
+  });
+});
+
+describe('azure tables: helpers', () => {
+  it('chunkText keeps every piece within the size and never splits a surrogate pair', () => {
+    expect(chunkText('')).toEqual(['']);
+    expect(chunkText('abcdef', 4)).toEqual(['abcd', 'ef']);
+    expect(chunkText('abc😀d', 4)).toEqual(['abc', '😀d']);
+    expect(chunkText('😀😀', 2)).toEqual(['😀', '😀']);
+  });
+
+  it('prefixEnd is above every string with the prefix, in UTF-16 and in UTF-8 order', () => {
+    expect(prefixEnd('')).toBeUndefined();
+    expect(prefixEnd('ab')).toBe('ac');
+    expect(prefixEnd('a\ud7ff')).toBe('a\ue000');
+    expect(prefixEnd('a😀')).toBe('a😁');
+    expect(prefixEnd('a\uffff')).toBeUndefined();
+    const utf8 = (s: string) => Buffer.from(s, 'utf8');
+    for (const p of ['ab', 'a\ud7ff', 'a😀', 'é', 'z\ufffe']) {
+      const end = prefixEnd(p)!;
+      for (const tail of ['', '\u0000', 'zzz', '\uffff', '😀', '\u{10ffff}']) {
+        expect(p + tail < end, `${JSON.stringify(p + tail)} < ${JSON.stringify(end)} (UTF-16)`).toBe(true);
+        expect(Buffer.compare(utf8(p + tail), utf8(end)), `${JSON.stringify(p + tail)} (UTF-8)`).toBe(-1);
+      }
+    }
+  });
+
+  it('the shim gives each function its own tables (physical name from SLSX_TABLE_<NAME>, key, access); undeployed ones are left out', () => {
+    expect(tableSettingName('order-items')).toBe('SLSX_TABLE_ORDER_ITEMS');
+    const env = declarationsEnv(
+      { functionName: 'report', tables: { todos: { access: 'read', key: 'id' }, 'order-items': { access: 'readwrite', key: 'sku' }, missing: { access: 'read', key: 'id' } } },
+      { SLSX_TABLE_TODOS: 'todos', SLSX_TABLE_ORDER_ITEMS: 'orderitems89455f5c' },
+    );
+    expect(JSON.parse(env.SLSX_TABLES!)).toEqual({ todos: { name: 'todos', key: 'id', access: 'read' }, 'order-items': { name: 'orderitems89455f5c', key: 'sku', access: 'readwrite' } });
+    expect(JSON.parse(declarationsEnv({ functionName: 'api' }, {}).SLSX_TABLES!)).toEqual({});
   });
 });

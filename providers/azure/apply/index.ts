@@ -11,13 +11,14 @@ import { identityApply } from './identity.js';
 import { insightsApply, workspaceApply } from './monitor.js';
 import { resourceGroupApply } from './resource-group.js';
 import { roleAssignmentApply } from './role-assignment.js';
-import { containerApply, queueApply, storageAccountApply } from './storage.js';
+import { containerApply, queueApply, storageAccountApply, tableApply } from './storage.js';
 
 const BY_TYPE: Record<string, ResourceApply> = {
   [TYPES.resourceGroup]: resourceGroupApply,
   [TYPES.storageAccount]: storageAccountApply,
   [TYPES.container]: containerApply,
   [TYPES.queue]: queueApply,
+  [TYPES.table]: tableApply,
   [TYPES.identity]: identityApply,
   [TYPES.roleAssignment]: roleAssignmentApply,
   [TYPES.plan]: flexPlanApply,

@@ -1,6 +1,7 @@
 import { breakLock } from '../lock.js';
 import { DEPLOYMENT_CONTAINER } from '../naming.js';
-import { call, callOrMissing } from '../errors.js';
+import { azureCode, azureStatus, call, callOrMissing } from '../errors.js';
+import { settle } from '../retry.js';
 import type { ApplyContext, ResourceApply } from './context.js';
 
 async function createAccount(c: ApplyContext): Promise<void> {
@@ -70,3 +71,34 @@ async function deleteQueue(c: ApplyContext): Promise<void> {
 
 /** A storage queue (and, as its own resource, its `-poison` queue). PUT is idempotent. */
 export const queueApply: ResourceApply = { create: createQueue, delete: deleteQueue };
+
+/** Azure keeps a deleted table's name for a while (`TableBeingDeleted`): a create right after waits for it. */
+function tableBeingDeleted(err: unknown): boolean {
+  return azureStatus(err) === 409 && /BeingDeleted/i.test(`${azureCode(err)} ${(err as Error)?.message ?? ''}`);
+}
+
+async function createTable(c: ApplyContext): Promise<void> {
+  const account = String(c.after.account);
+  const name = String(c.after.name);
+  await call(`table create ${account}/${name}`, () =>
+    settle(
+      c.session,
+      () =>
+        c.session.clients.storage.tableOperations.create(c.rg, account, name).catch((err: unknown) => {
+          // Already there (a deploy that stopped after creating it): the account is the stage's own.
+          if (azureStatus(err) === 409 && /AlreadyExists/i.test(azureCode(err))) return undefined;
+          throw err;
+        }),
+      tableBeingDeleted,
+    ),
+  );
+}
+
+async function deleteTable(c: ApplyContext): Promise<void> {
+  const account = String(c.before.account);
+  const name = String(c.before.name);
+  await callOrMissing(`table delete ${account}/${name}`, () => c.session.clients.storage.tableOperations.delete(c.rg, account, name));
+}
+
+/** A Table Storage table (`tables:`), in the stage's storage account. Identified, like queues, through that account. */
+export const tableApply: ResourceApply = { create: createTable, delete: deleteTable };

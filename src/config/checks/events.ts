@@ -79,14 +79,6 @@ export function checkEvents(ctx: CheckContext): void {
       }
     });
     (fn.tables ?? []).forEach((t, i) => {
-      // Tables are not built on azure yet: refused where it would be deployed, said elsewhere (no silent downgrade).
-      if (i === 0 && ctx.targets.includes('azure')) {
-        report.add('azure' === ctx.active ? 'error' : 'warning', 'tables-unsupported-target', `Function \`${fn.name}\` uses tables, which are not available on azure yet: it would have no \`${t.name}\` there.`, {
-          path: [...fnPath, 'tables'],
-          target: 'azure',
-          hint: 'Deploy this service to local, aws or gcp, or use the Azure Table Storage SDK in the handler for now.',
-        });
-      }
       if (!declared.tables.has(t.name)) {
         report.error('undeclared-table', `Function \`${fn.name}\` uses table \`${t.name}\`, which is not declared under top-level \`tables\`.`, {
           path: [...fnPath, 'tables', i],

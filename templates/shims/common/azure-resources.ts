@@ -7,7 +7,8 @@
  * Delegator on the account), then an HMAC signature made here.
  *
  * Endpoints are the app's storage account (`AzureWebJobsStorage__accountName`), or the Functions
- * host's own overrides `AzureWebJobsStorage__blobServiceUri` / `__queueServiceUri` (Azurite).
+ * host's own overrides `AzureWebJobsStorage__blobServiceUri` / `__queueServiceUri` /
+ * `__tableServiceUri` (Azurite).
  *
  * Messages: the Functions host's queue trigger reads MessageText as base64 (its default
  * `messageEncoding`), and the shim asks for the bytes (dataType binary), so a message is the
@@ -15,10 +16,14 @@
  * an envelope (`ENVELOPE_PREFIX`, one JSON line of attributes, then the body's bytes) that the
  * shim opens again. Binary bodies travel as their bytes, so a body of up to 48 KiB fits the
  * 64 KiB message limit.
+ *
+ * Tables (`table(name)`): Table Storage over its REST API (JSON, no metadata), the same token;
+ * see `azureTables` for how items are stored.
  */
 import { createHmac } from 'node:crypto';
 import { encodeRfc3986 } from './uri.js';
 import { ENCODING_ATTRIBUTE, type ListResult, type ObjectInfo, type OutgoingMessage, type ResourceDriver, type ResourceRef } from '../../../src/runtime/resources.js';
+import { tableKeyProblem, type TableDriver, type TableItem, type TableRef } from '../../../src/runtime/tables.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -176,7 +181,7 @@ export function userDelegationSas(o: { account: string; container: string; blob:
 export function azureResources(env: Env = process.env, doFetch: typeof fetch = fetch): ResourceDriver {
   const account = env.AzureWebJobsStorage__accountName;
   const clientId = env.AzureWebJobsStorage__clientId;
-  const base = (kind: 'blob' | 'queue'): string => {
+  const base = (kind: 'blob' | 'queue' | 'table'): string => {
     const override = env[`AzureWebJobsStorage__${kind}ServiceUri`];
     if (override) return override.replace(/\/+$/, '');
     if (!account) throw new Error('sls-x: the app has no storage account setting (AzureWebJobsStorage__accountName): deploy it with sls-x, which sets it');
@@ -291,6 +296,7 @@ export function azureResources(env: Env = process.env, doFetch: typeof fetch = f
   }
 
   return {
+    table: azureTables((path, init) => call(`${base('table')}${path}`, init)),
     // Storage queues have no batch send: each chunk's messages go out in parallel.
     maxBatch: 32,
     async sendBatch(queue, messages) {
@@ -371,3 +377,168 @@ export function azureResources(env: Env = process.env, doFetch: typeof fetch = f
   };
 }
 
+
+/** App setting holding a table's Table Storage name: `SLSX_TABLE_TODOS` (as `azureAppSettingName` names queues and buckets). */
+export function tableSettingName(name: string): string {
+  return `SLSX_TABLE_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+}
+
+/** Every item is in this one partition: Table Storage sorts a partition by RowKey, so `query` and `scan` list in key order. */
+export const TABLE_PARTITION = '';
+/** Characters of the item's JSON per string property: a property holds 64 KiB of UTF-16. */
+export const TABLE_CHUNK_CHARS = 32 * 1024;
+/** The item's JSON is in `item0`, `item1`, ... (at most 11 for 350 KB items; an entity takes 252 properties, 1 MiB). */
+export const TABLE_CHUNK_PROPERTY = 'item';
+/** JSON, without OData metadata: an entity is its properties. */
+const TABLE_ACCEPT = 'application/json;odata=nometadata';
+
+/** `s` in pieces of at most `size` UTF-16 units, never between the two halves of a surrogate pair. */
+export function chunkText(s: string, size = TABLE_CHUNK_CHARS): string[] {
+  const out: string[] = [];
+  for (let at = 0; at < s.length; ) {
+    let end = Math.min(s.length, at + size);
+    const last = s.charCodeAt(end - 1);
+    if (end < s.length && last >= 0xd800 && last <= 0xdbff) end--;
+    out.push(s.slice(at, end));
+    at = end;
+  }
+  return out.length ? out : [''];
+}
+
+/** An OData string literal: quoted, `'` doubled. */
+const literal = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+
+/**
+ * The least string above every string that starts with `prefix`, in both UTF-16 and UTF-8 order
+ * (the last code point plus one); undefined when there is none to give (`''`, or a last code
+ * point of U+FFFF or U+10FFFF), and the listing then stops at the first key past the prefix.
+ */
+export function prefixEnd(prefix: string): string | undefined {
+  const points = [...prefix].map((c) => c.codePointAt(0)!);
+  const last = points.pop();
+  if (last === undefined || last === 0xffff || last === 0x10ffff) return undefined;
+  return String.fromCodePoint(...points, last === 0xd7ff ? 0xe000 : last + 1);
+}
+
+type TableCaller = (path: string, init: { method: string; body?: string; headers?: Record<string, string> }) => Promise<Response>;
+
+/**
+ * The table client on Table Storage (REST, version `STORAGE_VERSION`, JSON without metadata), as
+ * the app's identity (Storage Table Data Reader or Contributor on that one table). Each item is
+ * one entity: PartitionKey `''` (every item in one partition, so listings come in RowKey order),
+ * RowKey the item's key, and the item's JSON in string properties `item0`, `item1`, ... of at most
+ * 32K characters each (a string property holds 64 KiB of UTF-16), so a 350 KB item fits the
+ * 1 MiB entity.
+ * - get: Query Entity, `GET /<table>(PartitionKey='',RowKey='<key>')` (404 ResourceNotFound: none);
+ * - put: `ifAbsent` is Insert Entity (`POST /<table>`; 409 EntityAlreadyExists: false); `ifExists`
+ *   is Update Entity (`PUT` with `If-Match: *`; 404 ResourceNotFound: false); else Insert Or
+ *   Replace Entity (`PUT` without `If-Match`). Always a replace, never a merge: no stale chunk stays;
+ * - delete: Delete Entity with `If-Match: *` (404 ResourceNotFound: nothing was there);
+ * - query / scan: Query Entities with `PartitionKey eq ''`, the prefix's range on RowKey and
+ *   `RowKey gt '<cursor>'` (the cursor is the last key returned), `$top`, following the
+ *   service's continuation (`x-ms-continuation-NextPartitionKey` / `NextRowKey`) until `limit + 1`
+ *   items (the one more says whether another page follows) or the end.
+ * A missing table (404 TableNotFound) is an error, never an absent item.
+ */
+export function azureTables(call: TableCaller): TableDriver {
+  const table = (t: TableRef): string => `/${encodeRfc3986(t.physical)}`;
+  const entityPath = (t: TableRef, key: string): string => `${table(t)}(PartitionKey=${encodeRfc3986(literal(TABLE_PARTITION))},RowKey=${encodeRfc3986(literal(key))})`;
+  const headers = (more: Record<string, string> = {}): Record<string, string> => ({ accept: TABLE_ACCEPT, dataserviceversion: '3.0', ...more });
+  const entity = (key: string, item: TableItem): string => {
+    const e: Record<string, string> = { PartitionKey: TABLE_PARTITION, RowKey: key };
+    chunkText(JSON.stringify(item)).forEach((c, i) => (e[`${TABLE_CHUNK_PROPERTY}${i}`] = c));
+    return JSON.stringify(e);
+  };
+  const itemOf = (t: TableRef, e: Record<string, unknown>): TableItem => {
+    let json = '';
+    for (let i = 0; typeof e[`${TABLE_CHUNK_PROPERTY}${i}`] === 'string'; i++) json += e[`${TABLE_CHUNK_PROPERTY}${i}`] as string;
+    if (!json) throw new Error(`sls-x: table '${t.name}': the entity '${String(e.RowKey)}' holds no item (written by something other than sls-x?)`);
+    return JSON.parse(json) as TableItem;
+  };
+  /** The error code (`ResourceNotFound`, `TableNotFound`, `EntityAlreadyExists`, ...) and message, from a copy of the answer. */
+  const reason = async (res: Response): Promise<{ code?: string; message?: string }> => {
+    let body: { 'odata.error'?: { code?: string; message?: { value?: string } } } = {};
+    try {
+      body = (await res.clone().json()) as typeof body;
+    } catch {
+      // No JSON body (HEAD-like answers, proxies): the header alone.
+    }
+    const code = res.headers.get('x-ms-error-code') ?? body['odata.error']?.code;
+    const message = body['odata.error']?.message?.value?.split('\n')[0];
+    return { ...(code ? { code } : {}), ...(message ? { message } : {}) };
+  };
+  const is = async (res: Response, status: number, code: string): Promise<boolean> => res.status === status && (await reason(res)).code === code;
+  const failed = async (res: Response, t: TableRef, doing: string): Promise<Error> => {
+    const { code, message } = await reason(res);
+    const hint =
+      res.status === 403
+        ? " (the app's identity lacks the role: is the table declared for this function in faas.yaml, and deployed?)"
+        : code === 'TableNotFound'
+          ? ' (the table is not there: deploy the service again)'
+          : '';
+    return new Error(`sls-x: ${doing} in table '${t.name}' (${t.physical}): HTTP ${res.status}${code ? ` ${code}` : ''}${message ? `: ${message}` : ''}${hint}`);
+  };
+  return {
+    async get(t, key) {
+      const res = await call(entityPath(t, key), { method: 'GET', headers: headers() });
+      if (await is(res, 404, 'ResourceNotFound')) return undefined;
+      if (res.status !== 200) throw await failed(res, t, `reading '${key}'`);
+      return itemOf(t, (await res.json()) as Record<string, unknown>);
+    },
+    async put(t, key, item, condition) {
+      const body = entity(key, item);
+      if (condition === 'absent') {
+        const res = await call(table(t), { method: 'POST', body, headers: headers({ 'content-type': 'application/json', prefer: 'return-no-content' }) });
+        if (await is(res, 409, 'EntityAlreadyExists')) return false;
+        if (res.status !== 204 && res.status !== 201) throw await failed(res, t, `creating '${key}'`);
+        return true;
+      }
+      const res = await call(entityPath(t, key), { method: 'PUT', body, headers: headers({ 'content-type': 'application/json', ...(condition === 'exists' ? { 'if-match': '*' } : {}) }) });
+      if (condition === 'exists' && (await is(res, 404, 'ResourceNotFound'))) return false;
+      if (res.status !== 204) throw await failed(res, t, `writing '${key}'`);
+      return true;
+    },
+    async delete(t, key, condition) {
+      const res = await call(entityPath(t, key), { method: 'DELETE', headers: headers({ 'if-match': '*' }) });
+      if (await is(res, 404, 'ResourceNotFound')) return condition !== 'exists';
+      if (res.status !== 204) throw await failed(res, t, `deleting '${key}'`);
+      return true;
+    },
+    async list(t, { prefix, cursor, limit }) {
+      if (cursor !== undefined && tableKeyProblem(cursor)) throw new Error(`sls-x: table '${t.name}': ${JSON.stringify(cursor).slice(0, 80)} is not a cursor this table returned`);
+      const end = prefixEnd(prefix);
+      const filter = [
+        `PartitionKey eq ${literal(TABLE_PARTITION)}`,
+        ...(prefix ? [`RowKey ge ${literal(prefix)}`] : []),
+        ...(end !== undefined ? [`RowKey lt ${literal(end)}`] : []),
+        ...(cursor !== undefined ? [`RowKey gt ${literal(cursor)}`] : []),
+      ].join(' and ');
+      const want = limit + 1;
+      const found: Array<Record<string, unknown>> = [];
+      let next: { pk: string; rk: string | null } | undefined;
+      let past = false;
+      do {
+        const q = [
+          `$filter=${encodeRfc3986(filter)}`,
+          `$top=${Math.min(1000, want - found.length)}`,
+          ...(next ? [`NextPartitionKey=${encodeRfc3986(next.pk)}`, ...(next.rk !== null ? [`NextRowKey=${encodeRfc3986(next.rk)}`] : [])] : []),
+        ];
+        const res = await call(`${table(t)}()?${q.join('&')}`, { method: 'GET', headers: headers() });
+        if (res.status !== 200) throw await failed(res, t, prefix ? `querying keys starting with '${prefix}'` : 'scanning');
+        for (const e of ((await res.json()) as { value?: Array<Record<string, unknown>> }).value ?? []) {
+          // Past the prefix (no upper bound could be given): the rest sorts after it too.
+          if (!String(e.RowKey).startsWith(prefix)) {
+            past = true;
+            break;
+          }
+          found.push(e);
+        }
+        const pk = res.headers.get('x-ms-continuation-nextpartitionkey');
+        next = pk === null ? undefined : { pk, rk: res.headers.get('x-ms-continuation-nextrowkey') };
+      } while (next && !past && found.length < want);
+      const page = found.slice(0, limit);
+      const last = page[page.length - 1];
+      return { items: page.map((e) => itemOf(t, e)), ...(found.length > limit && last ? { cursor: String(last.RowKey) } : {}) };
+    },
+  };
+}

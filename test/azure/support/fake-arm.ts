@@ -43,6 +43,8 @@ export class FakeArm {
   maxInFlight = 0;
   /** Throw a network error for the first request matching this (an interrupted deploy). */
   failOnce?: (r: Recorded) => boolean;
+  /** Answer the first request matching `when` with this status and ARM error (then act normally). */
+  errorOnce?: { when: (r: Recorded) => boolean; status: number; code: string; message: string };
   readonly zips: Buffer[] = [];
   /** Rows the Log Analytics query API answers with (AppTraces). */
   traces: Array<Record<string, unknown>> = [];
@@ -98,6 +100,11 @@ export class FakeArm {
     if (this.failOnce?.(rec)) {
       this.failOnce = undefined;
       throw Object.assign(new Error('socket hang up (fake interruption)'), { code: 'ECONNRESET' });
+    }
+    if (this.errorOnce?.when(rec)) {
+      const { status, code, message } = this.errorOnce;
+      this.errorOnce = undefined;
+      return this.reply(req, status, { error: { code, message } });
     }
     if (url.host === 'api.loganalytics.io') {
       const columns = ['TimeGenerated', 'Message', 'SeverityLevel', 'OperationId', 'Properties'].map((name) => ({ name, type: 'string' }));
@@ -161,8 +168,8 @@ export class FakeArm {
         .map(([, r]) => r);
       return this.reply(req, 200, { value });
     }
-    // Lists of child collections: queues, containers, event subscriptions.
-    if (m === 'GET' && /\/(queueservices\/default\/queues|blobservices\/default\/containers|eventsubscriptions)$/.test(key)) {
+    // Lists of child collections: queues, containers, tables, event subscriptions.
+    if (m === 'GET' && /\/(queueservices\/default\/queues|blobservices\/default\/containers|tableservices\/default\/tables|eventsubscriptions)$/.test(key)) {
       const value = [...this.resources.entries()].filter(([id]) => id.startsWith(`${key}/`) && !id.slice(key.length + 1).includes('/')).map(([, r]) => r);
       return this.reply(req, 200, { value });
     }

@@ -27,7 +27,10 @@ interface Phase {
   requests: Recorded[];
 }
 
-/** First deploy, a code change, a change that drops a function (and its grants), then remove. */
+/**
+ * First deploy, a code change, a change that drops a function (and its grants, and with it a
+ * table only it used), then remove. The shop here has tables, so their requests are covered too.
+ */
 async function lifecycle(): Promise<Phase[]> {
   const arm = new FakeArm();
   const phases: Phase[] = [];
@@ -36,11 +39,12 @@ async function lifecycle(): Promise<Phase[]> {
     await step();
     phases.push({ name, requests: arm.requests.slice(before) });
   };
-  const s = shop();
+  const s = shop({ tables: true });
   await run('first deploy', () => deploy(s, artifacts(s), arm));
   await run('redeploy, nothing changed', () => deploy(s, artifacts(s), arm));
   await run('redeploy, code changed', () => deploy(s, artifacts(s, 'v2'), arm));
-  const fewer = shop({ withWorker: false });
+  const fewer = shop({ withWorker: false, tables: true });
+  fewer.tables = fewer.tables!.filter((t) => t.name === 'todos');
   await run('redeploy, worker removed', () => deploy(fewer, artifacts(fewer, 'v2'), arm));
   await run('remove', () => deploy(fewer, [], arm, true));
   return phases;
@@ -91,6 +95,7 @@ describe('vendored ARM specs', () => {
       'queue.json 2025-06-01',
       'resources.json 2025-04-01',
       'storage.json 2025-06-01',
+      'table.json 2025-06-01',
     ]);
   });
 });
@@ -148,6 +153,9 @@ describe('azure adapter ARM requests against the published OpenAPI specs', () =>
       'SystemTopics_CreateOrUpdate',
       'SystemTopics_Delete',
       'SystemTopics_Get',
+      'Table_Create',
+      'Table_Delete',
+      'Table_List',
       'Tags_UpdateAtScope',
       'UserAssignedIdentities_CreateOrUpdate',
       'UserAssignedIdentities_Delete',
@@ -233,5 +241,16 @@ describe('the validator catches contract violations', () => {
     const u = site();
     u.path = u.path.replace('/sites/', '/site/');
     expect(contract.validate(u).errors).toEqual([expect.stringMatching(/^no path template in the vendored specs matches/)]);
+  });
+
+  it('a table name Table Storage refuses (a hyphen), or a read-only table property', () => {
+    const t = find('PUT', /\/tableServices\/default\/tables\/[^/]+$/);
+    expect(contract.validate(t).errors).toEqual([]);
+    const bad = structuredClone(t);
+    bad.path = bad.path.replace(/\/tables\/[^/]+$/, '/tables/order-items');
+    expect(contract.validate(bad).errors).toEqual([expect.stringMatching(/tableName.*"order-items" does not match/)]);
+    const ro = structuredClone(t);
+    ro.body = { properties: { tableName: 'todos' } };
+    expect(contract.validate(ro).errors).toEqual(['$.properties.tableName: readOnly property sent by the client']);
   });
 });

@@ -1,6 +1,6 @@
 /**
- * Azurite (npm `azurite`, Microsoft's Azure Storage emulator: Blob and Queue REST APIs with
- * shared-key, SAS and, with `--oauth basic` over HTTPS, bearer-token and user-delegation-SAS
+ * Azurite (npm `azurite`, Microsoft's Azure Storage emulator: Blob, Queue and Table REST APIs
+ * with shared-key, SAS and, with `--oauth basic` over HTTPS, bearer-token and user-delegation-SAS
  * checks) started on 127.0.0.1 by the suites that use it, and stopped by them.
  *
  * With `oauth: true` it serves HTTPS with a self-signed certificate made here with openssl for
@@ -26,6 +26,8 @@ export interface Azurite {
   /** `https://127.0.0.1:<port>/devstoreaccount1` (http without oauth). */
   blobUrl: string;
   queueUrl: string;
+  /** The Table service, `https://127.0.0.1:<port>/devstoreaccount1` (http without oauth). */
+  tableUrl: string;
   /** A fetch that trusts this run's certificate (plain fetch without oauth). */
   fetch: typeof fetch;
   stop(): Promise<void>;
@@ -85,7 +87,7 @@ export function fetchTrusting(ca: Buffer): typeof fetch {
   }) as typeof fetch;
 }
 
-/** Start Azurite's blob and queue services on free loopback ports, in memory. */
+/** Start Azurite's blob, queue and table services on free loopback ports, in memory. */
 export async function startAzurite(opts: { oauth?: boolean } = {}): Promise<Azurite> {
   return launch(opts, false);
 }
@@ -167,6 +169,7 @@ async function launch(opts: { oauth?: boolean }, clock: boolean): Promise<Azurit
   try {
     await waitForPort(blobPort, child, () => out);
     await waitForPort(queuePort, child, () => out);
+    await waitForPort(tablePort, child, () => out);
   } catch (err) {
     await stop();
     throw err;
@@ -175,6 +178,7 @@ async function launch(opts: { oauth?: boolean }, clock: boolean): Promise<Azurit
   const started: Azurite = {
     blobUrl: `${scheme}://127.0.0.1:${blobPort}/${ACCOUNT}`,
     queueUrl: `${scheme}://127.0.0.1:${queuePort}/${ACCOUNT}`,
+    tableUrl: `${scheme}://127.0.0.1:${tablePort}/${ACCOUNT}`,
     fetch: ca ? fetchTrusting(ca) : fetch,
     stop,
   };
