@@ -5,6 +5,7 @@ import { azureAppSettingName, AZURE_STORAGE_CONNECTION } from '../../templates/s
 import { tableSettingName } from '../../templates/shims/common/azure-resources.js';
 import type { AzureNames } from './naming.js';
 import { PLACEHOLDERS } from './session.js';
+import { grantsSetting } from './extra-iam.js';
 
 /** The Key Vault of the config (`targets.azure.keyVault`), if any. */
 export function keyVaultOf(service: Service): string | undefined {
@@ -19,7 +20,8 @@ export function secretUri(vault: string, secret: string): string {
 
 /**
  * App settings of the one Function App: identity-based `AzureWebJobsStorage` (no keys), the
- * SLSX_QUEUE_* / SLSX_BUCKET_* / SLSX_TABLE_* names the shim binds to, every function's env, and each secret
+ * SLSX_QUEUE_* / SLSX_BUCKET_* / SLSX_TABLE_* names the shim binds to, every function's env, SLSX_GRANTS
+ * (the escape hatch's role assignments, when there are any), and each secret
  * as a Key Vault reference the platform resolves with the app's identity (values never pass
  * through sls-x). Config env names are per function but app settings are per app: validate
  * refuses two functions giving one name different values.
@@ -42,6 +44,8 @@ export function appSettings(service: Service, names: AzureNames): Record<string,
   Object.assign(out, functionsEnv(service, service.functions, 'azure'));
   // The function timeout and queue settings, overriding host.json (which holds none of them).
   Object.assign(out, azureHostSettings(service, service.functions).settings);
+  // The escape hatch's role assignments (extra-iam.ts): how a later observe finds them once their entry is gone.
+  Object.assign(out, grantsSetting(service));
   const vault = keyVaultOf(service);
   if (vault) {
     for (const fn of service.functions) for (const s of fn.secrets) out[s] = `@Microsoft.KeyVault(SecretUri=${secretUri(vault, names.secret(s))})`;

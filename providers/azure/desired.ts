@@ -9,6 +9,7 @@ import { azureNames, DEPLOYMENT_CONTAINER, HOST_CONTAINERS, TYPES, type AzureNam
 import { ids, PLACEHOLDERS } from './session.js';
 import { desiredStorageEvents } from './desired-events.js';
 import { desiredTables, tableId } from './desired-tables.js';
+import { desiredHatch } from './extra-iam.js';
 
 export const MEMORY_SIZES = [512, 2048, 4096] as const;
 /** Flex Consumption's default maximum instance count, used when no function sets `concurrency.max`. */
@@ -95,6 +96,9 @@ export function desired(service: Service, artifacts: Artifact[]): DesiredResourc
       dependsOn: ['identity', ...(g.on ? [g.on] : [])],
     });
   }
+  // The escape hatch (targets.azure.roles): the identity's roles on scopes sls-x does not manage.
+  const hatch = desiredHatch(service);
+  out.push(...hatch);
   out.push({
     id: 'log-workspace',
     type: TYPES.workspace,
@@ -126,7 +130,7 @@ export function desired(service: Service, artifacts: Artifact[]): DesiredResourc
     },
     replaceOn: ['name'],
     // The host must reach its storage the moment it starts: its grants and queues come first.
-    dependsOn: ['plan', 'identity', 'storage', 'app-insights', ...grantIds, ...service.queues.flatMap((q) => [`queue:${q.name}`, `queue:${q.name}:poison`]), ...(service.tables ?? []).map((t) => tableId(names.table(t.name)))],
+    dependsOn: ['plan', 'identity', 'storage', 'app-insights', ...grantIds, ...hatch.map((h) => h.id), ...service.queues.flatMap((q) => [`queue:${q.name}`, `queue:${q.name}:poison`]), ...(service.tables ?? []).map((t) => tableId(names.table(t.name)))],
   });
   out.push({ id: 'package', type: TYPES.code, props: { app: names.app, sha256: artifact.sha256 }, dependsOn: ['function-app'], inputs: { zipPath: artifact.zipPath, size: artifact.size } });
   out.push(...desiredStorageEvents(service, names));

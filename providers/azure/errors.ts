@@ -88,3 +88,18 @@ export async function all<T>(doing: string, iter: AsyncIterable<T>, max = 10_000
     return out;
   });
 }
+
+/** Collect a paged list, answering none when what it lists under does not exist (a scope that is gone). */
+export async function allOrMissing<T>(doing: string, list: () => AsyncIterable<T>, max = 10_000): Promise<T[]> {
+  try {
+    const out: T[] = [];
+    for await (const item of list()) {
+      out.push(item);
+      if (out.length >= max) break;
+    }
+    return out;
+  } catch (err) {
+    if (isNotFound(err)) return [];
+    throw mapAzureError(err, doing);
+  }
+}

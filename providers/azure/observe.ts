@@ -1,9 +1,10 @@
 import type { ObservedResource } from '../../src/core/resources.js';
-import { all, call, callOrMissing } from './errors.js';
+import { all, allOrMissing, call, callOrMissing } from './errors.js';
 import { DEPLOYMENT_CONTAINER, HOST_CONTAINERS, SLSX_TABLE_NAME, TAG_CODE, TAG_ID, TAG_SERVICE, TAG_STAGE, TYPES } from './naming.js';
 import { TABLE_DELETE_NOTE, tableId } from './desired-tables.js';
 import { grantId } from './grants.js';
-import { roleName } from './roles.js';
+import { ROLES, roleName } from './roles.js';
+import { grantsOf, hatchId, hatchKey, hatchProps, scopeOf } from './extra-iam.js';
 import { ids, resolve, templatize, type Session } from './session.js';
 import { observeApp } from './observe-app.js';
 import { observeMonitor } from './observe-monitor.js';
@@ -57,10 +58,22 @@ export async function observeAll(session: Session): Promise<ObservedResource[]> 
     }),
     ...of('Microsoft.Web/sites').map((t) => observeApp(session, t)),
     ...of('Microsoft.EventGrid/systemTopics').map((t) => observeTopic(session, t)),
-    identity ? observeGrants(session) : Promise.resolve([]),
   ]);
   out.push(...parts.flat());
-  return templatize(canonical(out.map(withDependencies), knownIds(session)), session).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  // The app's settings as the app has them (placeholders for the identity and Application
+  // Insights only): desired() writes them literally, ARM ids from faas.yaml included.
+  const app = out.find((r) => r.type === TYPES.app);
+  const settings = (app?.props.appSettings ?? {}) as Record<string, string>;
+  // Role assignments: the derived grants in the resource group, and the escape hatch's wherever
+  // their scopes are (those faas.yaml names and those the app's SLSX_GRANTS still lists).
+  const hatch = hatchTargets(session, grantsOf(settings));
+  const [derived, extra] = identity ? await Promise.all([observeGrants(session, new Set(hatch.map((h) => hatchKey(h.scope, h.guid)))), observeHatch(session, hatch)]) : [[], []];
+  out.push(...derived);
+  const done = templatize(canonical(out.map(withDependencies), knownIds(session)), session);
+  const appOut = done.find((r) => r.type === TYPES.app);
+  if (appOut) appOut.props = { ...appOut.props, appSettings: templatize(settings, session, { subscription: false }) };
+  // The escape hatch's props carry the scope's subscription as written (it may be another one): not templatized.
+  return [...done, ...extra].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 async function observeIdentity(session: Session, t: Tagged): Promise<ObservedResource> {
@@ -141,8 +154,11 @@ async function observeTopic(session: Session, t: Tagged): Promise<ObservedResour
   return out;
 }
 
-/** Role assignments of the identity on resources in the resource group (where every grant is scoped). */
-async function observeGrants(session: Session): Promise<ObservedResource[]> {
+/**
+ * Role assignments of the identity on resources in the resource group (where every derived grant
+ * is scoped), except the escape hatch's (`hatch`: their `hatchKey`s), which observeHatch reports.
+ */
+async function observeGrants(session: Session, hatch: Set<string>): Promise<ObservedResource[]> {
   const principal = session.known.identityPrincipalId;
   if (!principal) return [];
   const rg = session.names.resourceGroup;
@@ -154,6 +170,7 @@ async function observeGrants(session: Session): Promise<ObservedResource[]> {
   for (const a of list) {
     const role = roleName(a.roleDefinitionId ?? '');
     if (!role || !a.scope || !a.scope.toLowerCase().startsWith(`${group}/`)) continue;
+    if (hatch.has(hatchKey(a.scope, ROLES[role]))) continue;
     const scope = templatize(a.scope, session);
     out.push({
       id: grantId({ role, scope }),
@@ -164,6 +181,58 @@ async function observeGrants(session: Session): Promise<ObservedResource[]> {
     });
   }
   return out;
+}
+
+/**
+ * The escape hatch's assignments to look for: those faas.yaml names (from scope()) and those the
+ * deployed app's SLSX_GRANTS lists, once each (the config's spelling first). One the config now
+ * derives itself (the same role on the same resource) is the derived grant's, not the hatch's:
+ * deleting it as a hatch entry would take the grant away.
+ */
+function hatchTargets(session: Session, past: Array<{ scope: string; guid: string }>): Array<{ scope: string; guid: string }> {
+  const wanted = session.hatch?.wanted ?? [];
+  const derived = session.hatch?.derived ?? new Set<string>();
+  const seen = new Map<string, { scope: string; guid: string }>();
+  for (const h of wanted) seen.set(hatchKey(h.scope, h.guid), h);
+  for (const h of past) {
+    const key = hatchKey(h.scope, h.guid);
+    if (!seen.has(key) && !derived.has(key)) seen.set(key, h);
+  }
+  return [...seen.values()];
+}
+
+/**
+ * The identity's escape-hatch role assignments: for each scope, the assignments ARM lists there
+ * for the identity's principal (`principalId eq`: at, above and below the scope), of which only
+ * those exactly at the scope, of that principal, in a role sls-x looks for there are taken.
+ * Nobody else's assignments, and no other role of the identity, is ever planned. A scope that no
+ * longer exists has none.
+ */
+async function observeHatch(session: Session, targets: Array<{ scope: string; guid: string }>): Promise<ObservedResource[]> {
+  const principal = session.known.identityPrincipalId;
+  if (!principal || targets.length === 0) return [];
+  const byScope = new Map<string, Array<{ scope: string; guid: string }>>();
+  for (const t of targets) {
+    const key = scopeOf(t.scope).toLowerCase();
+    byScope.set(key, [...(byScope.get(key) ?? []), t]);
+  }
+  const ra = session.clients.authorization.roleAssignments;
+  const found = await Promise.all(
+    [...byScope.values()].map(async (wanted): Promise<ObservedResource[]> => {
+      const scope = scopeOf(wanted[0]!.scope);
+      const list = await allOrMissing(`roleAssignments list ${scope}`, () => ra.listForScope(scope.replace(/^\/+/, ''), { filter: `principalId eq '${principal}'` }));
+      const out: ObservedResource[] = [];
+      for (const a of list) {
+        if ((a.principalId ?? '').toLowerCase() !== principal.toLowerCase() || scopeOf(a.scope ?? '').toLowerCase() !== scope.toLowerCase()) continue;
+        const guid = (a.roleDefinitionId ?? '').split('/').pop()?.toLowerCase() ?? '';
+        const t = wanted.find((w) => w.guid === guid);
+        if (!t) continue;
+        out.push({ id: hatchId(t.scope, guid), type: TYPES.roleAssignment, security: true, props: hatchProps(t.scope, guid), physicalId: a.id, dependsOn: ['identity', 'function-app'] });
+      }
+      return out;
+    }),
+  );
+  return found.flat();
 }
 
 /** The ARM ids desired() writes, resolved: what observed ids are compared against. */

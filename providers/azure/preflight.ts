@@ -8,7 +8,10 @@ import { namesOf } from './desired.js';
 import { ours } from './observe.js';
 import { isKnownRegion } from './regions.js';
 import { azureNameProblems, SUBSCRIPTION_ID } from './validate.js';
-import { openSession, scopeAccount, type Session } from './session.js';
+import { openSession, resolve, scopeAccount, type Session } from './session.js';
+import { grants } from './grants.js';
+import { ROLES } from './roles.js';
+import { hatchGrants, hatchKey } from './extra-iam.js';
 
 /** The subscription: `targets.azure.subscription`, else AZURE_SUBSCRIPTION_ID. */
 export function resolveSubscription(service: Service, env: NodeJS.ProcessEnv): string {
@@ -57,6 +60,11 @@ export async function azureScope(service: Service, ctx: AdapterContext): Promise
   const scope: Scope = { target: 'azure', service: service.service, stage: service.stage, region, account: scopeAccount(subscription, names.resourceGroup) };
   const session = await openSession(ctx, scope);
   session.names.resourceGroupFromConfig = names.resourceGroupFromConfig;
+  // What observe needs from the config to find the escape hatch's assignments (extra-iam.ts).
+  session.hatch = {
+    wanted: hatchGrants(service).map((g) => ({ scope: g.scope, guid: g.guid })),
+    derived: new Set(grants(service, names).map((g) => hatchKey(resolve(g.scope, session), ROLES[g.role]))),
+  };
   await preflight(service, session);
   return scope;
 }

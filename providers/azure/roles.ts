@@ -20,6 +20,19 @@ export const ROLES = {
 
 export type RoleName = keyof typeof ROLES;
 
+/**
+ * Every built-in role sls-x knows by name offline: the ones it grants itself, plus a few more from
+ * the same published table (MicrosoftDocs/azure-docs built-in-roles.md, "All"; vendored for the
+ * contract tests in test/contracts/sources/data/azure-builtin-roles.json). The escape hatch
+ * (`targets.azure.roles`) takes these names; any other role is written as its definition GUID.
+ */
+export const BUILTIN_ROLES: Readonly<Record<string, string>> = {
+  ...ROLES,
+  'Key Vault Secrets Officer': 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7',
+  'Storage Queue Data Message Processor': '8a0f0c08-91a1-4084-bc3d-661d67233fed',
+  'Storage Queue Data Reader': '19e7f393-937e-4f77-808e-94535e297925',
+};
+
 /** Role name for a role definition id (the last path segment of a roleDefinitionId). */
 export function roleName(definitionId: string): RoleName | undefined {
   const guid = definitionId.split('/').pop()?.toLowerCase();

@@ -14,6 +14,12 @@ export interface Session {
   names: AzureNames;
   /** Values only known once created (identity principal/client id), filled by apply or observe. */
   known: { identityClientId?: string; identityPrincipalId?: string; insightsConnectionString?: string; workspaceCustomerId?: string };
+  /**
+   * From the config, set by scope(): the escape hatch's role assignments (`targets.azure.roles`,
+   * scope as written and role GUID) and the keys (`hatchKey`) of the grants sls-x derives, so
+   * observe tells the two apart on one scope. Absent when observe runs without a config.
+   */
+  hatch?: { wanted: Array<{ scope: string; guid: string }>; derived: Set<string> };
 }
 
 const sessions = new WeakMap<AdapterContext, Session>();
@@ -79,9 +85,14 @@ export function resolve<T>(value: T, session: Pick<Session, 'subscriptionId' | '
   ) as T;
 }
 
-export function templatize<T>(value: T, session: Pick<Session, 'subscriptionId' | 'known'>): T {
+/**
+ * Put the placeholders back into observed values. `subscription: false` keeps the subscription
+ * id as it is: for values desired() writes literally (app settings, which hold no ARM id of the
+ * stage but may hold one from faas.yaml, such as a `${ref:...}` or the escape hatch's SLSX_GRANTS).
+ */
+export function templatize<T>(value: T, session: Pick<Session, 'subscriptionId' | 'known'>, opts: { subscription?: boolean } = {}): T {
   return deep(value, (s) => {
-    let out = s.replace(new RegExp(`/subscriptions/${escape(session.subscriptionId)}/`, 'gi'), `/subscriptions/${PLACEHOLDERS.subscription}/`);
+    let out = opts.subscription === false ? s : s.replace(new RegExp(`/subscriptions/${escape(session.subscriptionId)}/`, 'gi'), `/subscriptions/${PLACEHOLDERS.subscription}/`);
     if (session.known.insightsConnectionString && out === session.known.insightsConnectionString) out = PLACEHOLDERS.insights;
     // A GUID of its own: safe to put back wherever it appears (also inside the App Insights auth string).
     if (session.known.identityClientId) out = out.split(session.known.identityClientId).join(PLACEHOLDERS.clientId);

@@ -6,6 +6,9 @@ import { isKnownRegion } from './regions.js';
 import { DEPLOYMENT_CONTAINER, HOST_CONTAINERS } from './naming.js';
 import { ncrontabProblem } from '../../src/config/schedule.js';
 import { loopbackIssuerProblems } from '../../src/config/checks/http.js';
+import { grants } from './grants.js';
+import { ROLES } from './roles.js';
+import { roleGuid, scopeOf, similarRoles } from './extra-iam.js';
 
 const RESERVED_CONTAINERS: string[] = [DEPLOYMENT_CONTAINER, ...HOST_CONTAINERS];
 
@@ -92,6 +95,7 @@ export function validateAzure(service: Service): Diagnostic[] {
   }
   // CORS and JWT are applied by the shim (the Function App's own CORS knows only origins and credentials).
   out.push(...loopbackIssuerProblems(service, 'azure'));
+  out.push(...hatchProblems(service));
   // App settings are one map for the whole app.
   const seen = new Map<string, { fn: string; value: string }>();
   for (const fn of service.functions) {
@@ -109,6 +113,55 @@ export function validateAzure(service: Service): Diagnostic[] {
     if (fn.concurrency.max !== undefined && fn.concurrency.warm > fn.concurrency.max) {
       err(`functions.${fn.name}.concurrency.warm`, 'limit-concurrency', `'${fn.name}' asks for ${fn.concurrency.warm} warm instances but at most ${fn.concurrency.max}.`, 'Set warm <= max.');
     }
+  }
+  return out;
+}
+
+/**
+ * The escape hatch (`functions.<fn>.targets.azure.roles`), what only azure can tell: a role that
+ * is neither a built-in name sls-x knows, a GUID nor a role definition id (resolved offline, so a
+ * plan never depends on a lookup: such a role is written as its GUID), and an entry that is a
+ * grant sls-x derives itself (the same role on the same resource of the stage): the two would be
+ * one role assignment, and each plan would take it for the other's.
+ */
+export function hatchProblems(service: Service): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const names = namesOf(service);
+  const sub = service.targets.azure?.account === undefined ? undefined : String(service.targets.azure.account).toLowerCase();
+  // Derived grants by resource path below the subscription (the subscription may come from the environment).
+  const tail = (scope: string) => scopeOf(scope).replace(/^\/subscriptions\/[^/]+/i, '').toLowerCase();
+  const derived = new Map(grants(service, names).map((g) => [`${tail(g.scope)}|${ROLES[g.role]}`, g]));
+  for (const fn of service.functions) {
+    (fn.extraIam?.azure ?? []).forEach((r, i) => {
+      const path = `functions.${fn.name}.targets.azure.roles.${i}`;
+      const guid = roleGuid(r.role);
+      if (!guid) {
+        const near = similarRoles(r.role);
+        out.push({
+          severity: 'error',
+          code: 'azure-role-unknown',
+          message: `\`${r.role}\` is not a built-in role sls-x knows by name${near.length ? ` (did you mean ${near.map((n) => `\`${n}\``).join(' or ')}?)` : ''}; sls-x does not look role names up in Azure.`,
+          hint: `Write the role definition's GUID instead: \`az role definition list --name "${r.role}" --query "[].name" -o tsv\` prints it (for a built-in or a custom role).`,
+          path: `${path}.role`,
+          file: service.configFile,
+          target: 'azure',
+        });
+        return;
+      }
+      const entrySub = /^\/subscriptions\/([^/]+)/i.exec(r.scope)?.[1]?.toLowerCase();
+      const own = derived.get(`${tail(r.scope)}|${guid}`);
+      if (own && (!sub || sub === entrySub)) {
+        out.push({
+          severity: 'error',
+          code: 'azure-extra-iam-own-grant',
+          message: `\`${r.role}\` on \`${r.scope}\` is a role assignment sls-x derives for this stage's own resource; \`functions.${fn.name}.targets.azure.roles\` cannot add it too.`,
+          hint: 'Drop the entry: the declaration (`sends:`, `buckets:`, `tables:`, `secrets:` or the queue trigger) already grants it.',
+          path,
+          file: service.configFile,
+          target: 'azure',
+        });
+      }
+    });
   }
   return out;
 }

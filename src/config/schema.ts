@@ -258,7 +258,7 @@ export const functionSchema = z
             roles: z
               .array(
                 z.strictObject({
-                  role: z.string().min(1).meta({ description: 'A built-in role name (`Storage Blob Data Reader`) or a role definition GUID.' }),
+                  role: z.string().min(1).meta({ description: 'A built-in role name sls-x knows (`Storage Blob Data Reader`), or any role\'s definition GUID (or full role definition id).' }),
                   scope: z
                     .string()
                     .regex(/^\/subscriptions\/[^/\s]+(\/resourceGroups\/[^/\s]+(\/providers\/\S+)?)?$/i, { error: 'a scope is an Azure resource id: `/subscriptions/<id>/resourceGroups/<rg>/providers/...` (or `${ref:NAME}`)' })
@@ -266,7 +266,7 @@ export const functionSchema = z
                 }),
               )
               .optional()
-              .meta({ description: 'Extra role assignments for the Function App\'s identity (Azure gives one identity per app: every function of the service would get them). Not applied by the Azure adapter yet: `validate` refuses them for an azure deploy and says so for other targets.' }),
+              .meta({ description: 'Extra role assignments for the Function App\'s identity, beyond what sls-x derives (Azure gives one identity per app: every function of the service gets them). Shown under [IAM] in every plan.' }),
           })
           .optional()
           .meta({ description: 'Azure settings of this function.' }),

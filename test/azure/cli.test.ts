@@ -88,6 +88,43 @@ describe('azure through the real CLI on examples/shop (fake ARM)', () => {
     expect(arm.mutating()).toEqual([]);
   });
 
+  it('the escape hatch through the real CLI: plan shows the assignment under [IAM]; deploy creates it on the external scope; --function keeps it with the settings; remove deletes it', async () => {
+    const arm = new FakeArm();
+    const cwd = shopProject();
+    const legacy = `/subscriptions/${SUB}/resourceGroups/data/providers/Microsoft.Storage/storageAccounts/legacy`;
+    arm.put(legacy.toLowerCase(), legacy, { location: 'westeurope' });
+    const yaml = readFileSync(join(cwd, 'faas.yaml'), 'utf8');
+    const withHatch = (entries: string) =>
+      yaml
+        .replace('queues:\n', `references:\n  legacy: { azure: ${legacy} }\n\nqueues:\n`)
+        .replace('    handler: src/worker.handler\n', `    handler: src/worker.handler\n    targets: { azure: { roles: [ ${entries} ] } }\n`);
+    writeFileSync(join(cwd, 'faas.yaml'), withHatch('{ role: Storage Blob Data Reader, scope: "${ref:legacy}" }'));
+    const planned = await cli(['plan', '--target', 'azure'], cwd, arm);
+    expect(planned.code, planned.stderr).toBe(0);
+    expect(planned.stderr).toMatch(/warning \[extra-iam\] \(azure\).*Storage Blob Data Reader on \/subscriptions\/.*\/storageAccounts\/legacy/);
+    expect(planned.stdout).toMatch(/\+ create +grant:extra:BlobDataReader:storageaccounts\/legacy:[0-9a-f]{8} +not deployed yet {2}\[IAM\]/);
+    expect(arm.mutating()).toEqual([]);
+
+    expect((await cli(['deploy', '--target', 'azure'], cwd, arm)).code).toBe(0);
+    const ours = () => [...arm.resources.keys()].filter((k) => k.startsWith(`${legacy.toLowerCase()}/providers/microsoft.authorization/roleassignments/`));
+    expect(ours()).toHaveLength(1);
+
+    // The entry dropped, deployed with --function: the settings forget it only with its delete.
+    writeFileSync(join(cwd, 'faas.yaml'), yaml);
+    const one = await cli(['deploy', '--target', 'azure', '--function', 'worker'], cwd, arm);
+    expect(one.code, one.stderr).toBe(0);
+    expect(one.stdout).toMatch(/- delete +grant:extra:BlobDataReader:storageaccounts\/legacy/);
+    expect(ours()).toEqual([]);
+
+    writeFileSync(join(cwd, 'faas.yaml'), withHatch('{ role: Storage Blob Data Reader, scope: "${ref:legacy}" }'));
+    expect((await cli(['deploy', '--target', 'azure'], cwd, arm)).code).toBe(0);
+    expect(ours()).toHaveLength(1);
+    const removed = await cli(['remove', '--target', 'azure'], cwd, arm);
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(ours()).toEqual([]);
+    expect(arm.has(legacy)).toBe(true);
+  });
+
   it('deploy --function worker ships the app package (it holds every handler) and nothing else', async () => {
     const arm = new FakeArm();
     const cwd = shopProject();

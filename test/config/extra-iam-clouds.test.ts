@@ -37,20 +37,40 @@ const diagnostics = async (dir: string, target: string) => {
 };
 
 describe('escape hatches on azure and gcp (issue 11.1)', () => {
-  it('says what each adds; azure roles are refused for an azure deploy (not applied there yet); aws gets only the derived ones', async () => {
+  it('says what each adds on azure and gcp (validate exits 0); a target without a hatch gets only the derived ones, and is told so', async () => {
     const dir = setup(YAML());
     const azure = await diagnostics(dir, 'azure');
-    expect(azure.code).toBe(2);
+    expect(azure.code).toBe(0);
     expect(azure.list.filter((d) => d.target === 'azure').map((d) => [d.severity, d.code, d.message])).toEqual([
-      ['error', 'extra-iam-unsupported-target', '`functions.api.targets.azure.roles` is not applied on azure yet: sls-x would not create these role assignments (Storage Blob Data Reader on /subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/data/providers/Microsoft.Storage/storageAccounts/legacy).'],
+      ['warning', 'extra-iam', "Function `api` adds 1 role assignment(s) to the Function App's identity beyond the derived least-privilege ones: Storage Blob Data Reader on /subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/data/providers/Microsoft.Storage/storageAccounts/legacy."],
+      ['warning', 'extra-iam-app-wide', 'On azure every function of `shop` runs as one identity: what `api` adds under `targets.azure.roles` is granted to all of them.'],
     ]);
+    // At the entries' line in faas.yaml.
+    expect(azure.list.find((d) => d.code === 'extra-iam')!.line).toBe(15);
+    expect(azure.list.map((d) => d.code)).not.toContain('extra-iam-unsupported-target');
     const gcp = await diagnostics(dir, 'gcp');
     expect(gcp.code).toBe(0);
-    expect(gcp.list.filter((d) => d.target === 'azure').map((d) => [d.severity, d.code])).toEqual([['warning', 'extra-iam-unsupported-target']]);
+    expect(gcp.list.filter((d) => d.target === 'azure').map((d) => [d.severity, d.code])).toEqual([['warning', 'extra-iam'], ['warning', 'extra-iam-app-wide']]);
     expect(gcp.list.filter((d) => d.target === 'gcp').map((d) => d.message)).toEqual(['Function `api` adds 1 IAM binding(s) to its service account beyond the derived least-privilege ones: roles/pubsub.publisher on projects/shop-prod/topics/legacy.']);
     expect(gcp.list.filter((d) => d.target === 'aws').map((d) => [d.code, d.message])).toEqual([
-      ['extra-iam-not-applied', '`functions.api.targets.gcp.roles` applies on gcp only: on aws, `api` gets only the permissions sls-x derives.'],
+      ['extra-iam-not-applied', '`functions.api.targets.azure.roles` and `functions.api.targets.gcp.roles` apply on azure and gcp only: on aws, `api` gets only the permissions sls-x derives.'],
     ]);
+  });
+
+  it('azure: a role named by a name sls-x does not know is an error at its line:col with the GUID command; a GUID, or a whole resource group (called out), validates', async () => {
+    const unknown = await runCli(['validate', '--json', '--target', 'azure'], setup(YAML().replace('role: Storage Blob Data Reader', 'role: Azure Service Bus Data Sender')));
+    expect(unknown.code).toBe(2);
+    const body = JSON.parse(unknown.stdout) as { code: string; diagnostics: Array<Diag & { hint?: string; path?: string }> };
+    expect(body.code).toBe('CONFIG_INVALID');
+    const err = body.diagnostics.filter((d) => d.severity === 'error');
+    expect(err.map((d) => [d.code, d.line, d.col])).toEqual([['azure-role-unknown', 15, expect.any(Number)]]);
+    expect(err[0]!.hint).toContain('az role definition list --name "Azure Service Bus Data Sender"');
+    expect(unknown.stderr).not.toMatch(/\n\s+at /);
+    const guid = await diagnostics(setup(YAML().replace('role: Storage Blob Data Reader', 'role: 2a2b9908-6ea1-4ae2-8e65-a410df84e7d1')), 'azure');
+    expect(guid.code).toBe(0);
+    const wide = await diagnostics(setup(YAML().replace('scope: "\${ref:legacy}"', 'scope: /subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/data')), 'azure');
+    expect(wide.code).toBe(0);
+    expect(wide.list.filter((d) => d.code === 'extra-iam-wildcard').map((d) => d.message)).toEqual(['Entry 1 of `api` assigns Storage Blob Data Reader on a whole resource group (/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/data).']);
   });
 
   it('a GCP resource sls-x cannot bind on is an error at its line:col; a whole project is called out', async () => {

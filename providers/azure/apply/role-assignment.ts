@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { SlsxError } from '../../../src/errors/slsx-error.js';
-import { azureCode, callOrMissing, mapAzureError } from '../errors.js';
+import { azureCode, callOrMissing, isNotFound, mapAzureError } from '../errors.js';
+import { isHatchId } from '../extra-iam.js';
 import { resolve } from '../session.js';
 import type { ApplyContext, ResourceApply } from './context.js';
 import { withBackoff } from '../../../src/apply/backoff.js';
@@ -28,6 +29,13 @@ async function create(c: ApplyContext): Promise<void> {
   };
   // A new identity takes a moment to reach Entra ID replicas: retry with backoff (injected sleep).
   await withBackoff(create, { attempts: 6, sleep: c.session.clients.sleep, baseMs: 2000, maxMs: 30_000, retryIf: (err) => azureCode(err) === 'PrincipalNotFound' }).catch((err: unknown) => {
+    // An escape-hatch scope is not sls-x's: one that does not exist stops the deploy, naming it.
+    if (isHatchId(c.change.id) && isNotFound(err)) {
+      throw new SlsxError('USAGE', `The scope of a \`targets.azure.roles\` entry does not exist (or the credentials in use cannot see it): ${scope} (${azureCode(err) || 'not found'}).`, {
+        hint: 'Create the resource first, or fix its id in faas.yaml (or in the `references:` entry its `${ref:...}` names).',
+        cause: err,
+      });
+    }
     throw mapAzureError(err, `roleAssignments create ${c.change.id}`);
   });
 }
@@ -38,5 +46,9 @@ async function remove(c: ApplyContext): Promise<void> {
   await callOrMissing(`roleAssignments delete ${c.change.id}`, () => c.session.clients.authorization.roleAssignments.deleteById(id.replace(/^\/+/, '')));
 }
 
-/** One role on one scope for the app's identity. Assignments cannot change: update = delete + create. */
+/**
+ * One role on one scope for the app's identity: a derived grant, or an escape-hatch entry on a
+ * scope sls-x does not manage (only the assignment is ever deleted, never its scope). Assignments
+ * cannot change: update = delete + create.
+ */
 export const roleAssignmentApply: ResourceApply = { create, delete: remove };

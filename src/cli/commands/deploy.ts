@@ -14,9 +14,14 @@ export interface DeployOptions {
   function?: string;
 }
 
-/** The change a `--function` deploy keeps: the function itself (azure: the app package holding it). */
+/**
+ * The change a `--function` deploy keeps: the function itself (azure: the app package holding it,
+ * and the app with its settings; with them the escape hatch's role assignments, `grant:extra:*`,
+ * which the settings record in SLSX_GRANTS: one dropped from the settings without its delete
+ * would never be found again).
+ */
 function ownChange(target: string, fn: string): (c: Plan['changes'][number]) => boolean {
-  return target === 'azure' ? (c) => c.id === 'package' || c.id === 'function-app' : (c) => c.id === `function:${fn}`;
+  return target === 'azure' ? (c) => c.id === 'package' || c.id === 'function-app' || c.id.startsWith('grant:extra:') : (c) => c.id === `function:${fn}`;
 }
 
 function readSavedPlan(file: string, cwd: string, parse: (text: string, file: string) => Plan): Plan {

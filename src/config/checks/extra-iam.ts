@@ -41,15 +41,6 @@ export function checkExtraIam(ctx: CheckContext): void {
     for (const target of ctx.targets) {
       if (target === 'local') continue;
       const t = target as 'aws' | 'azure' | 'gcp';
-      if (t === 'azure' && has.azure) {
-        // Not wired into the Azure plan yet: refused where it would be deployed, said elsewhere (no silent downgrade).
-        ctx.report.add(target === ctx.active ? 'error' : 'warning', 'extra-iam-unsupported-target', `\`functions.${fn.name}.targets.azure.roles\` is not applied on azure yet: sls-x would not create these role assignments (${lines(fn, 'azure').join('; ')}).`, {
-          path: [...base, ...HATCH_PATH.azure],
-          target,
-          hint: 'Assign the roles to the Function App\'s identity outside sls-x (`az role assignment create --assignee <identity client id> --role <role> --scope <id>`) and remove `targets.azure.roles`, or deploy this function to aws or gcp.',
-        });
-        continue;
-      }
       if (has[t]) {
         const added = lines(fn, t);
         const what = t === 'aws' ? 'IAM statement(s) to its role' : t === 'azure' ? "role assignment(s) to the Function App's identity" : 'IAM binding(s) to its service account';
@@ -69,8 +60,7 @@ export function checkExtraIam(ctx: CheckContext): void {
           });
         }
       } else {
-        // (azure roles are not applied anywhere yet: said above, not counted as a hatch here.)
-        const other = (['aws', 'gcp'] as const).filter((o) => has[o]);
+        const other = (['aws', 'azure', 'gcp'] as const).filter((o) => has[o]);
         if (other.length === 0) continue;
         ctx.report.add('warning', 'extra-iam-not-applied', `\`${other.map((o) => `functions.${fn.name}.${HATCH_PATH[o].join('.')}`).join('` and `')}\` ${other.length > 1 ? 'apply' : 'applies'} on ${other.join(' and ')} only: on ${target}, \`${fn.name}\` gets only the permissions sls-x derives.`, {
           path: [...base, ...HATCH_PATH[other[0]!]],

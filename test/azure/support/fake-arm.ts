@@ -46,6 +46,8 @@ export class FakeArm {
   /** Answer the first request matching `when` with this status and ARM error (then act normally). */
   errorOnce?: { when: (r: Recorded) => boolean; status: number; code: string; message: string };
   readonly zips: Buffer[] = [];
+  /** Scopes (lowercase ARM ids) that do not exist: a role assignment there is a 404, a list there is empty. */
+  readonly missingScopes = new Set<string>();
   /** Rows the Log Analytics query API answers with (AppTraces). */
   traces: Array<Record<string, unknown>> = [];
 
@@ -159,14 +161,32 @@ export class FakeArm {
     if (key.endsWith('/host/default/listkeys') && m === 'POST') return this.reply(req, 200, { masterKey: 'fake-master-key', functionKeys: {} });
     if (/\/resourcegroups\/[^/]+\/resources$/.test(key) && m === 'GET') return this.listGroup(req, key.slice(0, -'/resources'.length), query(rec));
     if (key.endsWith('/providers/microsoft.authorization/roleassignments') && m === 'GET') {
-      const principal = /principalId eq '([^']+)'/.exec(rec.query.$filter ?? '')?.[1];
+      // RoleAssignments_ListForResourceGroup / _ListForScope: `principalId eq '<id>'` or
+      // `assignedTo('<id>')` (the same for a service principal in no group) lists that principal's
+      // assignments at, above and below the scope; no filter lists everyone's.
+      const filter = rec.query.$filter ?? '';
+      const principal = (/principalId eq '([^']+)'/.exec(filter) ?? /assignedTo\('([^']+)'\)/.exec(filter))?.[1];
       const scope = key.slice(0, -'/providers/microsoft.authorization/roleassignments'.length);
+      const within = (inner: string, outer: string) => inner === outer || inner.startsWith(`${outer}/`);
       const value = [...this.resources.entries()]
         .filter(([id, r]) => id.includes('/providers/microsoft.authorization/roleassignments/') && (!principal || r.properties.principalId === principal))
         // Like ARM: what is at or below the scope, and what is inherited from above it.
-        .filter(([id, r]) => id.startsWith(scope) || scope.startsWith(String(r.properties.scope).toLowerCase()))
+        .filter(([, r]) => {
+          const at = String(r.properties.scope).toLowerCase();
+          return within(at, scope) || within(scope, at);
+        })
         .map(([, r]) => r);
       return this.reply(req, 200, { value });
+    }
+    if (/\/providers\/microsoft\.authorization\/roleassignments\/[^/]+$/.test(key) && m === 'PUT') {
+      // ARM keeps one assignment per (scope, role, principal): another name for the same is a 409.
+      const scope = p.slice(0, key.indexOf('/providers/microsoft.authorization/')).toLowerCase();
+      const role = String(rec.body?.properties?.roleDefinitionId ?? '').split('/').pop()?.toLowerCase();
+      const same = [...this.resources.entries()].find(
+        ([id, r]) => id !== key && id.includes('/providers/microsoft.authorization/roleassignments/') && String(r.properties.scope).toLowerCase() === scope && String(r.properties.roleDefinitionId).split('/').pop()?.toLowerCase() === role && r.properties.principalId === rec.body?.properties?.principalId,
+      );
+      if (same) return this.reply(req, 409, { error: { code: 'RoleAssignmentExists', message: 'The role assignment already exists.' } });
+      if (this.missingScopes.has(scope)) return this.reply(req, 404, { error: { code: 'ResourceNotFound', message: `The Resource '${scope}' was not found.` } });
     }
     // Lists of child collections: queues, containers, tables, event subscriptions.
     if (m === 'GET' && /\/(queueservices\/default\/queues|blobservices\/default\/containers|tableservices\/default\/tables|eventsubscriptions)$/.test(key)) {

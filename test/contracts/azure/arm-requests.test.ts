@@ -11,12 +11,13 @@
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { FakeArm, type Recorded } from '../../azure/support/fake-arm.js';
+import { FakeArm, SUB, type Recorded } from '../../azure/support/fake-arm.js';
 import { artifacts, deploy } from '../../azure/support/service.js';
 import { shop } from '../../azure/support/shop.js';
 import { ArmContract, SPECS_DIR } from './validate.js';
 
 const ARM_HOST = 'management.azure.com';
+const LEGACY = `/subscriptions/${SUB}/resourceGroups/data/providers/Microsoft.Storage/storageAccounts/legacy`;
 /** Hosts the adapter talks to that are not Resource Manager: validated elsewhere or not at all. */
 const DATA_PLANE = [/\.scm\.azurewebsites\.net$/, /\.azurewebsites\.net$/, /^api\.loganalytics\.io$/];
 
@@ -28,8 +29,8 @@ interface Phase {
 }
 
 /**
- * First deploy, a code change, a change that drops a function (and its grants, and with it a
- * table only it used), then remove. The shop here has tables, so their requests are covered too.
+ * First deploy, a code change, a change that drops a function (and its grants, its escape-hatch
+ * role assignment on another resource group's account, and with it a table only it used), then remove. The shop here has tables, so their requests are covered too.
  */
 async function lifecycle(): Promise<Phase[]> {
   const arm = new FakeArm();
@@ -40,6 +41,9 @@ async function lifecycle(): Promise<Phase[]> {
     phases.push({ name, requests: arm.requests.slice(before) });
   };
   const s = shop({ tables: true });
+  // The escape hatch (targets.azure.roles) on another team's storage account: created on that
+  // scope, found through it (RoleAssignments_ListForScope), deleted when the worker goes.
+  s.functions.find((f) => f.name === 'worker')!.extraIam = { azure: [{ role: 'Storage Blob Data Reader', scope: LEGACY }] };
   await run('first deploy', () => deploy(s, artifacts(s), arm));
   await run('redeploy, nothing changed', () => deploy(s, artifacts(s), arm));
   await run('redeploy, code changed', () => deploy(s, artifacts(s, 'v2'), arm));
@@ -119,6 +123,13 @@ describe('azure adapter ARM requests against the published OpenAPI specs', () =>
     });
   }
 
+  it("the escape hatch's requests on a scope outside the resource group (create, list for scope with the principal filter, delete) are among them", () => {
+    const hatch = all.filter((r) => r.host === ARM_HOST && r.path.startsWith(`${LEGACY}/`));
+    expect([...new Set(hatch.map((r) => contract.validate(r).operation?.split('#')[1]))].sort()).toEqual(['RoleAssignments_Create', 'RoleAssignments_Delete', 'RoleAssignments_ListForScope']);
+    expect(hatch.filter((r) => r.method === 'GET').every((r) => /^principalId eq '[0-9a-f-]{36}'$/.test(r.query.$filter ?? ''))).toBe(true);
+    expect(violations(hatch)).toEqual([]);
+  });
+
   it('covers every kind of ARM operation the lifecycle sends (and each is described by a vendored spec)', () => {
     const ops = new Set(all.filter((r) => r.host === ARM_HOST).map((r) => contract.validate(r).operation?.split('#')[1]));
     expect([...ops].sort()).toEqual([
@@ -143,6 +154,7 @@ describe('azure adapter ARM requests against the published OpenAPI specs', () =>
       'RoleAssignments_Create',
       'RoleAssignments_Delete',
       'RoleAssignments_ListForResourceGroup',
+      'RoleAssignments_ListForScope',
       'StorageAccounts_CheckNameAvailability',
       'StorageAccounts_Create',
       'StorageAccounts_Delete',
