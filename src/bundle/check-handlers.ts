@@ -30,7 +30,7 @@ const MISSING = /^No matching export in "([^"]+)" for import "([^"]+)"$/;
 /**
  * The packaging build failed: are some of its errors a handler export that does not exist? The
  * generated entry imports `{ <export> as user } from "./<file>"`, so esbuild reports a missing
- * ES module export in the entry (a virtual module, `slsx-entry:<name>`). Those become `handler-export-missing`
+ * ES module export in the entry (`.sls-x/entries/<target>/<name>.mjs`, or a virtual module `slsx-entry:<name>`). Those become `handler-export-missing`
  * at the function's `handler:` line of faas.yaml, with a suggestion from the file's real exports
  * (one more esbuild run, only on this failure path); the rest stay as esbuild said them. Exports
  * of CommonJS files are not known to esbuild: validate reads them from the source, and the shim's
@@ -43,7 +43,7 @@ export async function handlerExportErrors(err: SlsxError, handlers: ResolvedHand
   const { locateInConfig } = await import('../config/locate.js');
   const configFile = displayPath(opts.configFile, opts.paths);
   for (const d of err.diagnostics) {
-    const inEntry = d.file === undefined || d.file.startsWith(`${ENTRY_NAMESPACE}:`);
+    const inEntry = d.file === undefined || d.file.startsWith(`${ENTRY_NAMESPACE}:`) || /(^|[\\/])\.sls-x[\\/]entries[\\/]/.test(d.file);
     const m = inEntry ? MISSING.exec(d.message) : null;
     const matching = m ? handlers.filter((h) => relative(opts.paths.root, h.file).split(sep).join('/') === m[1] && h.exportName === m[2]) : [];
     if (matching.length === 0) {

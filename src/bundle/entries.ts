@@ -17,7 +17,9 @@ const q = (s: string): string => JSON.stringify(s);
  * about the build machine, and the entries' text does end up in source maps.
  */
 export const shimSpecifier = (target: TargetName): string => `sls-x/shims/${target}`;
-const userSpecifier = (file: string): string => q(`./${file}`);
+/** Where generated entry files are written (`.sls-x/entries/<target>/<name>.mjs`), as a prefix back to the project root. */
+export const ENTRY_DIR_UP = '../../../';
+const userSpecifier = (file: string, base: string): string => q(`${base}${file}`);
 
 // JSON is a valid JS expression; U+2028/2029 are escaped for older parsers' sake.
 const literal = (v: unknown): string => JSON.stringify(v).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
@@ -26,12 +28,15 @@ const literal = (v: unknown): string => JSON.stringify(v).replace(/\u2028/g, '\\
  * Source of the generated per-function entry: imports the user's export and the target's
  * shim factory, bakes the function's name and target in (its configuration comes from the
  * environment at load time: `SLSX_FUNCTIONS`). Export names are checked to be identifiers before.
+ * `base` leads from where the entry is to the project root (`./` for a virtual entry resolved
+ * there, ENTRY_DIR_UP for a written one).
  */
-export function functionEntrySource(target: TargetName, h: EntryHandler): string {
+export function functionEntrySource(target: TargetName, h: EntryHandler, base = './', shared = false): string {
   const factory = TARGET_PROFILES[target].factory;
   const lines = [
-    `import { ${h.exportName} as user } from ${userSpecifier(h.file)};`,
-    `import { ${factory} } from ${q(shimSpecifier(target))};`,
+    `import { ${h.exportName} as user } from ${userSpecifier(h.file, base)};`,
+    // shared: the shim comes from the package's one runtime module (SHARED_RUNTIME), as `sls-x/runtime` does.
+    shared ? `import { ${SHIM_EXPORT} as ${factory} } from ${q(RUNTIME_SPECIFIER)};` : `import { ${factory} } from ${q(shimSpecifier(target))};`,
     `const meta = ${literal(h.meta)};`,
   ];
   switch (target) {
@@ -50,11 +55,32 @@ export function functionEntrySource(target: TargetName, h: EntryHandler): string
   return `${lines.join('\n')}\n`;
 }
 
+/** The specifier handlers import the neutral API by. */
+export const RUNTIME_SPECIFIER = 'sls-x/runtime';
+/** What the shared runtime module bundles `sls-x/runtime` from (an alias; never written by users). */
+export const RUNTIME_IMPL_SPECIFIER = 'sls-x/__runtime-impl';
+/** The shim's factory as the shared runtime module exports it. */
+export const SHIM_EXPORT = '__slsxShim';
+/**
+ * The shared runtime module of a per-function package: `sls-x/runtime` and the target's shim,
+ * bundled once, beside every function's `index.mjs` as `_slsx.mjs`. Its bytes depend only on
+ * sls-x, the target and the build settings, never on the service's functions: adding, changing
+ * or removing one function leaves every other function's zip as it was.
+ */
+export const SHARED_RUNTIME = { id: '_slsx', file: '_slsx.mjs' } as const;
+
+/** Source of the shared runtime module: the whole neutral API, plus the shim's factory. */
+export function sharedRuntimeSource(target: TargetName): string {
+  return `export * from ${q(RUNTIME_IMPL_SPECIFIER)};
+export { ${TARGET_PROFILES[target].factory} as ${SHIM_EXPORT} } from ${q(shimSpecifier(target))};
+`;
+}
+
 /** Source of the azure Function App entry: every handler registered with the v4 programming model. */
-export function azureEntrySource(handlers: EntryHandler[]): string {
+export function azureEntrySource(handlers: EntryHandler[], base = './'): string {
   const factory = TARGET_PROFILES.azure.factory;
   const lines = [`import { ${factory} } from ${q(shimSpecifier('azure'))};`];
-  handlers.forEach((h, i) => lines.push(`import { ${h.exportName} as f${i} } from ${userSpecifier(h.file)};`));
+  handlers.forEach((h, i) => lines.push(`import { ${h.exportName} as f${i} } from ${userSpecifier(h.file, base)};`));
   handlers.forEach((h, i) => lines.push(`${factory}(f${i}, ${literal(h.meta)});`));
   return `${lines.join('\n')}\n`;
 }

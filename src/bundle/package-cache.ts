@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import type { TargetName } from '../model/service.js';
 import { stableJson } from '../plan/diff.js';
+import { readZip } from './zip-writer.js';
 
 /** One esbuild run remembered: what it read (size and mtime of each file) and what it wrote. */
 interface Entry {
@@ -22,7 +23,7 @@ const sha = (data: Buffer | string): string => createHash('sha256').update(data)
  * The incremental package cache (`.sls-x/cache/package-<target>.json`): an esbuild run whose
  * settings (the key: entries, target, options, esbuild and sls-x versions) and every input file
  * (size and mtime, from esbuild's metafile) are as they were is not run again; its output is read
- * back from the previous build folder, checked byte for byte against the recorded hashes. Anything
+ * back from the previous build's zips, checked byte for byte against the recorded hashes. Anything
  * else (a changed file, a missing or edited output, an unreadable cache) is a miss, never an error.
  */
 export class PackageCache {
@@ -57,16 +58,22 @@ export class PackageCache {
       }
     }
     const out = new Map<string, Map<string, Buffer>>();
+    // The shared runtime module in every zip is inflated and hashed once, and stays one Buffer (compressed once).
+    const seen = new Map<string, Buffer>();
+    const hashes = new Map<Buffer, string>();
     for (const [name, files] of Object.entries(entry.outputs)) {
+      let zip: Map<string, Buffer>;
+      try {
+        zip = readZip(readFileSync(join(buildDir, `${name}.zip`)), seen);
+      } catch {
+        return undefined;
+      }
       const m = new Map<string, Buffer>();
       for (const [inner, hash] of Object.entries(files)) {
-        let bytes: Buffer;
-        try {
-          bytes = readFileSync(join(buildDir, name, ...inner.split('/')));
-        } catch {
-          return undefined;
-        }
-        if (sha(bytes) !== hash) return undefined;
+        const bytes = zip.get(inner);
+        if (!bytes) return undefined;
+        if (!hashes.has(bytes)) hashes.set(bytes, sha(bytes));
+        if (hashes.get(bytes) !== hash) return undefined;
         m.set(inner, bytes);
       }
       out.set(name, m);
@@ -89,7 +96,9 @@ export class PackageCache {
       }
     }
     const recorded: Entry['outputs'] = {};
-    for (const [name, files] of outputs) recorded[name] = Object.fromEntries([...files].map(([inner, bytes]) => [inner, sha(bytes)]));
+    const hashes = new Map<Buffer, string>(); // the shared runtime module of every artifact is hashed once
+    const hashOf = (bytes: Buffer): string => hashes.get(bytes) ?? (hashes.set(bytes, sha(bytes)), hashes.get(bytes)!);
+    for (const [name, files] of outputs) recorded[name] = Object.fromEntries([...files].map(([inner, bytes]) => [inner, hashOf(bytes)]));
     this.data.groups[key] = { inputs: seen, outputs: recorded };
     this.used.add(key);
   }

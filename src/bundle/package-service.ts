@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { noopSink, type EventSink } from '../core/events.js';
 import { SlsxError } from '../errors/slsx-error.js';
@@ -8,10 +8,10 @@ import { packageRoot } from '../paths.js';
 import { formatDiagnostic } from '../ui/format-diagnostic.js';
 import { effectiveBuild, type EffectiveBuild } from './build-options.js';
 import { handlerExportErrors } from './check-handlers.js';
-import { azureEntrySource, functionEntrySource, type EntryHandler } from './entries.js';
+import { azureEntrySource, ENTRY_DIR_UP, functionEntrySource, SHARED_RUNTIME, sharedRuntimeSource, type EntryHandler } from './entries.js';
 import { resolveHandlers, type ResolvedHandler } from './handler-files.js';
 import { azureAppFiles, gcpPackageFiles } from './package-files.js';
-import { CREATE_REQUIRE_BANNER, runEsbuild } from './run-esbuild.js';
+import { CREATE_REQUIRE_BANNER, runEsbuild, type BuildOutput } from './run-esbuild.js';
 import { bakedMeta } from './shim-meta.js';
 import { rewriteSourceMap } from './source-map-paths.js';
 import { AZURE_APP_NAME, esbuildTarget, oldestRuntime, TARGET_PROFILES } from './target-profile.js';
@@ -78,11 +78,68 @@ function frameworkRange(slsxRoot: string): string {
 }
 
 /**
+ * The generated entries as files, `.sls-x/entries/<target>/<id>.mjs`, each written only when its
+ * text changed (its mtime is an input of the package cache): esbuild reads files in one go, where
+ * virtual modules cost a plugin round trip each. They import the handlers by relative path.
+ */
+function writeEntries(root: string, target: TargetName, entries: Array<{ id: string; source: string; out: string }>): Array<{ file: string; out: string }> {
+  const dir = join(root, '.sls-x', 'entries', target);
+  mkdirSync(dir, { recursive: true });
+  return entries.map((e) => {
+    const file = join(dir, `${e.id}.mjs`);
+    let same = false;
+    try {
+      same = readFileSync(file, 'utf8') === e.source;
+    } catch {
+      // not written yet
+    }
+    if (!same) writeFileSync(file, e.source);
+    return { file, out: e.out };
+  });
+}
+
+const posixRel = (from: string, to: string): string => relative(from, to).split(sep).join('/');
+
+/** Outputs of a build whose entries are folders (`app/index`, `<fn>/index`): folder -> its files. */
+function folderOutputs(result: BuildOutput, outdir: string, root: string, slsxRoot: string): Map<string, Map<string, Buffer>> {
+  const files = new Map<string, Map<string, Buffer>>();
+  for (const out of result.outputFiles) {
+    const [name, ...rest] = posixRel(outdir, out.path).split('/');
+    const inner = rest.join('/');
+    const bytes = inner.endsWith('.map') ? Buffer.from(rewriteSourceMap(out.text, join(outdir, name!), root, slsxRoot)) : Buffer.from(out.contents);
+    if (!files.has(name!)) files.set(name!, new Map());
+    files.get(name!)!.set(inner, bytes);
+  }
+  return files;
+}
+
+/**
+ * Outputs of a per-function build (entries `<fn>/index` beside the shared runtime module
+ * `_slsx.mjs`), as each function's zip holds them: its folder, plus the shared runtime module
+ * with its map and legal notices. Those are one Buffer in every zip (compressed once).
+ */
+function sharedOutputs(result: BuildOutput, outdir: string, root: string, slsxRoot: string): Map<string, Map<string, Buffer>> {
+  const shared = new Map<string, Buffer>();
+  const rest: BuildOutput = { ...result, outputFiles: [] };
+  for (const out of result.outputFiles) {
+    const rel = posixRel(outdir, out.path);
+    if (rel === SHARED_RUNTIME.file || rel.startsWith(`${SHARED_RUNTIME.file}.`)) {
+      shared.set(rel, rel.endsWith('.map') ? Buffer.from(rewriteSourceMap(out.text, outdir, root, slsxRoot)) : Buffer.from(out.contents));
+    } else rest.outputFiles.push(out);
+  }
+  const files = folderOutputs(rest, outdir, root, slsxRoot);
+  for (const own of files.values()) for (const [rel, bytes] of shared) own.set(rel, bytes);
+  return files;
+}
+
+/**
  * Bundle every function of the service for one target into deterministic zips under
- * `<root>/.sls-x/build/<target>/` (plus each unpacked folder and a manifest.json): one per
- * function for aws, gcp and local, one Function App package (`app`) for azure. One esbuild run
- * per runtime and build settings (usually one in all), none when the incremental cache has every
- * bundle. Handler files must be inside the project (checked first); a missing export is found by
+ * `<root>/.sls-x/build/<target>/` (and a manifest.json; for local each unpacked folder too): one
+ * per function for aws, gcp and local, one Function App package (`app`) for azure. One esbuild
+ * run per runtime and build settings (usually one in all), none when the incremental cache has
+ * every bundle. Per-function targets share one runtime module, `_slsx.mjs` in every zip
+ * (`sls-x/runtime` and the shim, built once per run; see SHARED_RUNTIME): a function's zip
+ * depends on its own code and that module only, never on the other functions. Handler files must be inside the project (checked first); a missing export is found by
  * that same run (see handlerExportErrors). Whether an export is a function is validate's static
  * check and the shim's `assertHandler` at start: no handler code runs here. Nothing is written
  * unless every bundle succeeds.
@@ -106,7 +163,14 @@ export async function packageService(service: Service, target: TargetName, opts:
   // One esbuild run per runtime (esbuild's `target` is per build) and build settings (`build:`
   // of faas.yaml; per function, so functions that override it get a run of their own); each run
   // builds many entries. Azure is one package for the app: the service's settings.
-  type Group = { runtime: ResolvedHandler['fn']['runtime']; build: EffectiveBuild; handlers: ResolvedHandler[]; entries: Array<{ id: string; source: string; out: string; functions: string[] }> };
+  type Group = {
+    runtime: ResolvedHandler['fn']['runtime'];
+    build: EffectiveBuild;
+    handlers: ResolvedHandler[];
+    entries: Array<{ id: string; source: string; out: string; functions: string[] }>;
+    /** Per-function targets: the shared runtime module built beside the entries. */
+    shared?: { id: string; source: string; out: string };
+  };
   const groups: Group[] = [];
   if (profile.perService) {
     if (handlers.length > 0) {
@@ -114,7 +178,7 @@ export async function packageService(service: Service, target: TargetName, opts:
         runtime: oldestRuntime(handlers.map((h) => h.fn.runtime)),
         build: effectiveBuild(service.build, target, opts.sourcemap),
         handlers,
-        entries: [{ id: AZURE_APP_NAME, source: azureEntrySource(handlers.map(entryOf)), out: `${AZURE_APP_NAME}/index`, functions: handlers.map((h) => h.fn.name) }],
+        entries: [{ id: AZURE_APP_NAME, source: azureEntrySource(handlers.map(entryOf), ENTRY_DIR_UP), out: `${AZURE_APP_NAME}/index`, functions: handlers.map((h) => h.fn.name) }],
       });
     }
   } else {
@@ -123,10 +187,14 @@ export async function packageService(service: Service, target: TargetName, opts:
       const build = effectiveBuild(h.fn.build, target, opts.sourcemap);
       const key = JSON.stringify([h.fn.runtime, build]);
       let group = byKey.get(key);
-      if (!group) byKey.set(key, (group = { runtime: h.fn.runtime, build, handlers: [], entries: [] }));
+      if (!group) {
+        byKey.set(key, (group = { runtime: h.fn.runtime, build, handlers: [], entries: [] }));
+      }
       group.handlers.push(h);
-      group.entries.push({ id: h.fn.name, source: functionEntrySource(target, entryOf(h)), out: `${h.fn.name}/index`, functions: [h.fn.name] });
+      group.entries.push({ id: h.fn.name, source: functionEntrySource(target, entryOf(h), ENTRY_DIR_UP, true), out: `${h.fn.name}/index`, functions: [h.fn.name] });
     }
+    // Each run also builds the shared runtime module its functions import (sharedRuntimeSource).
+    for (const g of byKey.values()) g.shared = { id: SHARED_RUNTIME.id, source: sharedRuntimeSource(target), out: SHARED_RUNTIME.id };
     groups.push(...[...byKey].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, g]) => g));
   }
 
@@ -134,13 +202,14 @@ export async function packageService(service: Service, target: TargetName, opts:
   // unchanged is not bundled again.
   const cache = opts.cache === false ? undefined : new PackageCache(service.root, target);
   const keyOf = (group: Group) =>
-    PackageCache.key({ target, runtime: group.runtime, entries: group.entries, esbuild: esbuildVersion(), slsx: slsxVersion(slsxRoot), build: group.build, shim, runtimeFile: rtFile });
+    PackageCache.key({ target, runtime: group.runtime, entries: group.entries, shared: group.shared, esbuild: esbuildVersion(), slsx: slsxVersion(slsxRoot), build: group.build, shim, runtimeFile: rtFile });
   const hits = new Map<Group, Map<string, Map<string, Buffer>>>();
   for (const group of groups) {
     const hit = cache?.lookup(keyOf(group), service.root, outdir);
     if (hit && group.entries.every((e) => hit.has(e.id))) hits.set(group, hit);
   }
 
+  const fresh = !existsSync(join(service.root, '.sls-x'));
   for (const group of groups) {
     const hit = hits.get(group);
     if (hit) {
@@ -148,7 +217,8 @@ export async function packageService(service: Service, target: TargetName, opts:
       continue;
     }
     const { result, warnings } = await runEsbuild({
-      virtualEntries: group.entries,
+      fileEntries: writeEntries(service.root, target, group.shared ? [...group.entries, group.shared] : group.entries),
+      ...(group.shared ? { sharedRuntime: SHARED_RUNTIME.file } : {}),
       runtimeFile: rtFile,
       shimFile: shim,
       shimTarget: target,
@@ -165,22 +235,18 @@ export async function packageService(service: Service, target: TargetName, opts:
         treeShaking: true,
         sourcemap: group.build.sourcemap ? 'linked' : false,
         legalComments: 'external',
+        // Local is for debugging: stack traces keep the functions' own names, minified or not.
+        keepNames: target === 'local',
         define: group.build.define,
         loader: group.build.loader,
       },
     }).catch(async (err: unknown) => {
+      // A failed package leaves the project as it was: a `.sls-x` made just for the entries goes.
+      if (fresh) rmSync(join(service.root, '.sls-x'), { recursive: true, force: true });
       throw err instanceof SlsxError && err.code === 'BUNDLE_FAILED' ? await handlerExportErrors(err, group.handlers, { paths, configFile: service.configFile }) : err;
     });
     for (const w of warnings) events({ type: 'warn', message: formatDiagnostic(w) });
-    const files = new Map<string, Map<string, Buffer>>();
-    for (const out of result.outputFiles) {
-      const [name, ...rest] = relative(outdir, out.path).split(sep);
-      const inner = rest.join('/');
-      const mapDir = join(outdir, name);
-      const bytes = inner.endsWith('.map') ? Buffer.from(rewriteSourceMap(out.text, mapDir, service.root, slsxRoot)) : Buffer.from(out.contents);
-      if (!files.has(name)) files.set(name, new Map());
-      files.get(name)!.set(inner, bytes);
-    }
+    const files = group.shared ? sharedOutputs(result, outdir, service.root, slsxRoot) : folderOutputs(result, outdir, service.root, slsxRoot);
     const built = new Map<string, Map<string, Buffer>>();
     for (const e of group.entries) {
       const f = files.get(e.id) ?? new Map<string, Buffer>();

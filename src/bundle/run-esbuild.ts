@@ -3,6 +3,7 @@ import type { BuildOptions, BuildResult, Message, Plugin } from 'esbuild';
 import { SlsxError } from '../errors/slsx-error.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { messageToDiagnostic, type PathContext } from './esbuild-diagnostics.js';
+import { RUNTIME_IMPL_SPECIFIER } from './entries.js';
 
 export const ENTRY_NAMESPACE = 'slsx-entry';
 
@@ -23,6 +24,11 @@ export interface BuildInput {
   /** Absolute path `sls-x/shims/<shimTarget>` resolves to. */
   shimFile?: string;
   shimTarget?: string;
+  /**
+   * Per-function packages: `sls-x/runtime` stays an import of this file beside each bundle
+   * (`./_slsx.mjs`, the shared runtime module, built in the same run from RUNTIME_IMPL_SPECIFIER).
+   */
+  sharedRuntime?: string;
   options: BuildOptions;
   paths: PathContext;
 }
@@ -52,7 +58,11 @@ export async function runEsbuild(input: BuildInput): Promise<{ result: BuildOutp
   // (`import az from '@azure/functions'` in a shim) gets Babel interop and comes out undefined.
   const alias: Record<string, string> = {};
   if (input.shimFile) alias[`sls-x/shims/${input.shimTarget}`] = input.shimFile;
-  if (input.runtimeFile && existsSync(input.runtimeFile)) alias['sls-x/runtime'] = input.runtimeFile;
+  if (input.runtimeFile && existsSync(input.runtimeFile)) alias[input.sharedRuntime ? RUNTIME_IMPL_SPECIFIER : 'sls-x/runtime'] = input.runtimeFile;
+  // The shared runtime module: `sls-x/runtime` becomes `./_slsx.mjs`, left as it is (an external
+  // path is matched before resolution, so it reads the same from every file; no plugin round trip).
+  const shared = input.sharedRuntime ? `./${input.sharedRuntime}` : undefined;
+  if (shared) alias['sls-x/runtime'] = shared;
   const entryPoints = [
     ...(input.virtualEntries ?? []).map((e) => ({ in: `${ENTRY_NAMESPACE}:${e.id}`, out: e.out })),
     ...(input.fileEntries ?? []).map((e) => ({ in: e.file, out: e.out })),
@@ -60,6 +70,7 @@ export async function runEsbuild(input: BuildInput): Promise<{ result: BuildOutp
   try {
     const result = (await esbuild.build({
       ...input.options,
+      ...(shared ? { external: [...(input.options.external ?? []), shared] } : {}),
       entryPoints,
       absWorkingDir: input.paths.root,
       bundle: true,

@@ -33,8 +33,11 @@ function previousShas(dir: string): Map<string, string> {
   }
 }
 
+/** Targets whose artifacts are also written unpacked: the local cloud and `invoke --local` run the folder. */
+const UNPACKED = new Set<TargetName>(['local']);
+
 /**
- * Write a target's artifacts (zip + unpacked folder each) and manifest.json into a fresh
+ * Write a target's artifacts (a zip each, plus its unpacked folder for local) and manifest.json into a fresh
  * temporary folder next to the final one, then swap it into place with renames: a failure
  * part-way leaves the previous build untouched, never a mix. Returns artifacts with final paths
  * and whether each zip is byte-identical to the previous build's.
@@ -47,24 +50,27 @@ export async function writeBuild(root: string, target: TargetName, pending: Pend
   const staging = await mkdtemp(join(parent, `.tmp-${target}-`));
   const out: Array<{ artifact: Artifact; unchanged: boolean }> = [];
   try {
-    // Synchronous writes: for hundreds of small files much faster than a promise (and a file
-    // handle) per file, and nothing else runs meanwhile anyway.
+    // Unpacked files synchronously (for hundreds of small files much faster than a promise and a
+    // file handle each); the zips, one per artifact, in parallel on libuv's threads while the
+    // next one is compressed.
+    const zips: Array<Promise<void>> = [];
     for (const p of [...pending].sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const dirs = new Set<string>();
-      for (const [path, data] of p.files) {
+      for (const [path, data] of UNPACKED.has(target) ? p.files : []) {
         const dir = dirname(join(staging, p.name, ...path.split('/')));
         if (!dirs.has(dir)) mkdirSync(dir, { recursive: true });
         dirs.add(dir);
         writeFileSync(join(dir, basename(path)), data);
       }
       const zip = writeZip([...p.files].map(([path, data]) => ({ path, data })));
-      writeFileSync(join(staging, `${p.name}.zip`), zip);
+      zips.push(writeFile(join(staging, `${p.name}.zip`), zip));
       const sha256 = createHash('sha256').update(zip).digest('hex');
       out.push({
         artifact: { target, name: p.name, functions: p.functions, zipPath: join(finalDir, `${p.name}.zip`), sha256, size: zip.length, entry: p.entry },
         unchanged: before.get(p.name) === sha256,
       });
     }
+    await Promise.all(zips);
     const manifest: Manifest = {
       target,
       artifacts: out.map(({ artifact: a }) => ({ name: a.name, functions: a.functions, sha256: a.sha256, size: a.size, entry: a.entry })),

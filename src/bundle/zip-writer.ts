@@ -1,4 +1,4 @@
-import { crc32, deflateRawSync } from 'node:zlib';
+import { crc32, deflateRawSync, inflateRawSync } from 'node:zlib';
 
 /** One file in a zip: a POSIX path relative to the zip root, and its bytes. */
 export interface ZipEntry {
@@ -17,6 +17,15 @@ const VERSION_MADE_BY = (3 << 8) | 20;
 const VERSION_NEEDED = 20;
 const UTF8_FLAG = 0x0800;
 const MAX_32 = 0xffffffff;
+
+// A Buffer placed in many zips (the shared runtime module every function's zip holds) is compressed once.
+const memo = new WeakMap<Buffer, { crc: number; deflated: Buffer }>();
+
+function compressed(data: Buffer): { crc: number; deflated: Buffer } {
+  let c = memo.get(data);
+  if (!c) memo.set(data, (c = { crc: crc32(data) >>> 0, deflated: deflateRawSync(data, { level: 9 }) }));
+  return c;
+}
 
 /**
  * Build a deterministic zip in memory: entries sorted by path, fixed timestamps and
@@ -37,8 +46,7 @@ export function writeZip(entries: ZipEntry[]): Buffer {
     }
     const name = Buffer.from(entry.path, 'utf8');
     const flags = /^[\x20-\x7e]*$/.test(entry.path) ? 0 : UTF8_FLAG;
-    const crc = crc32(entry.data) >>> 0;
-    const deflated = deflateRawSync(entry.data, { level: 9 });
+    const { crc, deflated } = compressed(entry.data);
     const useDeflate = deflated.length < entry.data.length;
     const body = useDeflate ? deflated : entry.data;
     const method = useDeflate ? 8 : 0;
@@ -92,4 +100,41 @@ export function writeZip(entries: ZipEntry[]): Buffer {
   end.writeUInt32LE(offset, 16);
   end.writeUInt16LE(0, 20);
   return Buffer.concat([...locals, ...centrals, end]);
+}
+
+/**
+ * Read back a zip this writer made (the package cache takes unchanged bundles from the previous
+ * build's zips): path -> bytes. Stored and deflated entries only, no zip64, each entry's CRC
+ * checked. Throws on anything else; the cache treats that as a miss.
+ */
+export function readZip(zip: Buffer, seen?: Map<string, Buffer>): Map<string, Buffer> {
+  const endAt = zip.length - 22;
+  if (endAt < 0 || zip.readUInt32LE(endAt) !== 0x06054b50) throw new Error('not a zip written by sls-x (no end record where expected)');
+  const count = zip.readUInt16LE(endAt + 10);
+  let at = zip.readUInt32LE(endAt + 16);
+  const out = new Map<string, Buffer>();
+  for (let i = 0; i < count; i++) {
+    if (zip.readUInt32LE(at) !== 0x02014b50) throw new Error('bad central directory entry');
+    const method = zip.readUInt16LE(at + 10);
+    const crc = zip.readUInt32LE(at + 16);
+    const size = zip.readUInt32LE(at + 20);
+    const nameLength = zip.readUInt16LE(at + 28);
+    const skip = zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
+    const localAt = zip.readUInt32LE(at + 42);
+    const name = zip.toString('utf8', at + 46, at + 46 + nameLength);
+    at += 46 + nameLength + skip;
+    if (zip.readUInt32LE(localAt) !== 0x04034b50) throw new Error(`bad local header for ${name}`);
+    const dataAt = localAt + 30 + zip.readUInt16LE(localAt + 26) + zip.readUInt16LE(localAt + 28);
+    const body = zip.subarray(dataAt, dataAt + size);
+    // `seen`: entries already read from other zips of one build (the shared runtime module), by CRC and sizes.
+    const key = `${crc}:${method}:${size}:${zip.readUInt32LE(at - 46 - nameLength - skip + 24)}`;
+    let data = seen?.get(key);
+    if (!data) {
+      data = method === 0 ? Buffer.from(body) : method === 8 ? inflateRawSync(body) : undefined;
+      if (!data || (crc32(data) >>> 0) !== crc) throw new Error(`cannot read ${name} (method ${method})`);
+      seen?.set(key, data);
+    }
+    out.set(name, data);
+  }
+  return out;
 }

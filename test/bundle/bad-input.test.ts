@@ -84,7 +84,7 @@ describe('packageService on bad handlers', () => {
     expect(text).not.toMatch(/\n\s+at /);
     const dir = join(p.root, '.sls-x', 'build');
     expect(readdirSync(dir)).toEqual(['aws']); // no temp folder left behind
-    expect(readdirSync(join(dir, 'aws')).sort()).toEqual(['good', 'good.zip', 'manifest.json']);
+    expect(readdirSync(join(dir, 'aws')).sort()).toEqual(['good.zip', 'manifest.json']);
     expect(readFileSync(join(dir, 'aws', 'good.zip')).equals(before)).toBe(true);
   });
 

@@ -8,14 +8,17 @@ import { packageService } from '../../src/bundle/package-service.js';
 import type { SlsxEvent } from '../../src/core/events.js';
 import type { BuildSpec } from '../../src/model/service.js';
 import { FIXTURE_SHIMS, fn, makeProject, service } from './helpers.js';
+import { unpack } from '../support/unzip.js';
 
 let cleanup: (() => void) | undefined;
 afterEach(() => cleanup?.());
 
 const build = (over: Partial<BuildSpec> = {}): BuildSpec => ({ external: [], define: {}, loader: {}, ...over });
 const opts = { shimDir: FIXTURE_SHIMS };
-const code = (root: string, target: string, name: string): string => readFileSync(join(root, '.sls-x', 'build', target, name, 'index.mjs'), 'utf8');
-const load = async (root: string, target: string, name: string) => import(`${pathToFileURL(join(root, '.sls-x', 'build', target, name, 'index.mjs')).href}?t=${Date.now()}`);
+/** The function's folder as its cloud sees it: local writes it unpacked, the clouds get zips only (extracted here). */
+const dir = (root: string, target: string, name: string): string => (target === 'local' ? join(root, '.sls-x', 'build', target, name) : unpack(join(root, '.sls-x', 'build', target, `${name}.zip`)));
+const code = (root: string, target: string, name: string): string => readFileSync(join(dir(root, target, name), 'index.mjs'), 'utf8');
+const load = async (root: string, target: string, name: string) => import(`${pathToFileURL(join(dir(root, target, name), 'index.mjs')).href}?t=${Date.now()}`);
 
 // A package in node_modules that is easy to spot in a bundle.
 const PKG = (name: string) => ({
@@ -80,7 +83,7 @@ describe('build settings reach esbuild (real builds)', () => {
       fn('bundled', 'src/a.ts#handler', { build: build({ external: ['!@aws-sdk/*'] }) }),
     ]);
     await packageService(svc, 'aws', opts);
-    const importsOf = (c: string) => [...c.matchAll(/from\s*"([^"]+)"/g)].map((m) => m[1]).filter((s) => !s.startsWith('node:'));
+    const importsOf = (c: string) => [...c.matchAll(/from\s*"([^"]+)"/g)].map((m) => m[1]).filter((s) => !s.startsWith('node:') && s !== './_slsx.mjs'); // the shared runtime module is always imported
     expect(importsOf(code(p.root, 'aws', 'dflt'))).toEqual(['@aws-sdk/client-fake']);
     expect(code(p.root, 'aws', 'dflt')).toContain('inside-pg-native');
     expect(importsOf(code(p.root, 'aws', 'listed')).sort()).toEqual(['@aws-sdk/client-fake', 'pg-native']);
@@ -106,9 +109,9 @@ describe('build settings reach esbuild (real builds)', () => {
     const p = makeProject({ 'src/a.ts': 'export const handler = async () => 1;\n' });
     cleanup = p.cleanup;
     const [aws] = await packageService(service(p.root, [fn('api', 'src/a.ts#handler', { build: build({ sourcemap: true }) })]), 'aws', opts);
-    expect(execFileSync('unzip', ['-Z1', aws!.zipPath], { encoding: 'utf8' }).trim().split('\n')).toEqual(['index.mjs', 'index.mjs.map']);
+    expect(execFileSync('unzip', ['-Z1', aws!.zipPath], { encoding: 'utf8' }).trim().split('\n')).toEqual(['_slsx.mjs', '_slsx.mjs.map', 'index.mjs', 'index.mjs.map']);
     const [local] = await packageService(service(p.root, [fn('api', 'src/a.ts#handler', { build: build({ sourcemap: false }) })]), 'local', opts);
-    expect(execFileSync('unzip', ['-Z1', local!.zipPath], { encoding: 'utf8' }).trim().split('\n')).toEqual(['index.mjs']);
+    expect(execFileSync('unzip', ['-Z1', local!.zipPath], { encoding: 'utf8' }).trim().split('\n')).toEqual(['_slsx.mjs', 'index.mjs']);
   });
 
   it('azure builds the one app package with the service\'s build settings', async () => {

@@ -2,6 +2,8 @@ import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cli, scratch } from '../init/helpers.js';
+import { readZip } from '../../src/bundle/zip-writer.js';
+import { zipPaths } from '../support/unzip.js';
 
 const EXAMPLE = new URL('../../examples/shop/', import.meta.url).pathname;
 
@@ -33,7 +35,7 @@ describe('sls-x package (CLI)', () => {
     expect(out.stdout).toMatch(/^ {2}total \d+(\.\d)? kB in 1 artifact$/m);
     expect(out.stdout).toMatch(/^Packaged 13 artifacts for 4 targets, .* in total\.$/m);
     // host.json holds nothing from the config (timeout and queue settings are app settings).
-    const host = JSON.parse(readFileSync(join(dir, '.sls-x', 'build', 'azure', 'app', 'host.json'), 'utf8'));
+    const host = JSON.parse(readZip(readFileSync(join(dir, '.sls-x', 'build', 'azure', 'app.zip'))).get('host.json')!.toString('utf8'));
     expect(host.extensions).toBeUndefined();
     expect(host.functionTimeout).toBeUndefined();
   });
@@ -55,8 +57,13 @@ describe('sls-x package (CLI)', () => {
     const out = await cli(['package', '--sourcemap'], dir);
     expect(out.code).toBe(0);
     expect(out.stdout).toContain('shop (stage dev) for local -> .sls-x/build/local/');
-    const map = JSON.parse(readFileSync(join(dir, '.sls-x', 'build', 'local', 'api', 'index.mjs.map'), 'utf8'));
-    expect(map.sources).toEqual(expect.arrayContaining(['src/api.ts', 'src/orders.ts']));
+    // The handler's own map names the project's files; the shared runtime module's, sls-x's.
+    const fnDir = join(dir, '.sls-x', 'build', 'local', 'api');
+    const sources = (m: string) => (JSON.parse(readFileSync(join(fnDir, m), 'utf8')) as { sources: string[] }).sources;
+    expect(sources('index.mjs.map')).toEqual(expect.arrayContaining(['src/api.ts', 'src/orders.ts']));
+    expect(sources('_slsx.mjs.map').some((s) => s.startsWith('sls-x/'))).toBe(true);
+    // The zip holds what the folder holds.
+    expect(zipPaths(join(dir, '.sls-x', 'build', 'local', 'api.zip'))).toEqual(['_slsx.mjs', '_slsx.mjs.map', 'index.mjs', 'index.mjs.map']);
   });
 
   it('a config error writes nothing and exits 2', async () => {

@@ -1,7 +1,8 @@
-import { appendFileSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { packageService } from '../../src/bundle/package-service.js';
+import { readZip, writeZip } from '../../src/bundle/zip-writer.js';
 import type { SlsxEvent } from '../../src/core/events.js';
 import { fn, makeProject, service } from './helpers.js';
 
@@ -31,13 +32,21 @@ describe('the incremental package cache', () => {
     const third = await run();
     expect(third.reused).toEqual([]);
     expect(third.shas.find(([n]) => n === 'api')).not.toEqual(first.shas.find(([n]) => n === 'api'));
-    expect(readFileSync(join(project.root, '.sls-x/build/aws/api/index.mjs'), 'utf8')).toContain('hi ');
+    const apiZip = join(project.root, '.sls-x/build/aws/api.zip');
+    // The code is in the zip (the handler's index.mjs).
+    const inZip = () => [...readZip(readFileSync(apiZip)).values()].map((b) => b.toString('utf8')).join('\n');
+    expect(inZip()).toContain('hi ');
+    expect(inZip()).not.toContain('hello ');
 
-    // An output edited by hand is not trusted: rebuilt to what the sources give.
-    appendFileSync(join(project.root, '.sls-x/build/aws/api/index.mjs'), '\n// edited\n');
+    // An output edited by hand (one file inside the zip) is not trusted: rebuilt to what the sources give.
+    const files = readZip(readFileSync(apiZip));
+    files.set('index.mjs', Buffer.concat([files.get('index.mjs')!, Buffer.from('\n// edited\n')]));
+    writeFileSync(apiZip, writeZip([...files].map(([path, data]) => ({ path, data }))));
+    expect(inZip()).toContain('// edited');
     const fourth = await run();
     expect(fourth.reused).toEqual([]);
     expect(fourth.shas).toEqual(third.shas);
+    expect(inZip()).not.toContain('// edited');
 
     // Same content, new mtime (a checkout): rebuilt, same bytes.
     const later = new Date(Date.now() + 5000);

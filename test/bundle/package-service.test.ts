@@ -9,6 +9,7 @@ import { packageService } from '../../src/bundle/package-service.js';
 import type { SlsxEvent } from '../../src/core/events.js';
 import { packageRoot } from '../../src/paths.js';
 import { FIXTURE_SHIMS, fn, makeProject, service } from './helpers.js';
+import { unpack, zipPaths } from '../support/unzip.js';
 
 const API_TS = `
 import { greet } from './lib/greet';
@@ -43,20 +44,29 @@ function project() {
 const opts = { shimDir: FIXTURE_SHIMS };
 
 describe('packageService for aws', () => {
-  it('writes one zip and unpacked folder per function, a manifest, and runnable ESM entries', async () => {
+  it('writes one zip per function (its index.mjs and the shared runtime module _slsx.mjs), a manifest, and runnable ESM entries', async () => {
     const { root, svc } = project();
     const events: SlsxEvent[] = [];
     const artifacts = await packageService(svc, 'aws', { ...opts, events: (e) => events.push(e) });
     expect(artifacts.map((a) => a.name)).toEqual(['api', 'nightly', 'worker']);
     const dir = join(root, '.sls-x', 'build', 'aws');
-    expect(readdirSync(dir).sort()).toEqual(['api', 'api.zip', 'manifest.json', 'nightly', 'nightly.zip', 'worker', 'worker.zip']);
+    expect(readdirSync(dir).sort()).toEqual(['api.zip', 'manifest.json', 'nightly.zip', 'worker.zip']);
     for (const a of artifacts) {
       expect(a.zipPath).toBe(join(dir, `${a.name}.zip`));
       expect(a.entry).toBe('index.mjs');
       expect(a.size).toBe(readFileSync(a.zipPath).length);
       expect(a.sha256).toMatch(/^[0-9a-f]{64}$/);
-      expect(execFileSync('unzip', ['-Z1', a.zipPath], { encoding: 'utf8' }).trim().split('\n')).toEqual(['index.mjs']);
+      const listed = execFileSync('unzip', ['-Z1', a.zipPath], { encoding: 'utf8' }).trim().split('\n');
+      expect(listed.sort()).toEqual(['_slsx.mjs', 'index.mjs']);
+      unpack(a.zipPath);
     }
+    // api and worker (node22) are one build, nightly (node20) another: the shared runtime module
+    // is the same bytes within a build; the handler's own code is in its index.mjs only.
+    const shared = (name: string) => readFileSync(join(dir, name, '_slsx.mjs'));
+    expect(shared('api').equals(shared('worker'))).toBe(true);
+    expect(shared('api').length).toBeGreaterThan(1000);
+    expect(shared('api').toString('utf8')).not.toContain('hello');
+    expect(readFileSync(join(dir, 'api', 'index.mjs'), 'utf8')).toContain('./_slsx.mjs');
     const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
     expect(manifest.artifacts.map((a: { name: string; sha256: string; size: number }) => [a.name, a.sha256, a.size])).toEqual(artifacts.map((a) => [a.name, a.sha256, a.size]));
     expect(events.filter((e) => e.type === 'artifact').map((e) => e.type === 'artifact' && e.artifact.name)).toEqual(['api', 'nightly', 'worker']);
@@ -91,14 +101,33 @@ describe('packageService for aws', () => {
     expect(sha(third).api).toBe(sha(first).api);
     expect(sha(third).nightly).toBe(sha(first).nightly);
     expect(sha(third).worker).not.toBe(sha(first).worker);
-    expect(existsSync(join(root, '.sls-x', 'build', 'aws', 'worker', 'index.mjs'))).toBe(true);
+    expect(existsSync(join(root, '.sls-x', 'build', 'aws', 'worker.zip'))).toBe(true);
+    expect(existsSync(join(root, '.sls-x', 'build', 'aws', 'worker'))).toBe(false); // zips only: local alone is unpacked
+  });
+
+  it('a function\'s zip depends on its own code only: adding, removing or building alone leaves the others\' bytes', async () => {
+    const { root, svc, write } = project();
+    const sha = (list: Array<{ name: string; sha256: string }>) => Object.fromEntries(list.map((a) => [a.name, a.sha256]));
+    const all = sha(await packageService(svc, 'aws', { ...opts, cache: false }));
+    // A new function that shares the project's modules and uses more of sls-x/runtime.
+    write('src/extra.ts', "import { json, queue } from 'sls-x/runtime';\nimport { greet } from './lib/greet.js';\nexport const handler = async () => json(200, { m: greet('x'), q: typeof queue });\n");
+    const more = sha(await packageService(service(root, [...svc.functions, fn('extra', 'src/extra.ts#handler')]), 'aws', { ...opts, cache: false }));
+    expect({ api: more.api, worker: more.worker, nightly: more.nightly }).toEqual({ api: all.api, worker: all.worker, nightly: all.nightly });
+    // One function alone (what `deploy --function` could build) is the same zip as in the full build.
+    const alone = sha(await packageService(service(root, svc.functions.filter((f) => f.name === 'api')), 'aws', { ...opts, cache: false }));
+    expect(alone.api).toBe(all.api);
   });
 
   it('leaves no absolute path of the build machine in the output, source maps included', async () => {
     const { root, svc } = project();
     const artifacts = await packageService(svc, 'aws', { ...opts, sourcemap: true });
-    const dir = join(root, '.sls-x', 'build', 'aws', 'api');
-    expect(readdirSync(dir).sort()).toEqual(['index.mjs', 'index.mjs.map']);
+    const dir = unpack(join(root, '.sls-x', 'build', 'aws', 'api.zip'));
+    expect(readdirSync(dir).sort()).toEqual(['_slsx.mjs', '_slsx.mjs.map', 'index.mjs', 'index.mjs.map']);
+    expect(readFileSync(join(dir, '_slsx.mjs'), 'utf8')).toMatch(/\/\/# sourceMappingURL=_slsx\.mjs\.map\s*$/);
+    // The shim and runtime are the shared module: its map names sls-x's files.
+    const sharedSources = JSON.parse(readFileSync(join(dir, '_slsx.mjs.map'), 'utf8')).sources as string[];
+    expect(sharedSources.some((s) => s.startsWith('sls-x/'))).toBe(true);
+    expect(sharedSources.some((s) => s.startsWith('src/'))).toBe(false);
     const map = JSON.parse(readFileSync(join(dir, 'index.mjs.map'), 'utf8'));
     expect(map.sources).toContain('src/api.ts');
     expect(map.sources).toContain('src/lib/greet.ts');
@@ -140,12 +169,14 @@ describe('packageService for gcp, local and azure', () => {
   it('gcp: index.mjs plus a package.json with main and the functions-framework dependency, left external', async () => {
     const { root, svc } = project();
     await packageService(svc, 'gcp', opts);
-    const dir = join(root, '.sls-x', 'build', 'gcp', 'api');
+    const dir = unpack(join(root, '.sls-x', 'build', 'gcp', 'api.zip'));
     const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
     expect(pkg.main).toBe('index.mjs');
     expect(pkg.dependencies['@google-cloud/functions-framework']).toMatch(/^\^4/);
-    expect(readFileSync(join(dir, 'index.mjs'), 'utf8')).toMatch(/from"@google-cloud\/functions-framework"/);
-    expect(execFileSync('unzip', ['-Z1', join(root, '.sls-x', 'build', 'gcp', 'api.zip')], { encoding: 'utf8' }).trim().split('\n')).toEqual(['index.mjs', 'package.json']);
+    // The shim imports it, in the shared runtime module.
+    const code = zipPaths(join(root, '.sls-x', 'build', 'gcp', 'api.zip')).filter((x) => x.endsWith('.mjs')).map((x) => readFileSync(join(dir, x), 'utf8')).join('\n');
+    expect(code).toMatch(/from"@google-cloud\/functions-framework"/);
+    expect(zipPaths(join(root, '.sls-x', 'build', 'gcp', 'api.zip'))).toEqual(['_slsx.mjs', 'index.mjs', 'package.json']);
   });
 
   it('local: the entry default-exports createLocalHandler(user, meta)', async () => {
@@ -165,7 +196,8 @@ describe('packageService for gcp, local and azure', () => {
     const artifacts = await packageService(svc, 'azure', { ...opts, events: (e) => events.push(e) });
     expect(artifacts).toHaveLength(1);
     expect(artifacts[0]).toMatchObject({ name: 'app', functions: ['api', 'worker', 'nightly'], entry: 'index.mjs' });
-    const dir = join(root, '.sls-x', 'build', 'azure', 'app');
+    const dir = unpack(join(root, '.sls-x', 'build', 'azure', 'app.zip'));
+    expect(zipPaths(join(root, '.sls-x', 'build', 'azure', 'app.zip')).includes('_slsx.mjs')).toBe(false); // one package: the runtime is inside its index.mjs
     const host = JSON.parse(readFileSync(join(dir, 'host.json'), 'utf8'));
     expect(host).toEqual({
       version: '2.0',
@@ -211,7 +243,7 @@ describe('packageService with ESM code that makes its own require', () => {
     const events: SlsxEvent[] = [];
     await packageService(svc, 'aws', { shimDir: FIXTURE_SHIMS, events: (e) => events.push(e) });
     expect(events.filter((e) => e.type === 'warn')).toEqual([]); // the export check could load it too
-    const mod = await import(pathToFileURL(join(p.root, '.sls-x', 'build', 'aws', 'api', 'index.mjs')).href);
+    const mod = await import(pathToFileURL(join(unpack(join(p.root, '.sls-x', 'build', 'aws', 'api.zip')), 'index.mjs')).href);
     expect(await mod.handler({}, {})).toBe('/');
   });
 });
@@ -225,7 +257,7 @@ describe('packageService legal comments', () => {
     });
     cleanup = p.cleanup;
     const [a] = await packageService(service(p.root, [fn('api', 'src/api.ts#handler')]), 'aws', opts);
-    expect(execFileSync('unzip', ['-Z1', a.zipPath], { encoding: 'utf8' }).trim().split('\n')).toEqual(['index.mjs', 'index.mjs.LEGAL.txt']);
+    expect(execFileSync('unzip', ['-Z1', a.zipPath], { encoding: 'utf8' }).trim().split('\n')).toEqual(['_slsx.mjs', 'index.mjs', 'index.mjs.LEGAL.txt']);
     expect(execFileSync('unzip', ['-p', a.zipPath, 'index.mjs.LEGAL.txt'], { encoding: 'utf8' })).toContain('@license MIT');
     expect(execFileSync('unzip', ['-p', a.zipPath, 'index.mjs'], { encoding: 'utf8' })).not.toContain('@license');
   });

@@ -8,6 +8,7 @@ import type { Artifact } from '../../src/model/artifact.js';
 import type { TargetName } from '../../src/model/service.js';
 import { packageRoot } from '../../src/paths.js';
 import { fn, makeProject, service } from './helpers.js';
+import { unpack } from '../support/unzip.js';
 
 // A handler written against sls-x/runtime with a value import (so the alias must work), bundled
 // with the real shims from templates/shims/.
@@ -28,7 +29,8 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => project.cleanup());
 
-const entry = (target: TargetName, name: string) => pathToFileURL(join(project.root, '.sls-x', 'build', target, name, 'index.mjs')).href;
+// The zip as the cloud unpacks it (local alone writes its artifacts unpacked).
+const entry = (target: TargetName, name: string) => pathToFileURL(join(unpack(join(project.root, '.sls-x', 'build', target, `${name}.zip`)), 'index.mjs')).href;
 
 // What the deploy sets beside the code (Lambda/Cloud Functions env, app settings, local instance env).
 const saved = process.env.SLSX_FUNCTIONS;
@@ -71,7 +73,7 @@ describe('bundles with the real shims', () => {
 
   it('azure: the Function App bundle loads, with @azure/functions bundled and its worker-provided core left external', async () => {
     expect(built.azure!.map((a) => a.name)).toEqual(['app']);
-    const code = readFileSync(join(project.root, '.sls-x', 'build', 'azure', 'app', 'index.mjs'), 'utf8');
+    const code = readFileSync(join(unpack(join(project.root, '.sls-x', 'build', 'azure', 'app.zip')), 'index.mjs'), 'utf8');
     expect(code).toContain('"@azure/functions-core"'); // left to the Functions worker
     configure('azure');
     await expect(import(entry('azure', 'app'))).resolves.toBeDefined();

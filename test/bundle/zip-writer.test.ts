@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeZip } from '../../src/bundle/zip-writer.js';
+import { readZip, writeZip } from '../../src/bundle/zip-writer.js';
 
 const entries = [
   { path: 'index.mjs', data: Buffer.from('export const handler = () => 1;\n'.repeat(50)) },
@@ -59,5 +59,32 @@ describe('writeZip', () => {
   it('rejects paths that would escape the extraction folder', () => {
     expect(() => writeZip([{ path: '../evil', data: Buffer.from('') }])).toThrow(/invalid zip entry/);
     expect(() => writeZip([{ path: '/abs', data: Buffer.from('') }])).toThrow(/invalid zip entry/);
+  });
+});
+
+describe('readZip (the package cache reads the previous build back)', () => {
+  it('gives back exactly what was written, stored and deflated entries alike', () => {
+    const got = readZip(writeZip(entries));
+    expect([...got.keys()].sort()).toEqual(entries.map((e) => e.path).sort());
+    for (const e of entries) expect(got.get(e.path)!.equals(e.data)).toBe(true);
+  });
+
+  it('an entry two zips share is read once: the same Buffer comes back for both', () => {
+    const shared = { path: '_slsx.mjs', data: Buffer.from('export const lib = 1;\n'.repeat(40)) };
+    const seen = new Map<string, Buffer>();
+    const a = readZip(writeZip([entries[0]!, shared]), seen);
+    const b = readZip(writeZip([entries[1]!, shared]), seen);
+    expect(a.get('_slsx.mjs')).toBe(b.get('_slsx.mjs'));
+    expect(a.get('_slsx.mjs')!.equals(shared.data)).toBe(true);
+  });
+
+  it('a damaged or foreign file is refused, never read as something else', () => {
+    const zip = writeZip(entries);
+    // A byte of the deflated index.mjs flipped: the CRC no longer matches (or inflate fails).
+    const flipped = Buffer.from(zip);
+    flipped[40] = flipped[40]! ^ 0xff;
+    expect(() => readZip(flipped)).toThrow();
+    expect(() => readZip(Buffer.from('not a zip at all, just text'))).toThrow(/not a zip/);
+    expect(() => readZip(Buffer.concat([zip, Buffer.from('trailing')]))).toThrow();
   });
 });

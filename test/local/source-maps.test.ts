@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
+import { zipPaths } from '../support/unzip.js';
 
 const API = `import type { HttpRequest } from 'sls-x/runtime';
 
@@ -39,7 +40,9 @@ describe('local stack traces point at the TypeScript source (source maps on by d
     const r = await runCli(['package', '--target', 'aws'], dir);
     expect(r.code).toBe(0);
     const { readdirSync } = await import('node:fs');
-    expect(readdirSync(join(dir, '.sls-x', 'build', 'aws', 'api'))).not.toContain('index.mjs.map');
+    const inZip = zipPaths(join(dir, '.sls-x', 'build', 'aws', 'api.zip'));
+    expect(inZip).toContain('index.mjs');
+    expect(inZip.filter((f) => f.endsWith('.map'))).toEqual([]);
     expect(readdirSync(join(dir, '.sls-x', 'build', 'local', 'api'))).toContain('index.mjs.map');
   });
 });
