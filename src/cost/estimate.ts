@@ -126,16 +126,16 @@ function priceOption(option: OptionId, profiles: CostProfile[], cats: Catalogs, 
       break;
     case 'azure-consumption':
       base = estimateAzureConsumption(profiles, cats.azure, { freeTier });
-      extra = azureExtras(profiles);
+      extra = azureExtras(profiles, cats.azure);
       break;
     case 'azure-flex':
     case 'azure-flex-ready':
       base = estimateAzureFlex(profiles, cats.azure, { freeTier, alwaysReady: option === 'azure-flex-ready', secondsPerMonth: T });
-      extra = azureExtras(profiles);
+      extra = azureExtras(profiles, cats.azure);
       break;
     case 'gcp':
       base = estimateGcp(profiles, cats.gcp, { freeTier, secondsPerMonth: T });
-      extra = gcpExtras(profiles, cats.gcp, { freeTier });
+      extra = gcpExtras(profiles, cats.gcp, { freeTier, secondsPerMonth: T });
       break;
   }
   for (const [fn, list] of extra) base.get(fn)?.push(...list);

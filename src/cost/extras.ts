@@ -1,5 +1,5 @@
-import { rate, type AwsCatalog, type GcpCatalog } from './catalog.js';
-import { allocateProRata, BYTES_PER_GIB, GIB_PER_TIB, PER_MILLION, tieredCost } from './money.js';
+import { rate, type AwsCatalog, type AzureCatalog, type GcpCatalog } from './catalog.js';
+import { allocateProRata, BYTES_PER_GIB, GIB_PER_TIB, HOURS_PER_DAY, PER_100K, PER_10K, PER_MILLION, S_PER_HOUR, tieredCost } from './money.js';
 import { line } from './line.js';
 import type { CostProfile } from './profile.js';
 import type { LineItem } from './result.js';
@@ -61,30 +61,36 @@ export function tableOps(p: CostProfile): { reads: number; writes: number } {
   return { reads: p.requestsPerMonth * (p.events.table?.readsPerRequest ?? 0), writes: p.requestsPerMonth * (p.events.table?.writesPerRequest ?? 0) };
 }
 
-/** A table line an option cannot price yet: shown as not estimated, never as a silent $0. */
-function tableNotEstimated(p: CostProfile, label: string, why: string): LineItem[] {
-  const t = tableOps(p);
-  if (t.reads + t.writes <= 0) return [];
-  return [line('table', label, { quantity: t.reads + t.writes, unit: 'reads and writes', exact: 0, rates: [], notEstimated: why })];
-}
-
-/** Azure: HTTP and timer triggers are part of Functions; Storage queue and Table Storage transactions are not in the catalog. */
-export function azureExtras(profiles: CostProfile[]): Map<string, LineItem[]> {
+/**
+ * Azure: HTTP and timer triggers are part of Functions; Storage queue transactions are not in the
+ * catalog. Table Storage bills every table call as one transaction of the stage's storage account
+ * (Standard general-purpose v2, LRS), reads and writes at one price, with no free grant.
+ */
+export function azureExtras(profiles: CostProfile[], cat: AzureCatalog): Map<string, LineItem[]> {
   return new Map(
-    profiles.map((p) => [
-      p.function,
-      [
-        ...(p.events.queue
-          ? [line('queue', 'Storage queue transactions', { quantity: p.requestsPerMonth * p.events.queue.batchSize, unit: 'messages', exact: 0, rates: [], notEstimated: 'Azure Storage queue transactions are billed by the storage account and are not in the sls-x catalog' })]
-          : []),
-        ...tableNotEstimated(p, 'Table Storage transactions', 'Azure Table Storage transactions are billed by the storage account and are not in the sls-x catalog'),
-      ],
-    ]),
+    profiles.map((p) => {
+      const items: LineItem[] = [];
+      if (p.events.queue) {
+        items.push(line('queue', 'Storage queue transactions', { quantity: p.requestsPerMonth * p.events.queue.batchSize, unit: 'messages', exact: 0, rates: [], notEstimated: 'Azure Storage queue transactions are billed by the storage account and are not in the sls-x catalog' }));
+      }
+      const t = tableOps(p);
+      if (t.reads + t.writes > 0) {
+        const n = t.reads + t.writes;
+        items.push(line('table', 'Table Storage transactions', { quantity: n, unit: 'transactions (reads + writes)', exact: (n * rate(cat, 'tableTransactionsPer10k')) / PER_10K, rates: ['azure.tableTransactionsPer10k'] }));
+      }
+      return [p.function, items];
+    }),
   );
 }
 
-/** GCP: HTTPS triggers are part of Cloud Run functions; Pub/Sub throughput and Cloud Scheduler jobs are priced. */
-export function gcpExtras(profiles: CostProfile[], cat: GcpCatalog, opts: { freeTier: boolean }): Map<string, LineItem[]> {
+/**
+ * GCP: HTTPS triggers are part of Cloud Run functions; Pub/Sub throughput, Cloud Scheduler jobs
+ * and Firestore document reads and writes are priced. Firestore's free quota is daily and per
+ * project (one database: the stage's, when it is the project's first); over the catalog's month
+ * it is the daily figure x days in the month (hoursPerMonth / 24), shared by the service's
+ * functions in proportion to their reads (writes), like the other free tiers.
+ */
+export function gcpExtras(profiles: CostProfile[], cat: GcpCatalog, opts: { freeTier: boolean; secondsPerMonth: number }): Map<string, LineItem[]> {
   const out = new Map<string, LineItem[]>(profiles.map((p) => [p.function, []]));
   // Publish and delivery are both billed throughput, each message at least the minimum size.
   const gib = profiles.map((p) => {
@@ -95,6 +101,10 @@ export function gcpExtras(profiles: CostProfile[], cat: GcpCatalog, opts: { free
   const gibFree = allocateProRata(opts.freeTier ? rate(cat, 'pubsubFreeGib') : 0, gib);
   const jobs = profiles.map((p) => p.events.schedule?.jobs ?? 0);
   const jobsFree = allocateProRata(opts.freeTier ? rate(cat, 'schedulerFreeJobs') : 0, jobs);
+  const days = opts.secondsPerMonth / S_PER_HOUR / HOURS_PER_DAY;
+  const ops = profiles.map(tableOps);
+  const readsFree = allocateProRata(opts.freeTier ? rate(cat, 'firestoreFreeReadsPerDay') * days : 0, ops.map((o) => o.reads));
+  const writesFree = allocateProRata(opts.freeTier ? rate(cat, 'firestoreFreeWritesPerDay') * days : 0, ops.map((o) => o.writes));
   profiles.forEach((p, i) => {
     const items = out.get(p.function)!;
     if (gib[i] > 0) {
@@ -105,7 +115,18 @@ export function gcpExtras(profiles: CostProfile[], cat: GcpCatalog, opts: { free
       const r = rate(cat, 'schedulerPerJob');
       items.push(line('scheduler', 'Cloud Scheduler jobs', { quantity: jobs[i] - jobsFree[i], unit: 'jobs', exact: (jobs[i] - jobsFree[i]) * r, freeQuantity: jobsFree[i], freeValue: jobsFree[i] * r, rates: ['gcp.schedulerPerJob', 'gcp.schedulerFreeJobs'] }));
     }
-    items.push(...tableNotEstimated(p, 'Firestore reads and writes', 'Firestore document reads and writes are not in the sls-x catalog yet'));
+    // One collection per table in the stage's database (Native mode): a get is one document
+    // read, a put or delete one document write (deletes are not profiled apart: priced as writes).
+    if (ops[i].reads > 0) {
+      const r = rate(cat, 'firestoreReadsPer100k') / PER_100K;
+      const billed = ops[i].reads - readsFree[i];
+      items.push(line('table', 'Firestore document reads', { quantity: billed, unit: 'document reads', exact: billed * r, freeQuantity: readsFree[i], freeValue: readsFree[i] * r, rates: ['gcp.firestoreReadsPer100k', 'gcp.firestoreFreeReadsPerDay', 'common.hoursPerMonth'] }));
+    }
+    if (ops[i].writes > 0) {
+      const r = rate(cat, 'firestoreWritesPer100k') / PER_100K;
+      const billed = ops[i].writes - writesFree[i];
+      items.push(line('table', 'Firestore document writes', { quantity: billed, unit: 'document writes (deletes counted as writes)', exact: billed * r, freeQuantity: writesFree[i], freeValue: writesFree[i] * r, rates: ['gcp.firestoreWritesPer100k', 'gcp.firestoreFreeWritesPerDay', 'common.hoursPerMonth'] }));
+    }
   });
   return out;
 }

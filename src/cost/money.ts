@@ -2,6 +2,9 @@
 export const MB_PER_GB = 1024;
 export const MS_PER_S = 1000;
 export const PER_MILLION = 1_000_000;
+/** Azure Storage prices transactions per 10,000; Firestore prices documents per 100,000. */
+export const PER_10K = 10_000;
+export const PER_100K = 100_000;
 export const S_PER_HOUR = 3600;
 export const HOURS_PER_DAY = 24;
 export const KB_PER_MB = 1024;

@@ -31,8 +31,9 @@ describe('pricing catalogs', () => {
   });
 
   it('holds no rate as a literal in the estimator code (src/cost/*.ts)', () => {
-    // Unit conversions are allowed (1000 ms, 1024 MB, 1e6 per million, 3600 s, 60 s); input sanity bounds live in input-bounds.ts.
-    const allowed = new Set(['1000', '1024', '1_000_000', '3600', '60', '1e3', '1e6', '1e9']);
+    // Unit conversions are allowed (1000 ms, 1024 MB, 1e6 per million, 10,000 and 100,000 for the
+    // "per 10,000" / "per 100,000" price units, 3600 s, 60 s); input sanity bounds live in input-bounds.ts.
+    const allowed = new Set(['1000', '1024', '1_000_000', '10_000', '100_000', '3600', '60', '1e3', '1e6', '1e9']);
     const dir = new URL('../../src/cost/', import.meta.url);
     const offenders: string[] = [];
     for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts') && f !== 'input-bounds.ts')) {
