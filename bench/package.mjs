@@ -5,8 +5,9 @@
 //    minified, written to disk: the issue's single-esbuild floor. sls-x/runtime and the shim are
 //    left out of it, so it does less than any packaging can (every bundle carries them).
 //  - "bundle floor": one plain esbuild build (no plugin) of exactly the bundles sls-x writes:
-//    the generated entries with the shim and runtime, the same options, written to disk. The
-//    least one esbuild run that makes these bundles costs; what sls-x adds is the rest.
+//    the generated entries and the shared runtime module (_slsx.mjs: the shim and runtime), the
+//    same options, written to disk. The least one esbuild run that makes these bundles costs;
+//    what sls-x adds is the rest (zips, cache, checks).
 // In process, esbuild's service already started: `package` is packageService alone; `sls-x
 // package (in process)` adds loading and checking faas.yaml (loadService), as the command does.
 // Fresh process: the CLI itself (`node bin/sls-x package --target aws`: Node start-up, config,
@@ -41,7 +42,7 @@ export async function run() {
     const esbuild = await import('esbuild');
     const { loadService } = await import(dist('src/config/load-service.js'));
     const { packageService, runtimeFile } = await import(dist('src/bundle/package-service.js'));
-    const { functionEntrySource } = await import(dist('src/bundle/entries.js'));
+    const { functionEntrySource, sharedRuntimeSource, RUNTIME_IMPL_SPECIFIER, SHARED_RUNTIME } = await import(dist('src/bundle/entries.js'));
     const { effectiveBuild } = await import(dist('src/bundle/build-options.js'));
     const { CREATE_REQUIRE_BANNER } = await import(dist('src/bundle/run-esbuild.js'));
     const { packageRoot } = await import(dist('src/paths.js'));
@@ -49,27 +50,28 @@ export async function run() {
     // The bundle floor's inputs: the entries sls-x generates, as plain files.
     mkdirSync(join(root, 'entries'));
     for (let i = 0; i < N; i++) {
-      const source = functionEntrySource('aws', { file: `src/f${i}.ts`, exportName: 'handler', meta: { functionName: `f${i}`, target: 'aws' } });
-      writeFileSync(join(root, 'entries', `f${i}.mjs`), source.replaceAll('"./src/', '"../src/'));
+      const source = functionEntrySource('aws', { file: `src/f${i}.ts`, exportName: 'handler', meta: { functionName: `f${i}`, target: 'aws' } }, '../', true);
+      writeFileSync(join(root, 'entries', `f${i}.mjs`), source);
     }
+    writeFileSync(join(root, 'entries', SHARED_RUNTIME.file), sharedRuntimeSource('aws'));
     const build = effectiveBuild(undefined, 'aws');
     const handlerFloor = () =>
       esbuild.build({ entryPoints: Array.from({ length: N }, (_, i) => join(root, `src/f${i}.ts`)), bundle: true, minify: true, platform: 'node', format: 'esm', outdir: join(root, 'floor'), write: true, packages: 'external', logLevel: 'silent' });
     const bundleFloor = () =>
       esbuild.build({
-        entryPoints: Array.from({ length: N }, (_, i) => ({ in: join(root, 'entries', `f${i}.mjs`), out: `f${i}/index` })),
+        entryPoints: [...Array.from({ length: N }, (_, i) => ({ in: join(root, 'entries', `f${i}.mjs`), out: `f${i}/index` })), { in: join(root, 'entries', SHARED_RUNTIME.file), out: SHARED_RUNTIME.id }],
         absWorkingDir: root,
         bundle: true,
         write: true,
         logLevel: 'silent',
-        alias: { 'sls-x/shims/aws': join(packageRoot(), 'templates', 'shims', 'aws.ts'), 'sls-x/runtime': runtimeFile() },
+        alias: { 'sls-x/shims/aws': join(packageRoot(), 'templates', 'shims', 'aws.ts'), [RUNTIME_IMPL_SPECIFIER]: runtimeFile(), 'sls-x/runtime': `./${SHARED_RUNTIME.file}` },
         platform: 'node',
         format: 'esm',
         target: 'node20',
         outdir: join(root, 'bundle-floor'),
         outExtension: { '.js': '.mjs' },
         banner: { js: CREATE_REQUIRE_BANNER },
-        external: build.external,
+        external: [...build.external, `./${SHARED_RUNTIME.file}`],
         minify: true,
         treeShaking: true,
         legalComments: 'external',
