@@ -10,6 +10,8 @@ interface Entry {
   inputs: Record<string, [number, number]>;
   /** Artifact name -> path inside it -> sha256 of the bytes. */
   outputs: Record<string, Record<string, string>>;
+  /** Artifact name -> size and mtime of its zip as this build left it (see unchanged()). */
+  zips?: Record<string, [number, number]>;
 }
 
 interface CacheFile {
@@ -18,6 +20,19 @@ interface CacheFile {
 }
 
 const sha = (data: Buffer | string): string => createHash('sha256').update(data).digest('hex');
+
+/** Every file the run read is as it was (size and mtime). */
+function sameInputs(entry: Entry, root: string): boolean {
+  for (const [file, [size, mtime]] of Object.entries(entry.inputs)) {
+    try {
+      const st = statSync(isAbsolute(file) ? file : join(root, file));
+      if (st.size !== size || st.mtimeMs !== mtime) return false;
+    } catch {
+      return false;
+    }
+  }
+  return true;
+}
 
 /**
  * The incremental package cache (`.sls-x/cache/package-<target>.json`): an esbuild run whose
@@ -45,21 +60,52 @@ export class PackageCache {
     return sha(stableJson(parts));
   }
 
+  /**
+   * The fast path of an unchanged build: nothing the run read has changed, and each of its zips is
+   * the file this cache saw written (same size and mtime, the trust the inputs get too), so it
+   * needs neither reading nor rebuilding. A zip edited, replaced or touched since is not.
+   */
+  unchanged(key: string, root: string, buildDir: string): boolean {
+    const entry = this.data.groups[key];
+    if (!entry?.zips || !sameInputs(entry, root)) return false;
+    for (const name of Object.keys(entry.outputs)) {
+      const was = entry.zips[name];
+      try {
+        const st = statSync(join(buildDir, `${name}.zip`));
+        if (!was || st.size !== was[0] || st.mtimeMs !== was[1]) return false;
+      } catch {
+        return false;
+      }
+    }
+    this.used.add(key);
+    return true;
+  }
+
+  /** After the zips are written (or found as they were): remember each one's size and mtime. */
+  recordZips(buildDir: string): void {
+    for (const key of this.used) {
+      const entry = this.data.groups[key];
+      if (!entry) continue;
+      const zips: Record<string, [number, number]> = {};
+      try {
+        for (const name of Object.keys(entry.outputs)) {
+          const st = statSync(join(buildDir, `${name}.zip`));
+          zips[name] = [st.size, st.mtimeMs];
+        }
+        entry.zips = zips;
+      } catch {
+        delete entry.zips;
+      }
+    }
+  }
+
   /** The outputs of a run with this key, when nothing it read has changed; else undefined. */
   lookup(key: string, root: string, buildDir: string): Map<string, Map<string, Buffer>> | undefined {
     const entry = this.data.groups[key];
-    if (!entry) return undefined;
-    for (const [file, [size, mtime]] of Object.entries(entry.inputs)) {
-      try {
-        const st = statSync(isAbsolute(file) ? file : join(root, file));
-        if (st.size !== size || st.mtimeMs !== mtime) return undefined;
-      } catch {
-        return undefined;
-      }
-    }
+    if (!entry || !sameInputs(entry, root)) return undefined;
     const out = new Map<string, Map<string, Buffer>>();
     // The shared runtime module in every zip is inflated and hashed once, and stays one Buffer (compressed once).
-    const seen = new Map<string, Buffer>();
+    const seen = new Map<string, { body: Buffer; data: Buffer }>();
     const hashes = new Map<Buffer, string>();
     for (const [name, files] of Object.entries(entry.outputs)) {
       let zip: Map<string, Buffer>;

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { noopSink, type EventSink } from '../core/events.js';
 import { SlsxError } from '../errors/slsx-error.js';
@@ -34,7 +34,7 @@ export interface PackageOptions {
 }
 
 /** The previous build's artifacts, when its manifest lists exactly `pending` and every zip is there. */
-function reusableBuild(outdir: string, target: TargetName, pending: PendingArtifact[]): Array<{ artifact: Artifact; unchanged: boolean }> | undefined {
+function reusableBuild(outdir: string, target: TargetName, pending: Array<{ name: string }>): Array<{ artifact: Artifact; unchanged: boolean }> | undefined {
   try {
     const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as Manifest;
     const names = pending.map((p) => p.name).sort();
@@ -85,15 +85,11 @@ function frameworkRange(slsxRoot: string): string {
 function writeEntries(root: string, target: TargetName, entries: Array<{ id: string; source: string; out: string }>): Array<{ file: string; out: string }> {
   const dir = join(root, '.sls-x', 'entries', target);
   mkdirSync(dir, { recursive: true });
+  // One listing instead of a failed read per new entry (an exception each: slow by the hundred).
+  const there = new Set(readdirSync(dir));
   return entries.map((e) => {
     const file = join(dir, `${e.id}.mjs`);
-    let same = false;
-    try {
-      same = readFileSync(file, 'utf8') === e.source;
-    } catch {
-      // not written yet
-    }
-    if (!same) writeFileSync(file, e.source);
+    if (!there.has(`${e.id}.mjs`) || readFileSync(file, 'utf8') !== e.source) writeFileSync(file, e.source);
     return { file, out: e.out };
   });
 }
@@ -203,6 +199,17 @@ export async function packageService(service: Service, target: TargetName, opts:
   const cache = opts.cache === false ? undefined : new PackageCache(service.root, target);
   const keyOf = (group: Group) =>
     PackageCache.key({ target, runtime: group.runtime, entries: group.entries, shared: group.shared, esbuild: esbuildVersion(), slsx: slsxVersion(slsxRoot), build: group.build, shim, runtimeFile: rtFile });
+  // Nothing changed, zips included (aws and local write nothing beside the bundles): the build
+  // folder already holds exactly these artifacts; nothing is read, built or written.
+  if (cache && (target === 'aws' || target === 'local') && groups.every((g) => cache.unchanged(keyOf(g), service.root, outdir))) {
+    const same = reusableBuild(outdir, target, groups.flatMap((g) => g.entries.map((e) => ({ name: e.id }))));
+    if (same) {
+      cache.save();
+      saveKeptExports(service.root);
+      for (const { artifact, unchanged } of same) events({ type: 'artifact', artifact, cached: unchanged, reused: true });
+      return same.map((w) => w.artifact);
+    }
+  }
   const hits = new Map<Group, Map<string, Map<string, Buffer>>>();
   for (const group of groups) {
     const hit = cache?.lookup(keyOf(group), service.root, outdir);
@@ -272,6 +279,7 @@ export async function packageService(service: Service, target: TargetName, opts:
   // build folder already holds exactly these zips, so nothing is written at all.
   const previous = hits.size === groups.length && (target === 'aws' || target === 'local') ? reusableBuild(outdir, target, pending) : undefined;
   const written = previous ?? (await writeBuild(service.root, target, pending));
+  cache?.recordZips(outdir);
   cache?.save();
   saveKeptExports(service.root);
   const reused = new Set([...hits.values()].flatMap((m) => [...m.keys()]));

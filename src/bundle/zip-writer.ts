@@ -107,7 +107,7 @@ export function writeZip(entries: ZipEntry[]): Buffer {
  * build's zips): path -> bytes. Stored and deflated entries only, no zip64, each entry's CRC
  * checked. Throws on anything else; the cache treats that as a miss.
  */
-export function readZip(zip: Buffer, seen?: Map<string, Buffer>): Map<string, Buffer> {
+export function readZip(zip: Buffer, seen?: Map<string, { body: Buffer; data: Buffer }>): Map<string, Buffer> {
   const endAt = zip.length - 22;
   if (endAt < 0 || zip.readUInt32LE(endAt) !== 0x06054b50) throw new Error('not a zip written by sls-x (no end record where expected)');
   const count = zip.readUInt16LE(endAt + 10);
@@ -128,11 +128,14 @@ export function readZip(zip: Buffer, seen?: Map<string, Buffer>): Map<string, Bu
     const body = zip.subarray(dataAt, dataAt + size);
     // `seen`: entries already read from other zips of one build (the shared runtime module), by CRC and sizes.
     const key = `${crc}:${method}:${size}:${zip.readUInt32LE(at - 46 - nameLength - skip + 24)}`;
-    let data = seen?.get(key);
+    // A hit is taken only for the very same stored bytes (a memcmp, not an inflate): this zip's copy
+    // is checked, never assumed from its directory.
+    const known = seen?.get(key);
+    let data = known && known.body.equals(body) ? known.data : undefined;
     if (!data) {
       data = method === 0 ? Buffer.from(body) : method === 8 ? inflateRawSync(body) : undefined;
       if (!data || (crc32(data) >>> 0) !== crc) throw new Error(`cannot read ${name} (method ${method})`);
-      seen?.set(key, data);
+      if (!known) seen?.set(key, { body, data });
     }
     out.set(name, data);
   }

@@ -1,4 +1,4 @@
-import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { packageService } from '../../src/bundle/package-service.js';
@@ -54,6 +54,30 @@ describe('the incremental package cache', () => {
     const fifth = await run();
     expect(fifth.reused).toEqual([]);
     expect(fifth.shas).toEqual(third.shas);
+    expect((await run()).reused.sort()).toEqual(['api', 'worker']);
+
+    // The fast path (nothing read when nothing changed) trusts a zip only as it left it: one
+    // deleted, cut short or touched is looked at again, and put back as the sources give it.
+    const workerZip = join(project.root, '.sls-x/build/aws/worker.zip');
+    const good = readFileSync(workerZip);
+    rmSync(workerZip);
+    const deleted = await run();
+    expect(readFileSync(workerZip).equals(good)).toBe(true);
+    expect(deleted.shas).toEqual(third.shas);
+    writeFileSync(workerZip, good.subarray(0, good.length - 10));
+    const cut = await run();
+    expect(cut.reused).toEqual([]);
+    expect(readFileSync(workerZip).equals(good)).toBe(true);
+    // Same size, other bytes (a hand edit): rebuilt, though the manifest's sizes still match.
+    const edited = Buffer.from(good);
+    edited[40] = edited[40]! ^ 0xff;
+    writeFileSync(workerZip, edited);
+    const flipped = await run();
+    expect(flipped.reused).toEqual([]);
+    expect(readFileSync(workerZip).equals(good)).toBe(true);
+    const touched = new Date(Date.now() + 9000);
+    utimesSync(workerZip, touched, touched);
+    expect((await run()).reused.sort()).toEqual(['api', 'worker']); // read back and checked: the same bytes
     expect((await run()).reused.sort()).toEqual(['api', 'worker']);
   }, 120_000);
 });

@@ -71,11 +71,16 @@ describe('readZip (the package cache reads the previous build back)', () => {
 
   it('an entry two zips share is read once: the same Buffer comes back for both', () => {
     const shared = { path: '_slsx.mjs', data: Buffer.from('export const lib = 1;\n'.repeat(40)) };
-    const seen = new Map<string, Buffer>();
+    const seen = new Map<string, { body: Buffer; data: Buffer }>();
     const a = readZip(writeZip([entries[0]!, shared]), seen);
     const b = readZip(writeZip([entries[1]!, shared]), seen);
     expect(a.get('_slsx.mjs')).toBe(b.get('_slsx.mjs'));
     expect(a.get('_slsx.mjs')!.equals(shared.data)).toBe(true);
+    // The second zip's copy is still checked: damaged there, it is refused, not taken from the first.
+    const second = writeZip([entries[1]!, shared]);
+    const at = second.indexOf(Buffer.from('_slsx.mjs')) + '_slsx.mjs'.length + 5; // inside its stored bytes
+    second[at] = second[at]! ^ 0xff;
+    expect(() => readZip(second, seen)).toThrow();
   });
 
   it('a damaged or foreign file is refused, never read as something else', () => {
