@@ -5,9 +5,13 @@
 //    minified, written to disk: the issue's single-esbuild floor. sls-x/runtime and the shim are
 //    left out of it, so it does less than any packaging can (every bundle carries them).
 //  - "bundle floor": one plain esbuild build (no plugin) of exactly the bundles sls-x writes:
-//    the generated entries and the shared runtime module (_slsx.mjs: the shim and runtime), the
-//    same options, written to disk. The least one esbuild run that makes these bundles costs;
-//    what sls-x adds is the rest (zips, cache, checks).
+//    each handler file (<fn>/handler.mjs) and the shared runtime module (_slsx.mjs: the shim and
+//    runtime), the same options, written to disk. The least one esbuild run that makes these
+//    bundles from nothing costs; what sls-x adds is the rest (zips, cache, checks).
+// Cold: no .sls-x in the project (a fresh clone, or after rm -rf .sls-x), the user cache
+// (SLSX_CACHE_DIR, here a folder of the bench's) already holding the shared runtime module, as
+// after any earlier package with this sls-x and these settings on the machine. "First on the
+// machine" empties that cache too.
 // In process, esbuild's service already started: `package` is packageService alone; `sls-x
 // package (in process)` adds loading and checking faas.yaml (loadService), as the command does.
 // Fresh process: the CLI itself (`node bin/sls-x package --target aws`: Node start-up, config,
@@ -38,28 +42,28 @@ export async function run() {
   }
   files['faas.yaml'] = yaml;
   const root = await project(files);
+  // The user cache (the shared runtime module, src/bundle/runtime-cache.ts) of this bench alone.
+  const userCache = join(root, '.user-cache');
+  const before = process.env.SLSX_CACHE_DIR;
+  process.env.SLSX_CACHE_DIR = userCache;
   try {
     const esbuild = await import('esbuild');
     const { loadService } = await import(dist('src/config/load-service.js'));
     const { packageService, runtimeFile } = await import(dist('src/bundle/package-service.js'));
-    const { functionEntrySource, sharedRuntimeSource, RUNTIME_IMPL_SPECIFIER, SHARED_RUNTIME } = await import(dist('src/bundle/entries.js'));
+    const { sharedRuntimeSource, RUNTIME_IMPL_SPECIFIER, SHARED_RUNTIME, HANDLER_BUNDLE } = await import(dist('src/bundle/entries.js'));
     const { effectiveBuild } = await import(dist('src/bundle/build-options.js'));
     const { CREATE_REQUIRE_BANNER } = await import(dist('src/bundle/run-esbuild.js'));
     const { packageRoot } = await import(dist('src/paths.js'));
 
-    // The bundle floor's inputs: the entries sls-x generates, as plain files.
+    // The bundle floor's one generated input: the shared runtime module's source, as a plain file.
     mkdirSync(join(root, 'entries'));
-    for (let i = 0; i < N; i++) {
-      const source = functionEntrySource('aws', { file: `src/f${i}.ts`, exportName: 'handler', meta: { functionName: `f${i}`, target: 'aws' } }, '../', true);
-      writeFileSync(join(root, 'entries', `f${i}.mjs`), source);
-    }
     writeFileSync(join(root, 'entries', SHARED_RUNTIME.file), sharedRuntimeSource('aws'));
     const build = effectiveBuild(undefined, 'aws');
     const handlerFloor = () =>
       esbuild.build({ entryPoints: Array.from({ length: N }, (_, i) => join(root, `src/f${i}.ts`)), bundle: true, minify: true, platform: 'node', format: 'esm', outdir: join(root, 'floor'), write: true, packages: 'external', logLevel: 'silent' });
     const bundleFloor = () =>
       esbuild.build({
-        entryPoints: [...Array.from({ length: N }, (_, i) => ({ in: join(root, 'entries', `f${i}.mjs`), out: `f${i}/index` })), { in: join(root, 'entries', SHARED_RUNTIME.file), out: SHARED_RUNTIME.id }],
+        entryPoints: [...Array.from({ length: N }, (_, i) => ({ in: join(root, `src/f${i}.ts`), out: `f${i}/${HANDLER_BUNDLE.id}` })), { in: join(root, 'entries', SHARED_RUNTIME.file), out: SHARED_RUNTIME.id }],
         absWorkingDir: root,
         bundle: true,
         write: true,
@@ -98,6 +102,12 @@ await build({ entryPoints: Array.from({ length: ${N} }, (_, i) => 'src/f' + i + 
     for (let r = 0; r < ROUNDS; r++) {
       const hf = (await time(handlerFloor)).ms;
       const bf = (await time(bundleFloor)).ms;
+      // First on this machine: no project cache and no user cache (the shared runtime module is built too).
+      rmSync(join(root, '.sls-x'), { recursive: true, force: true });
+      rmSync(userCache, { recursive: true, force: true });
+      const loadFirst = await load();
+      const first = (await time(() => packageService(loadFirst.service, 'aws'))).ms;
+      // Cold: no .sls-x (a fresh clone, or after rm -rf .sls-x); the user cache has the runtime module.
       rmSync(join(root, '.sls-x'), { recursive: true, force: true });
       const loadCold = await time(load);
       const cold = (await time(() => packageService(loadCold.out.service, 'aws'))).ms;
@@ -107,7 +117,7 @@ await build({ entryPoints: Array.from({ length: ${N} }, (_, i) => 'src/f' + i + 
       rmSync(join(root, '.sls-x'), { recursive: true, force: true });
       const cliCold = spawnMs([bin, 'package', '--target', 'aws']);
       const cliWarm = spawnMs([bin, 'package', '--target', 'aws']);
-      rounds.push({ hf, bf, cold, warm, cmdCold: loadCold.ms + cold, cmdWarm: loadWarm.ms + warm, hfProcess, cliCold, cliWarm });
+      rounds.push({ hf, bf, first, cold, warm, cmdCold: loadCold.ms + cold, cmdWarm: loadWarm.ms + warm, hfProcess, cliCold, cliWarm });
     }
     const m = (k) => Math.round(median(rounds.map((x) => x[k])));
     const x = (k, floor) => +median(rounds.map((r) => r[k] / r[floor])).toFixed(2);
@@ -116,6 +126,7 @@ await build({ entryPoints: Array.from({ length: ${N} }, (_, i) => 'src/f' + i + 
     const cliRow = (bench, k, target) => ({ bench, unit: 'ms', value: m(k), handlerFloorProcessMs: m('hfProcess'), xHandlerFloorProcess: x(k, 'hfProcess'), ...(target ? { target } : {}) });
     return [
       row(`package ${N} functions (aws), cold`, 'cold', `<= ${TARGETS.cold}x handler floor`),
+      row(`package ${N} functions (aws), cold and first on the machine (runtime module built too)`, 'first'),
       row(`package ${N} functions (aws), warm (unchanged)`, 'warm', `<= ${TARGETS.warm}x handler floor`),
       row(`sls-x package ${N} functions (aws, in process, config load included), cold`, 'cmdCold'),
       row(`sls-x package ${N} functions (aws, in process, config load included), warm`, 'cmdWarm'),
@@ -123,6 +134,8 @@ await build({ entryPoints: Array.from({ length: ${N} }, (_, i) => 'src/f' + i + 
       cliRow(`sls-x package ${N} functions (aws, fresh process), warm`, 'cliWarm', `<= ${TARGETS.warm}x handler floor (fresh process)`),
     ];
   } finally {
+    if (before === undefined) delete process.env.SLSX_CACHE_DIR;
+    else process.env.SLSX_CACHE_DIR = before;
     await cleanup(root);
   }
 }

@@ -17,26 +17,30 @@ const q = (s: string): string => JSON.stringify(s);
  * about the build machine, and the entries' text does end up in source maps.
  */
 export const shimSpecifier = (target: TargetName): string => `sls-x/shims/${target}`;
-/** Where generated entry files are written (`.sls-x/entries/<target>/<name>.mjs`), as a prefix back to the project root. */
-export const ENTRY_DIR_UP = '../../../';
 const userSpecifier = (file: string, base: string): string => q(`${base}${file}`);
 
 // JSON is a valid JS expression; U+2028/2029 are escaped for older parsers' sake.
 const literal = (v: unknown): string => JSON.stringify(v).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 
+/** A per-function package's bundle of the user's handler file, beside its `index.mjs` (functionWrapperSource). */
+export const HANDLER_BUNDLE = { id: 'handler', file: 'handler.mjs' } as const;
+
 /**
- * Source of the generated per-function entry: imports the user's export and the target's
- * shim factory, bakes the function's name and target in (its configuration comes from the
- * environment at load time: `SLSX_FUNCTIONS`). Export names are checked to be identifiers before.
- * `base` leads from where the entry is to the project root (`./` for a virtual entry resolved
- * there, ENTRY_DIR_UP for a written one).
+ * Source of a per-function package's `index.mjs`, the file the platform loads. It is not bundled
+ * (esbuild never sees it): it imports the user's export from the bundled handler file
+ * (HANDLER_BUNDLE) and the shim's factory from the shared runtime module (SHARED_RUNTIME), and
+ * bakes in the function's name and target (its configuration comes from the environment at load
+ * time: `SLSX_FUNCTIONS`). `commonjs`: the handler file is CommonJS, so its bundle's default
+ * export is its `module.exports` and the handler a property of it. Export names are checked to be
+ * identifiers before.
  */
-export function functionEntrySource(target: TargetName, h: EntryHandler, base = './', shared = false): string {
+export function functionWrapperSource(target: TargetName, h: { exportName: string; meta: BakedMeta }, commonjs = false): string {
   const factory = TARGET_PROFILES[target].factory;
+  const from = q(`./${HANDLER_BUNDLE.file}`);
   const lines = [
-    `import { ${h.exportName} as user } from ${userSpecifier(h.file, base)};`,
-    // shared: the shim comes from the package's one runtime module (SHARED_RUNTIME), as `sls-x/runtime` does.
-    shared ? `import { ${SHIM_EXPORT} as ${factory} } from ${q(RUNTIME_SPECIFIER)};` : `import { ${factory} } from ${q(shimSpecifier(target))};`,
+    commonjs ? `import mod from ${from};` : `import { ${h.exportName} as user } from ${from};`,
+    `import { ${SHIM_EXPORT} as ${factory} } from ${q(`./${SHARED_RUNTIME.file}`)};`,
+    ...(commonjs ? [`const user = mod?.[${literal(h.exportName)}];`] : []),
     `const meta = ${literal(h.meta)};`,
   ];
   switch (target) {

@@ -1,17 +1,19 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { noopSink, type EventSink } from '../core/events.js';
 import { SlsxError } from '../errors/slsx-error.js';
 import type { Artifact } from '../model/artifact.js';
+import type { Diagnostic } from '../model/diagnostic.js';
 import type { Service, TargetName } from '../model/service.js';
 import { packageRoot } from '../paths.js';
 import { formatDiagnostic } from '../ui/format-diagnostic.js';
 import { effectiveBuild, type EffectiveBuild } from './build-options.js';
-import { handlerExportErrors } from './check-handlers.js';
-import { azureEntrySource, ENTRY_DIR_UP, functionEntrySource, SHARED_RUNTIME, sharedRuntimeSource, type EntryHandler } from './entries.js';
+import { handlerExportErrors, missingExportsError, withMissingExports } from './check-handlers.js';
+import { azureEntrySource, functionWrapperSource, HANDLER_BUNDLE, SHARED_RUNTIME, sharedRuntimeSource, type EntryHandler } from './entries.js';
 import { resolveHandlers, type ResolvedHandler } from './handler-files.js';
 import { azureAppFiles, gcpPackageFiles } from './package-files.js';
-import { CREATE_REQUIRE_BANNER, runEsbuild, type BuildOutput } from './run-esbuild.js';
+import { CREATE_REQUIRE_BANNER, runEsbuild, type BuildInput, type BuildOutput } from './run-esbuild.js';
+import { RuntimeCache, type RuntimeModule } from './runtime-cache.js';
 import { bakedMeta } from './shim-meta.js';
 import { rewriteSourceMap } from './source-map-paths.js';
 import { AZURE_APP_NAME, esbuildTarget, oldestRuntime, TARGET_PROFILES } from './target-profile.js';
@@ -77,23 +79,6 @@ function frameworkRange(slsxRoot: string): string {
   }
 }
 
-/**
- * The generated entries as files, `.sls-x/entries/<target>/<id>.mjs`, each written only when its
- * text changed (its mtime is an input of the package cache): esbuild reads files in one go, where
- * virtual modules cost a plugin round trip each. They import the handlers by relative path.
- */
-function writeEntries(root: string, target: TargetName, entries: Array<{ id: string; source: string; out: string }>): Array<{ file: string; out: string }> {
-  const dir = join(root, '.sls-x', 'entries', target);
-  mkdirSync(dir, { recursive: true });
-  // One listing instead of a failed read per new entry (an exception each: slow by the hundred).
-  const there = new Set(readdirSync(dir));
-  return entries.map((e) => {
-    const file = join(dir, `${e.id}.mjs`);
-    if (!there.has(`${e.id}.mjs`) || readFileSync(file, 'utf8') !== e.source) writeFileSync(file, e.source);
-    return { file, out: e.out };
-  });
-}
-
 const posixRel = (from: string, to: string): string => relative(from, to).split(sep).join('/');
 
 /** Outputs of a build whose entries are folders (`app/index`, `<fn>/index`): folder -> its files. */
@@ -110,22 +95,56 @@ function folderOutputs(result: BuildOutput, outdir: string, root: string, slsxRo
 }
 
 /**
- * Outputs of a per-function build (entries `<fn>/index` beside the shared runtime module
- * `_slsx.mjs`), as each function's zip holds them: its folder, plus the shared runtime module
- * with its map and legal notices. Those are one Buffer in every zip (compressed once).
+ * What each bundle of a build exports, by esbuild's metafile, and whether its entry (a handler
+ * file) is CommonJS: out name (`<fn>/handler`) -> exports.
  */
-function sharedOutputs(result: BuildOutput, outdir: string, root: string, slsxRoot: string): Map<string, Map<string, Buffer>> {
-  const shared = new Map<string, Buffer>();
-  const rest: BuildOutput = { ...result, outputFiles: [] };
-  for (const out of result.outputFiles) {
-    const rel = posixRel(outdir, out.path);
-    if (rel === SHARED_RUNTIME.file || rel.startsWith(`${SHARED_RUNTIME.file}.`)) {
-      shared.set(rel, rel.endsWith('.map') ? Buffer.from(rewriteSourceMap(out.text, outdir, root, slsxRoot)) : Buffer.from(out.contents));
-    } else rest.outputFiles.push(out);
+function bundleExports(result: BuildOutput, outdir: string, root: string): Map<string, { exports: string[]; commonjs: boolean }> {
+  const out = new Map<string, { exports: string[]; commonjs: boolean }>();
+  for (const [path, o] of Object.entries(result.metafile.outputs)) {
+    if (!o.entryPoint) continue;
+    out.set(posixRel(outdir, resolve(root, path)).replace(/\.mjs$/, ''), { exports: o.exports, commonjs: result.metafile.inputs[o.entryPoint]?.format === 'cjs' });
   }
-  const files = folderOutputs(rest, outdir, root, slsxRoot);
-  for (const own of files.values()) for (const [rel, bytes] of shared) own.set(rel, bytes);
-  return files;
+  return out;
+}
+
+/**
+ * The shared runtime module of a per-function package (`_slsx.mjs`, its map and legal notices) as
+ * esbuild writes them (a map not yet rewritten), and the files it was built from (absolute). It
+ * does not depend on the service's functions: the user cache (RuntimeCache) has it after the first
+ * build with the same sls-x, target and settings; else `build` makes it, in parallel with the
+ * functions' own build. The key holds every setting the build is given, and the project's folder
+ * only where it shows in the bytes (source maps, unminified path comments).
+ */
+async function sharedRuntimeModule(
+  shared: { id: string; source: string; out: string },
+  build: () => Promise<{ result: BuildOutput; warnings: Diagnostic[] }>,
+  ctx: { target: TargetName; options: BuildInput['options']; root: string; slsxRoot: string; shim: string; rtFile: string; events: EventSink; useCache: boolean },
+): Promise<RuntimeModule> {
+  const userCache = ctx.useCache ? RuntimeCache.open() : undefined;
+  const key = RuntimeCache.key({
+    target: ctx.target,
+    source: shared.source,
+    // Where the output goes shows in the bytes only through paths (a map's sources, unminified
+    // code's path comments): then the project is part of the key; otherwise any project's build serves.
+    options: { ...ctx.options, outdir: undefined },
+    where: ctx.options.sourcemap || !ctx.options.minify ? ctx.options.outdir : undefined,
+    esbuild: esbuildVersion(),
+    slsx: slsxVersion(ctx.slsxRoot),
+    shim: ctx.shim,
+    runtimeFile: ctx.rtFile,
+  });
+  const hit = userCache?.get(key);
+  if (hit) return hit;
+  const { result, warnings } = await build();
+  for (const w of warnings) ctx.events({ type: 'warn', message: formatDiagnostic(w) });
+  const outdir = ctx.options.outdir!;
+  const files = new Map(result.outputFiles.map((out) => [posixRel(outdir, out.path), Buffer.from(out.contents)] as const));
+  const inputs = Object.keys(result.metafile.inputs)
+    .filter((file) => !(file.includes(':') && !isAbsolute(file))) // the virtual entry: its text is in the key
+    .map((file) => resolve(ctx.root, file));
+  const module = { files, inputs };
+  userCache?.put(key, module);
+  return module;
 }
 
 /**
@@ -163,8 +182,13 @@ export async function packageService(service: Service, target: TargetName, opts:
     runtime: ResolvedHandler['fn']['runtime'];
     build: EffectiveBuild;
     handlers: ResolvedHandler[];
-    entries: Array<{ id: string; source: string; out: string; functions: string[] }>;
-    /** Per-function targets: the shared runtime module built beside the entries. */
+    /**
+     * azure: the one generated app entry (`source`, a virtual module). Per-function targets: each
+     * function's handler file as it is (`handler`: project-relative file, export, baked meta),
+     * bundled to `<fn>/handler.mjs` beside the `index.mjs` that wraps it (functionWrapperSource).
+     */
+    entries: Array<{ id: string; out: string; functions: string[]; source?: string; handler?: EntryHandler }>;
+    /** Per-function targets: the shared runtime module the bundles import. */
     shared?: { id: string; source: string; out: string };
   };
   const groups: Group[] = [];
@@ -174,7 +198,7 @@ export async function packageService(service: Service, target: TargetName, opts:
         runtime: oldestRuntime(handlers.map((h) => h.fn.runtime)),
         build: effectiveBuild(service.build, target, opts.sourcemap),
         handlers,
-        entries: [{ id: AZURE_APP_NAME, source: azureEntrySource(handlers.map(entryOf), ENTRY_DIR_UP), out: `${AZURE_APP_NAME}/index`, functions: handlers.map((h) => h.fn.name) }],
+        entries: [{ id: AZURE_APP_NAME, source: azureEntrySource(handlers.map(entryOf)), out: `${AZURE_APP_NAME}/index`, functions: handlers.map((h) => h.fn.name) }],
       });
     }
   } else {
@@ -187,9 +211,9 @@ export async function packageService(service: Service, target: TargetName, opts:
         byKey.set(key, (group = { runtime: h.fn.runtime, build, handlers: [], entries: [] }));
       }
       group.handlers.push(h);
-      group.entries.push({ id: h.fn.name, source: functionEntrySource(target, entryOf(h), ENTRY_DIR_UP, true), out: `${h.fn.name}/index`, functions: [h.fn.name] });
+      group.entries.push({ id: h.fn.name, handler: entryOf(h), out: `${h.fn.name}/${HANDLER_BUNDLE.id}`, functions: [h.fn.name] });
     }
-    // Each run also builds the shared runtime module its functions import (sharedRuntimeSource).
+    // The shared runtime module the bundles import (sharedRuntimeSource): from the user cache, or built beside them.
     for (const g of byKey.values()) g.shared = { id: SHARED_RUNTIME.id, source: sharedRuntimeSource(target), out: SHARED_RUNTIME.id };
     groups.push(...[...byKey].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, g]) => g));
   }
@@ -223,44 +247,79 @@ export async function packageService(service: Service, target: TargetName, opts:
       for (const e of group.entries) pending.push({ name: e.id, functions: e.functions, entry: ENTRY, files: hit.get(e.id)! });
       continue;
     }
-    const { result, warnings } = await runEsbuild({
-      fileEntries: writeEntries(service.root, target, group.shared ? [...group.entries, group.shared] : group.entries),
-      ...(group.shared ? { sharedRuntime: SHARED_RUNTIME.file } : {}),
-      runtimeFile: rtFile,
-      shimFile: shim,
-      shimTarget: target,
-      paths,
-      options: {
-        platform: 'node',
-        format: 'esm',
-        target: esbuildTarget(group.runtime),
-        outdir,
-        outExtension: { '.js': '.mjs' },
-        banner: { js: CREATE_REQUIRE_BANNER },
-        external: group.build.external,
-        minify: group.build.minify,
-        treeShaking: true,
-        sourcemap: group.build.sourcemap ? 'linked' : false,
-        legalComments: 'external',
-        // Local is for debugging: stack traces keep the functions' own names, minified or not.
-        keepNames: target === 'local',
-        define: group.build.define,
-        loader: group.build.loader,
-      },
-    }).catch(async (err: unknown) => {
-      // A failed package leaves the project as it was: a `.sls-x` made just for the entries goes.
+    const options: BuildInput['options'] = {
+      platform: 'node',
+      format: 'esm',
+      target: esbuildTarget(group.runtime),
+      outdir,
+      outExtension: { '.js': '.mjs' },
+      banner: { js: CREATE_REQUIRE_BANNER },
+      external: group.build.external,
+      minify: group.build.minify,
+      treeShaking: true,
+      sourcemap: group.build.sourcemap ? 'linked' : false,
+      legalComments: 'external',
+      // Local is for debugging: stack traces keep the functions' own names, minified or not.
+      keepNames: target === 'local',
+      define: group.build.define,
+      loader: group.build.loader,
+    };
+    const build = (input: Pick<BuildInput, 'virtualEntries' | 'fileEntries'>) =>
+      runEsbuild({ ...input, ...(group.shared ? { sharedRuntime: SHARED_RUNTIME.file } : {}), runtimeFile: rtFile, shimFile: shim, shimTarget: target, paths, options });
+    const own = group.shared
+      ? { fileEntries: group.entries.map((e) => ({ file: join(service.root, e.handler!.file), out: e.out })) }
+      : { virtualEntries: group.entries.map((e) => ({ id: e.id, source: e.source!, out: e.out })) };
+    // The functions' own bundles, and beside them (in parallel, or from the user cache) the shared runtime module.
+    const [{ result, warnings }, runtime] = await Promise.all([
+      build(own),
+      group.shared ? sharedRuntimeModule(group.shared, () => build({ virtualEntries: [group.shared!] }), { target, options, root: service.root, slsxRoot, shim, rtFile, events, useCache: opts.cache !== false }) : undefined,
+    ]).catch(async (err: unknown) => {
+      // A failed package leaves the project as it was: a `.sls-x` made while loading the config goes.
       if (fresh) rmSync(join(service.root, '.sls-x'), { recursive: true, force: true });
-      throw err instanceof SlsxError && err.code === 'BUNDLE_FAILED' ? await handlerExportErrors(err, group.handlers, { paths, configFile: service.configFile }) : err;
+      if (!(err instanceof SlsxError && err.code === 'BUNDLE_FAILED')) throw err;
+      const where = { paths, configFile: service.configFile };
+      throw group.shared ? await withMissingExports(err, group.handlers, { ...where, loader: group.build.loader }) : await handlerExportErrors(err, group.handlers, where);
     });
     for (const w of warnings) events({ type: 'warn', message: formatDiagnostic(w) });
-    const files = group.shared ? sharedOutputs(result, outdir, service.root, slsxRoot) : folderOutputs(result, outdir, service.root, slsxRoot);
+    const files = folderOutputs(result, outdir, service.root, slsxRoot);
+    const inputs = [...Object.keys(result.metafile.inputs), ...(runtime?.inputs ?? [])];
+    // Per-function targets: each bundle's index.mjs, from what the metafile says its handler file exports.
+    if (group.shared) {
+      const missing: Array<{ handler: ResolvedHandler; exports: string[] }> = [];
+      const wide: Group['entries'] = [];
+      const commonjs = new Set<string>();
+      const exported = bundleExports(result, outdir, service.root);
+      for (const [i, e] of group.entries.entries()) {
+        const x = exported.get(e.out) ?? { exports: [], commonjs: false };
+        if (x.commonjs) commonjs.add(e.id);
+        else if (!x.exports.includes(e.handler!.exportName)) missing.push({ handler: group.handlers[i]!, exports: x.exports });
+        else if (x.exports.length > 1) wide.push(e);
+      }
+      if (missing.length > 0) {
+        if (fresh) rmSync(join(service.root, '.sls-x'), { recursive: true, force: true });
+        throw await missingExportsError(missing, { paths, configFile: service.configFile });
+      }
+      // A handler file that exports more than the function's handler (several functions' handlers
+      // in one file, helpers exported for tests) is bundled again as a re-export of that one
+      // export alone, so each zip holds only what its handler reaches. One more (small) build,
+      // only when there are such files.
+      if (wide.length > 0) {
+        const narrow = await build({ virtualEntries: wide.map((e) => ({ id: e.id, source: `export { ${e.handler!.exportName} } from ${JSON.stringify(`./${e.handler!.file}`)};\n`, out: e.out })) });
+        for (const [id, f] of folderOutputs(narrow.result, outdir, service.root, slsxRoot)) files.set(id, f);
+        inputs.push(...Object.keys(narrow.result.metafile.inputs));
+      }
+      for (const e of group.entries) files.get(e.id)?.set(ENTRY, Buffer.from(functionWrapperSource(target, e.handler!, commonjs.has(e.id))));
+    }
+    // The shared runtime module's files are one Buffer in every zip (compressed once).
+    const shared = new Map([...(runtime?.files ?? [])].map(([rel, bytes]) => [rel, rel.endsWith('.map') ? Buffer.from(rewriteSourceMap(bytes.toString('utf8'), outdir, service.root, slsxRoot)) : bytes]));
     const built = new Map<string, Map<string, Buffer>>();
     for (const e of group.entries) {
       const f = files.get(e.id) ?? new Map<string, Buffer>();
+      for (const [rel, bytes] of shared) f.set(rel, bytes);
       built.set(e.id, f);
       pending.push({ name: e.id, functions: e.functions, entry: ENTRY, files: new Map(f) });
     }
-    cache?.store(keyOf(group), service.root, Object.keys(result.metafile.inputs), built);
+    cache?.store(keyOf(group), service.root, inputs, built);
   }
 
   for (const p of pending) {

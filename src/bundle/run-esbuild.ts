@@ -78,7 +78,8 @@ export async function runEsbuild(input: BuildInput): Promise<{ result: BuildOutp
       metafile: true,
       logLevel: 'silent',
       alias,
-      plugins: [slsxPlugin(input)],
+      // Virtual entries only: a plugin costs a round trip to this process per module it answers.
+      plugins: input.virtualEntries?.length ? [slsxPlugin(input)] : [],
     })) as BuildOutput;
     return { result, warnings: result.warnings.map((m) => messageToDiagnostic(m, 'warning', input.paths)) };
   } catch (err) {

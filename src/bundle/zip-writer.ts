@@ -19,17 +19,24 @@ const UTF8_FLAG = 0x0800;
 const MAX_32 = 0xffffffff;
 
 // A Buffer placed in many zips (the shared runtime module every function's zip holds) is compressed once.
-const memo = new WeakMap<Buffer, { crc: number; deflated: Buffer }>();
+const memo = new WeakMap<Buffer, { crc: number; deflated?: Buffer }>();
+/**
+ * Below this size an entry is stored: a deflate stream (zlib sets up some 300 KB of state for
+ * each) costs more time than the few bytes it would save. Every per-function zip has one such
+ * file, the index.mjs that wraps the handler.
+ */
+const STORE_BELOW = 1024;
 
-function compressed(data: Buffer): { crc: number; deflated: Buffer } {
+function compressed(data: Buffer): { crc: number; deflated?: Buffer } {
   let c = memo.get(data);
-  if (!c) memo.set(data, (c = { crc: crc32(data) >>> 0, deflated: deflateRawSync(data, { level: 9 }) }));
+  if (!c) memo.set(data, (c = { crc: crc32(data) >>> 0, ...(data.length < STORE_BELOW ? {} : { deflated: deflateRawSync(data, { level: 9 }) }) }));
   return c;
 }
 
 /**
  * Build a deterministic zip in memory: entries sorted by path, fixed timestamps and
- * permissions, no extra fields, no comment. Deflate is used only when it saves bytes.
+ * permissions, no extra fields, no comment. Deflate is used only when it saves bytes, and not for
+ * entries under 1 KiB (STORE_BELOW).
  * No zip64: artifacts past 4 GB are far beyond any function size limit, so they throw.
  */
 export function writeZip(entries: ZipEntry[]): Buffer {
@@ -47,7 +54,7 @@ export function writeZip(entries: ZipEntry[]): Buffer {
     const name = Buffer.from(entry.path, 'utf8');
     const flags = /^[\x20-\x7e]*$/.test(entry.path) ? 0 : UTF8_FLAG;
     const { crc, deflated } = compressed(entry.data);
-    const useDeflate = deflated.length < entry.data.length;
+    const useDeflate = deflated !== undefined && deflated.length < entry.data.length;
     const body = useDeflate ? deflated : entry.data;
     const method = useDeflate ? 8 : 0;
     if (entry.data.length > MAX_32 || offset > MAX_32) throw new Error('zip too large (zip64 is not supported)');

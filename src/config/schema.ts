@@ -192,7 +192,7 @@ export const buildSchema = z
       .optional()
       .meta({ description: 'Packages left out of the bundle (installed where the function runs, or provided by the runtime): `pg-native`, `@aws-sdk/*`. Added to the target\'s defaults (AWS: `@aws-sdk/*`) and to the service\'s list; `!name` takes one of those out again (bundles it).' }),
     minify: z.boolean().optional().meta({ description: 'Minify the bundle.', default: true }),
-    sourcemap: z.boolean().optional().meta({ description: 'Write a linked source map (`index.mjs.map`) beside the bundle, into the zip. Default: on for local, off for the clouds; `sls-x package --sourcemap` turns it on.' }),
+    sourcemap: z.boolean().optional().meta({ description: 'Write linked source maps (`handler.mjs.map`, `_slsx.mjs.map`; azure `index.mjs.map`) beside the bundles, into the zip. Default: on for local, off for the clouds; `sls-x package --sourcemap` turns it on.' }),
     define: z
       .record(z.string(), z.string())
       .optional()

@@ -17,7 +17,8 @@ const build = (over: Partial<BuildSpec> = {}): BuildSpec => ({ external: [], def
 const opts = { shimDir: FIXTURE_SHIMS };
 /** The function's folder as its cloud sees it: local writes it unpacked, the clouds get zips only (extracted here). */
 const dir = (root: string, target: string, name: string): string => (target === 'local' ? join(root, '.sls-x', 'build', target, name) : unpack(join(root, '.sls-x', 'build', target, `${name}.zip`)));
-const code = (root: string, target: string, name: string): string => readFileSync(join(dir(root, target, name), 'index.mjs'), 'utf8');
+/** The bundled user code: `handler.mjs` beside the wrapper index.mjs of a per-function package; azure's one app bundle is its index.mjs. */
+const code = (root: string, target: string, name: string): string => readFileSync(join(dir(root, target, name), target === 'azure' ? 'index.mjs' : 'handler.mjs'), 'utf8');
 const load = async (root: string, target: string, name: string) => import(`${pathToFileURL(join(dir(root, target, name), 'index.mjs')).href}?t=${Date.now()}`);
 
 // A package in node_modules that is easy to spot in a bundle.
@@ -105,13 +106,13 @@ describe('build settings reach esbuild (real builds)', () => {
     expect(await (await load(p.root, 'aws', 'api')).handler({}, {})).toBe('select 42 as answer');
   });
 
-  it('sourcemap: true adds index.mjs.map to a cloud zip; false leaves it out of a local one', async () => {
+  it('sourcemap: true adds handler.mjs.map to a cloud zip; false leaves it out of a local one', async () => {
     const p = makeProject({ 'src/a.ts': 'export const handler = async () => 1;\n' });
     cleanup = p.cleanup;
     const [aws] = await packageService(service(p.root, [fn('api', 'src/a.ts#handler', { build: build({ sourcemap: true }) })]), 'aws', opts);
-    expect(execFileSync('unzip', ['-Z1', aws!.zipPath], { encoding: 'utf8' }).trim().split('\n')).toEqual(['_slsx.mjs', '_slsx.mjs.map', 'index.mjs', 'index.mjs.map']);
+    expect(execFileSync('unzip', ['-Z1', aws!.zipPath], { encoding: 'utf8' }).trim().split('\n')).toEqual(['_slsx.mjs', '_slsx.mjs.map', 'handler.mjs', 'handler.mjs.map', 'index.mjs']);
     const [local] = await packageService(service(p.root, [fn('api', 'src/a.ts#handler', { build: build({ sourcemap: false }) })]), 'local', opts);
-    expect(execFileSync('unzip', ['-Z1', local!.zipPath], { encoding: 'utf8' }).trim().split('\n')).toEqual(['_slsx.mjs', 'index.mjs']);
+    expect(execFileSync('unzip', ['-Z1', local!.zipPath], { encoding: 'utf8' }).trim().split('\n')).toEqual(['_slsx.mjs', 'handler.mjs', 'index.mjs']);
   });
 
   it('azure builds the one app package with the service\'s build settings', async () => {

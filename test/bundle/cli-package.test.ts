@@ -60,10 +60,10 @@ describe('sls-x package (CLI)', () => {
     // The handler's own map names the project's files; the shared runtime module's, sls-x's.
     const fnDir = join(dir, '.sls-x', 'build', 'local', 'api');
     const sources = (m: string) => (JSON.parse(readFileSync(join(fnDir, m), 'utf8')) as { sources: string[] }).sources;
-    expect(sources('index.mjs.map')).toEqual(expect.arrayContaining(['src/api.ts', 'src/orders.ts']));
+    expect(sources('handler.mjs.map')).toEqual(expect.arrayContaining(['src/api.ts', 'src/orders.ts']));
     expect(sources('_slsx.mjs.map').some((s) => s.startsWith('sls-x/'))).toBe(true);
     // The zip holds what the folder holds.
-    expect(zipPaths(join(dir, '.sls-x', 'build', 'local', 'api.zip'))).toEqual(['_slsx.mjs', '_slsx.mjs.map', 'index.mjs', 'index.mjs.map']);
+    expect(zipPaths(join(dir, '.sls-x', 'build', 'local', 'api.zip'))).toEqual(['_slsx.mjs', '_slsx.mjs.map', 'handler.mjs', 'handler.mjs.map', 'index.mjs']);
   });
 
   it('a config error writes nothing and exits 2', async () => {

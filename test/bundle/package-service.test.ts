@@ -57,11 +57,12 @@ describe('packageService for aws', () => {
       expect(a.size).toBe(readFileSync(a.zipPath).length);
       expect(a.sha256).toMatch(/^[0-9a-f]{64}$/);
       const listed = execFileSync('unzip', ['-Z1', a.zipPath], { encoding: 'utf8' }).trim().split('\n');
-      expect(listed.sort()).toEqual(['_slsx.mjs', 'index.mjs']);
+      expect(listed.sort()).toEqual(['_slsx.mjs', 'handler.mjs', 'index.mjs']);
       unpack(a.zipPath);
     }
     // api and worker (node22) are one build, nightly (node20) another: the shared runtime module
-    // is the same bytes within a build; the handler's own code is in its index.mjs only.
+    // is the same bytes within a build; the handler's own code is in its handler.mjs only, which
+    // index.mjs (not bundled: a few lines) wraps with the shim.
     const shared = (name: string) => readFileSync(join(dir, name, '_slsx.mjs'));
     expect(shared('api').equals(shared('worker'))).toBe(true);
     expect(shared('api').length).toBeGreaterThan(1000);
@@ -81,8 +82,10 @@ describe('packageService for aws', () => {
     const worker = await import(pathToFileURL(join(dir, 'worker', 'index.mjs')).href);
     expect((await worker.handler(7, {})).worked.event).toBe(7);
 
-    const code = readFileSync(join(dir, 'api', 'index.mjs'), 'utf8');
-    expect(code).not.toContain('tree-shaken away'); // tree-shaken
+    expect(readFileSync(join(dir, 'api', 'index.mjs'), 'utf8')).toContain('./handler.mjs');
+    const code = readFileSync(join(dir, 'api', 'handler.mjs'), 'utf8');
+    expect(code).toContain('hello');
+    expect(code).not.toContain('tree-shaken away'); // tree-shaken: the file's other export is left out
     expect(code.split('\n').length).toBeLessThan(5); // minified
   });
 
@@ -122,20 +125,20 @@ describe('packageService for aws', () => {
     const { root, svc } = project();
     const artifacts = await packageService(svc, 'aws', { ...opts, sourcemap: true });
     const dir = unpack(join(root, '.sls-x', 'build', 'aws', 'api.zip'));
-    expect(readdirSync(dir).sort()).toEqual(['_slsx.mjs', '_slsx.mjs.map', 'index.mjs', 'index.mjs.map']);
+    expect(readdirSync(dir).sort()).toEqual(['_slsx.mjs', '_slsx.mjs.map', 'handler.mjs', 'handler.mjs.map', 'index.mjs']);
     expect(readFileSync(join(dir, '_slsx.mjs'), 'utf8')).toMatch(/\/\/# sourceMappingURL=_slsx\.mjs\.map\s*$/);
     // The shim and runtime are the shared module: its map names sls-x's files.
     const sharedSources = JSON.parse(readFileSync(join(dir, '_slsx.mjs.map'), 'utf8')).sources as string[];
     expect(sharedSources.some((s) => s.startsWith('sls-x/'))).toBe(true);
     expect(sharedSources.some((s) => s.startsWith('src/'))).toBe(false);
-    const map = JSON.parse(readFileSync(join(dir, 'index.mjs.map'), 'utf8'));
+    const map = JSON.parse(readFileSync(join(dir, 'handler.mjs.map'), 'utf8'));
     expect(map.sources).toContain('src/api.ts');
     expect(map.sources).toContain('src/lib/greet.ts');
     for (const a of artifacts) {
       const text = execFileSync('unzip', ['-p', a.zipPath], { encoding: 'latin1', maxBuffer: 64 * 1024 * 1024 });
       for (const p of [root, packageRoot(), homedir(), FIXTURE_SHIMS]) expect(text).not.toContain(p);
     }
-    expect(readFileSync(join(dir, 'index.mjs'), 'utf8')).toMatch(/\/\/# sourceMappingURL=index\.mjs\.map\s*$/);
+    expect(readFileSync(join(dir, 'handler.mjs'), 'utf8')).toMatch(/\/\/# sourceMappingURL=handler\.mjs\.map\s*$/);
   });
 
   it('gives the same bytes wherever the project lives (source maps included)', async () => {
@@ -161,12 +164,56 @@ describe('packageService for aws', () => {
     const text = execFileSync('unzip', ['-p', a.zipPath], { encoding: 'utf8' });
     expect(text).not.toContain('orders-plain-value');
     expect(text).not.toContain('STRIPE_SECRET_KEY');
-    expect(text).toContain('functionName:"api"');
+    expect(text).toContain('"functionName":"api"');
+  });
+});
+
+describe('packageService: what each handler file becomes', () => {
+  it('a CommonJS handler file: index.mjs takes the handler from its module.exports, and it runs', async () => {
+    const p = makeProject({ 'src/legacy.js': "const os = require('os');\nmodule.exports.handler = async (input) => ({ legacy: true, input, eol: typeof os.EOL });\n" });
+    cleanup = p.cleanup;
+    const [a] = await packageService(service(p.root, [fn('legacy', 'src/legacy.js#handler')]), 'aws', opts);
+    const dir = unpack(a!.zipPath);
+    expect(readFileSync(join(dir, 'index.mjs'), 'utf8')).toContain('import mod from "./handler.mjs"');
+    const mod = await import(pathToFileURL(join(dir, 'index.mjs')).href);
+    const out = await mod.handler(5, {});
+    expect(out).toMatchObject({ legacy: true, eol: 'string' });
+    expect(out.input.event).toBe(5);
+  });
+
+  it('one file with several handlers: each function\'s zip holds only the code its own handler reaches', async () => {
+    const p = makeProject({
+      'src/handlers.ts': [
+        "import { heavy } from './heavy';",
+        "export const hello = async () => 'hello-only-' + 1;",
+        "export const goodbye = async () => heavy();",
+        "export const forTests = () => 'a-helper-exported-for-tests';",
+        '',
+      ].join('\n'),
+      'src/heavy.ts': "export const heavy = () => 'the-heavy-module-' + 'x'.repeat(3);\n",
+      'src/single.ts': "export const handler = async () => 'single';\n",
+    });
+    cleanup = p.cleanup;
+    const svc = service(p.root, [fn('hello', 'src/handlers.ts#hello'), fn('goodbye', 'src/handlers.ts#goodbye'), fn('single', 'src/single.ts#handler')]);
+    const arts = await packageService(svc, 'aws', opts);
+    const code = (name: string) => readFileSync(join(unpack(arts.find((a) => a.name === name)!.zipPath), 'handler.mjs'), 'utf8');
+    expect(code('hello')).toContain('hello-only-');
+    expect(code('hello')).not.toContain('the-heavy-module-');
+    expect(code('hello')).not.toContain('a-helper-exported-for-tests');
+    expect(code('goodbye')).toContain('the-heavy-module-');
+    expect(code('goodbye')).not.toContain('hello-only-');
+    for (const name of ['hello', 'goodbye', 'single']) {
+      const mod = await import(`${pathToFileURL(join(unpack(arts.find((a) => a.name === name)!.zipPath), 'index.mjs')).href}?${name}`);
+      expect(typeof mod.handler).toBe('function');
+    }
+    // The same bytes again, from the cache or not.
+    const again = await packageService(svc, 'aws', { ...opts, cache: false });
+    expect(again.map((a) => a.sha256)).toEqual(arts.map((a) => a.sha256));
   });
 });
 
 describe('packageService for gcp, local and azure', () => {
-  it('gcp: index.mjs plus a package.json with main and the functions-framework dependency, left external', async () => {
+  it('gcp: index.mjs (the wrapper), handler.mjs plus a package.json with main and the functions-framework dependency, left external', async () => {
     const { root, svc } = project();
     await packageService(svc, 'gcp', opts);
     const dir = unpack(join(root, '.sls-x', 'build', 'gcp', 'api.zip'));
@@ -176,7 +223,7 @@ describe('packageService for gcp, local and azure', () => {
     // The shim imports it, in the shared runtime module.
     const code = zipPaths(join(root, '.sls-x', 'build', 'gcp', 'api.zip')).filter((x) => x.endsWith('.mjs')).map((x) => readFileSync(join(dir, x), 'utf8')).join('\n');
     expect(code).toMatch(/from"@google-cloud\/functions-framework"/);
-    expect(zipPaths(join(root, '.sls-x', 'build', 'gcp', 'api.zip'))).toEqual(['_slsx.mjs', 'index.mjs', 'package.json']);
+    expect(zipPaths(join(root, '.sls-x', 'build', 'gcp', 'api.zip'))).toEqual(['_slsx.mjs', 'handler.mjs', 'index.mjs', 'package.json']);
   });
 
   it('local: the entry default-exports createLocalHandler(user, meta)', async () => {
@@ -249,7 +296,7 @@ describe('packageService with ESM code that makes its own require', () => {
 });
 
 describe('packageService legal comments', () => {
-  it('moves license comments out of the code into index.mjs.LEGAL.txt inside the zip', async () => {
+  it('moves license comments out of the code into handler.mjs.LEGAL.txt inside the zip', async () => {
     const p = makeProject({
       'node_modules/licensed/package.json': '{"name":"licensed","version":"1.0.0","type":"module","main":"index.js"}',
       'node_modules/licensed/index.js': '/*! licensed v1.0.0 | @license MIT */\nexport const one = () => 1;\n',
@@ -257,8 +304,8 @@ describe('packageService legal comments', () => {
     });
     cleanup = p.cleanup;
     const [a] = await packageService(service(p.root, [fn('api', 'src/api.ts#handler')]), 'aws', opts);
-    expect(execFileSync('unzip', ['-Z1', a.zipPath], { encoding: 'utf8' }).trim().split('\n')).toEqual(['_slsx.mjs', 'index.mjs', 'index.mjs.LEGAL.txt']);
-    expect(execFileSync('unzip', ['-p', a.zipPath, 'index.mjs.LEGAL.txt'], { encoding: 'utf8' })).toContain('@license MIT');
-    expect(execFileSync('unzip', ['-p', a.zipPath, 'index.mjs'], { encoding: 'utf8' })).not.toContain('@license');
+    expect(execFileSync('unzip', ['-Z1', a.zipPath], { encoding: 'utf8' }).trim().split('\n')).toEqual(['_slsx.mjs', 'handler.mjs', 'handler.mjs.LEGAL.txt', 'index.mjs']);
+    expect(execFileSync('unzip', ['-p', a.zipPath, 'handler.mjs.LEGAL.txt'], { encoding: 'utf8' })).toContain('@license MIT');
+    expect(execFileSync('unzip', ['-p', a.zipPath, 'handler.mjs'], { encoding: 'utf8' })).not.toContain('@license');
   });
 });

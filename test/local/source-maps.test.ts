@@ -43,6 +43,6 @@ describe('local stack traces point at the TypeScript source (source maps on by d
     const inZip = zipPaths(join(dir, '.sls-x', 'build', 'aws', 'api.zip'));
     expect(inZip).toContain('index.mjs');
     expect(inZip.filter((f) => f.endsWith('.map'))).toEqual([]);
-    expect(readdirSync(join(dir, '.sls-x', 'build', 'local', 'api'))).toContain('index.mjs.map');
+    expect(readdirSync(join(dir, '.sls-x', 'build', 'local', 'api'))).toContain('handler.mjs.map');
   });
 });
