@@ -31,7 +31,7 @@ export function resolveHandlers(service: Service, functions: FunctionSpec[], pat
   const configFile = displayPath(service.configFile, paths);
   let realRoot = service.root;
   try {
-    realRoot = realpathSync(service.root);
+    realRoot = realpathSync.native(service.root);
   } catch {
     // the root not existing shows up below as missing files
   }
@@ -45,8 +45,9 @@ export function resolveHandlers(service: Service, functions: FunctionSpec[], pat
     }
     let real: string;
     try {
-      if (!statSync(file).isFile()) throw new Error('not a file');
-      real = realpathSync(file);
+      // The system call (one per file), not the JS walk that lstats every folder on the way.
+      real = realpathSync.native(file);
+      if (!statSync(real).isFile()) throw new Error('not a file');
     } catch {
       diagnostics.push({ severity: 'error', code: 'handler-missing', message: `Handler file \`${shown}\` of function \`${fn.name}\` does not exist.`, hint: 'Create the file or fix `handler` (format `path/to/file.exportName`).', ...where });
       continue;
