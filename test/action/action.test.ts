@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import * as fsSync from 'node:fs';
-import { existsSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
+import { testTmp } from '../support/tmp.js';
 import { actionArgv, readInputs } from '../../src/action/inputs.js';
 import { runAction } from '../../src/action/run.js';
 import { project, STUBS } from '../config/helpers.js';
@@ -45,7 +45,7 @@ describe('the GitHub Action', () => {
   describe('running the bundled sls-x (in process)', () => {
     const { dir, cleanup } = project({ 'faas.yaml': 'service: shop\nfunctions:\n  api:\n    handler: src/api.handler\n', ...STUBS });
     afterAll(cleanup);
-    const files = mkdtempSync(join(tmpdir(), 'slsx-action-'));
+    const files = testTmp('slsx-action-');
 
     it('posts the cost table to the job summary and sets the result output', async () => {
       const summary = join(files, 'summary.md');
@@ -74,7 +74,7 @@ describe('the GitHub Action', () => {
 describe('the GitHub Action keeps credentials and outputs safe (issue 8.6)', () => {
   it('writes multi-line outputs behind a random UUID delimiter, fresh for every output', async () => {
     const { setOutput } = await import('../../src/action/run.js');
-    const file = join(mkdtempSync(join(tmpdir(), 'slsx-action-out-')), 'out.txt');
+    const file = join(testTmp('slsx-action-out-'), 'out.txt');
     writeFileSync(file, '');
     setOutput({ GITHUB_OUTPUT: file }, 'result', 'line one\nslsx_abc\nendpoints<<x');
     setOutput({ GITHUB_OUTPUT: file }, 'endpoints', '[]');
@@ -166,7 +166,7 @@ describe('which sls-x the action runs', () => {
   });
 
   it('finds the package.json from the config folder up to the workspace (a monorepo service)', async () => {
-    const ws = mkdtempSync(join(tmpdir(), 'slsx-action-ws-'));
+    const ws = testTmp('slsx-action-ws-');
     const { calls } = pinnedProject({ validate: '{}\n' }, { at: join(ws, 'svc') });
     writeFileSync(join(ws, 'package.json'), JSON.stringify({ name: 'root', private: true }));
     let log = '';

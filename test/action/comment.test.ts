@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { testTmp } from '../support/tmp.js';
 import { commentBody, commentMarker, MAX_BODY, planMarkdown } from '../../src/action/comment.js';
 import { runAction } from '../../src/action/run.js';
 import type { Change, Plan } from '../../src/core/resources.js';
@@ -100,7 +100,7 @@ const AWS_SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 describe('the pull-request comment (comment: true)', () => {
   const gh = fakeGithub();
   let api = '';
-  const work = mkdtempSync(join(tmpdir(), 'slsx-action-comment-'));
+  const work = testTmp('slsx-action-comment-');
   const event = join(work, 'event.json');
   writeFileSync(event, JSON.stringify({ action: 'synchronize', pull_request: { number: 7 } }));
   const env = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({

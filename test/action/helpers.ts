@@ -1,5 +1,5 @@
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { testTmp } from '../support/tmp.js';
 import { join } from 'node:path';
 
 /**
@@ -9,7 +9,7 @@ import { join } from 'node:path';
  * what the action ran and with which variables.
  */
 export function pinnedProject(replies: Record<string, string>, opts: { install?: boolean; link?: boolean; at?: string } = {}): { dir: string; calls: string } {
-  const dir = opts.at ?? mkdtempSync(join(tmpdir(), 'slsx-action-pinned-'));
+  const dir = opts.at ?? testTmp('slsx-action-pinned-');
   mkdirSync(dir, { recursive: true });
   const calls = join(dir, 'calls.jsonl');
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'app', private: true, devDependencies: { 'sls-x': 'git+https://github.com/sls-x/sls-x.git#v0.1.0' } }));

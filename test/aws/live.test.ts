@@ -4,17 +4,17 @@
  * Skipped otherwise. Deploys examples/shop under a throw-away stage, calls its HTTP endpoint,
  * sends a queue message, then removes everything. See docs/aws.md.
  */
-import { cpSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { testTmp } from '../support/tmp.js';
 
 const endpoint = process.env.SLSX_IT_AWS_ENDPOINT;
 const enabled = Boolean(endpoint) || process.env.SLSX_IT_AWS === '1';
 
 describe.skipIf(!enabled)('aws live (opt-in)', () => {
   const stage = `it${Date.now().toString(36)}`;
-  const root = mkdtempSync(join(tmpdir(), 'slsx-aws-it-'));
+  const root = testTmp('slsx-aws-it-');
   cpSync(join(import.meta.dirname, '../../examples/shop'), root, { recursive: true });
   if (endpoint) {
     // The SDK reads these itself; emulators accept any credentials.

@@ -6,16 +6,16 @@
  * runs the queue worker through the admin API, checks a second deploy changes nothing, then
  * removes everything. See docs/azure.md.
  */
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { testTmp } from '../support/tmp.js';
 
 const enabled = process.env.SLSX_IT_AZURE === '1';
 
 describe.skipIf(!enabled)('azure live (opt-in)', () => {
   const stage = `it${Date.now().toString(36)}`;
-  const root = mkdtempSync(join(tmpdir(), 'slsx-azure-it-'));
+  const root = testTmp('slsx-azure-it-');
   cpSync(join(import.meta.dirname, '../../examples/shop'), root, { recursive: true });
   // A resource group of its own, so removal can delete the group too.
   const config = join(root, 'faas.yaml');

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { testTmp } from '../support/tmp.js';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -8,7 +8,7 @@ const root = join(import.meta.dirname, '..', '..');
 const HEAVY = /node_modules\/(esbuild|ink|react|@aws-sdk|@azure|@google-cloud|better-sqlite3|zod|yaml|cosmiconfig)\//;
 
 function loaded(args: string[]): { urls: string[]; out: string } {
-  const file = join(mkdtempSync(join(tmpdir(), 'slsx-imports-')), 'imports.txt');
+  const file = join(testTmp('slsx-imports-'), 'imports.txt');
   const out = execFileSync(process.execPath, ['--import', join(root, 'test/support/record-imports.mjs'), join(root, 'bin/sls-x'), ...args], {
     env: { ...process.env, SLSX_RECORD_IMPORTS: file },
     encoding: 'utf8',

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { testTmp } from '../support/tmp.js';
 import { adapter } from '../../providers/gcp/index.js';
 import { runCli } from '../support/cli.js';
 import { FakeGcp } from './support/fake-gcp.js';
@@ -59,10 +60,9 @@ describe('gcp dead-letter queue: a subscription keeps what is dead-lettered (iss
     const s = svc();
     await deploy(s, artifacts(s), context(gcp));
     await deadLetter(gcp, '{"order":7}');
-    const { mkdtempSync, writeFileSync, mkdirSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
+    const { writeFileSync, mkdirSync } = await import('node:fs');
     const { join } = await import('node:path');
-    const dir = mkdtempSync(join(tmpdir(), 'slsx-gcp-dlq-'));
+    const dir = testTmp('slsx-gcp-dlq-');
     mkdirSync(join(dir, 'src'));
     writeFileSync(join(dir, 'src/worker.ts'), 'export const handler = async () => {};\n');
     writeFileSync(join(dir, 'faas.yaml'), 'service: shop\nruntime: node22\ntarget: gcp\ntargets:\n  gcp: { project: shop-prod, region: europe-west1 }\nqueues:\n  orders: { visibilityTimeout: 30s, maxRetries: 4, deadLetter: true }\nfunctions:\n  worker:\n    handler: src/worker.handler\n    events:\n      - queue: { name: orders, batchSize: 1 }\n');

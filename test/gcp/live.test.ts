@@ -4,17 +4,17 @@
  * otherwise. Deploys examples/shop under a throw-away stage, calls its HTTP endpoint, publishes
  * a queue message, checks a second plan is empty, then removes everything. See docs/gcp.md.
  */
-import { cpSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { testTmp } from '../support/tmp.js';
 
 const enabled = process.env.SLSX_IT_GCP === '1';
 const project = process.env.SLSX_IT_GCP_PROJECT ?? process.env.GOOGLE_CLOUD_PROJECT;
 
 describe.skipIf(!enabled)('gcp live (opt-in)', () => {
   const stage = `it${Date.now().toString(36)}`;
-  const root = mkdtempSync(join(tmpdir(), 'slsx-gcp-it-'));
+  const root = testTmp('slsx-gcp-it-');
   cpSync(join(import.meta.dirname, '../../examples/shop'), root, { recursive: true });
   let teardown: (() => Promise<void>) | undefined;
   afterAll(async () => {

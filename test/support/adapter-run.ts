@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { testTmp } from './tmp.js';
 import { join } from 'node:path';
 import type { Adapter, AdapterContext } from '../../src/core/adapter.js';
 import type { Change, Plan } from '../../src/core/resources.js';
@@ -11,7 +11,7 @@ import { runPlan } from '../../src/apply/run-plan.js';
 
 /** Deterministic "zip" bytes per function written to a temp folder, as packageService would. */
 export function fakeArtifacts(target: TargetName, svc: Service, code: Record<string, string> = {}): Artifact[] {
-  const dir = mkdtempSync(join(tmpdir(), `slsx-${target}-`));
+  const dir = testTmp(`slsx-${target}-`);
   return svc.functions.map((f) => {
     const bytes = Buffer.from(`zip of ${f.name}: ${code[f.name] ?? 'v1'}`);
     const zipPath = join(dir, `${f.name}.zip`);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { testTmp } from '../../support/tmp.js';
 import { join } from 'node:path';
 import type { AdapterContext } from '../../../src/core/adapter.js';
 import type { Plan } from '../../../src/core/resources.js';
@@ -21,7 +21,7 @@ export function service(functions: FunctionSpec[], over: Partial<Service> = {}):
 
 /** The one app.zip of the service, with content `code`, as packageService writes it. */
 export function artifacts(svc: Service, code = 'v1'): Artifact[] {
-  const dir = mkdtempSync(join(tmpdir(), 'slsx-azure-'));
+  const dir = testTmp('slsx-azure-');
   const bytes = Buffer.from(`app.zip of ${svc.functions.map((f) => f.name).join(',')}: ${code}`);
   const zipPath = join(dir, 'app.zip');
   writeFileSync(zipPath, bytes);
