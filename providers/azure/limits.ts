@@ -1,4 +1,6 @@
 import type { TargetLimits } from '../../src/config/limits-types.js';
+import type { FunctionSpec } from '../../src/model/service.js';
+import { planAzureTriggers } from '../../templates/shims/common/azure-triggers.js';
 import { azureNames } from './naming.js';
 
 const S = 1000;
@@ -34,7 +36,9 @@ export const limits: TargetLimits = {
       physical: (service, stage) => azureNames(service, stage).app,
     },
     // The Functions host takes ^[a-z][a-z0-9_-]{0,127}$ (case-insensitive) and refuses `host`.
-    function: { label: 'function name', max: 127, pattern: /^(?!host$)[a-z][a-z0-9_-]*$/i, allowed: 'letters, digits, `-` and `_`, starting with a letter, not `host`', physical: (_s, _t, name) => name },
+    // A function with several triggers is registered once per trigger, as `<name>-<kind>-<n>`:
+    // the longest of those is the name the host must take.
+    function: { label: 'function name', max: 127, pattern: /^(?!host$)[a-z][a-z0-9_-]*$/i, allowed: 'letters, digits, `-` and `_`, starting with a letter, not `host`', physical: (_s, _t, name, fn) => registeredName(name, fn) },
     queue: {
       label: 'Storage queue name (with its `-poison`)',
       min: 3,
@@ -71,3 +75,13 @@ export const limits: TargetLimits = {
   concurrency: { maxMin: 1, maxMax: 1000, warmMax: 1000 },
   notes: ['Memory, timeout, queue batch size and retries are settings of the Function App, shared by all its functions.'],
 };
+
+/** The longest Functions host registration name of a function (its own name when it has one trigger). */
+function registeredName(name: string, fn?: FunctionSpec): string {
+  if (!fn) return name;
+  try {
+    return planAzureTriggers(name, fn.events).reduce((longest, t) => (t.name.length > longest.length ? t.name : longest), name);
+  } catch {
+    return name; // a schedule NCRONTAB cannot express: reported by its own check
+  }
+}

@@ -1,4 +1,4 @@
-import type { Architecture, Runtime, TargetName } from '../model/service.js';
+import type { Architecture, FunctionSpec, Runtime, TargetName } from '../model/service.js';
 
 /** A name rule for a resource sls-x creates, checked on the full physical name. */
 export interface NameRule {
@@ -9,8 +9,11 @@ export interface NameRule {
   pattern: RegExp;
   /** Plain words for `pattern`, for the hint. */
   allowed: string;
-  /** The physical name sls-x gives the resource. */
-  physical(service: string, stage: string, name: string): string;
+  /**
+   * The physical name sls-x gives the resource; for a function (`fn` given), the longest one it
+   * makes of it (azure registers a function with several triggers once per trigger).
+   */
+  physical(service: string, stage: string, name: string, fn?: FunctionSpec): string;
 }
 
 /**

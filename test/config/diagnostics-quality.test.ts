@@ -155,6 +155,32 @@ describe('names the clouds would reject', () => {
   });
 });
 
+describe('azure function names as the Functions host registers them', () => {
+  it('a function with several triggers is checked by its longest registration name (`<fn>-<kind>-<n>`), one trigger by its own', async () => {
+    const name = `f${'x'.repeat(119)}`; // 120 characters: fits alone (127), not as `-schedule-1` (131)
+    const dir = setup({
+      ...STUBS,
+      'faas.yaml': [
+        'service: shop', //                                                  1
+        'runtime: node20', //                                                2
+        'target: azure', //                                                  3
+        'functions:', //                                                     4
+        `  ${name}:`, //                                                     5
+        '    handler: src/api.handler', //                                   6
+        '    events: [{ http: GET /a }, { schedule: rate(1 hour) }]', //     7
+        `  ${name.replace('f', 'g')}:`, //                                   8
+        '    handler: src/api.handler', //                                   9
+        '    events: [{ http: GET /b }]', //                                10
+      ].join('\n'),
+    });
+    const r = await runCli(['validate', '--json'], dir);
+    const errors = (JSON.parse(r.stdout) as { diagnostics: Array<Diag & { target?: string }> }).diagnostics.filter((d) => d.code === 'limit-name');
+    expect(errors.map((e) => [e.line, e.col, e.target])).toEqual([[5, 3, 'azure']]);
+    expect(errors[0]!.message).toBe(`function name \`${name}-schedule-1\` is 131 characters; Azure Functions (Flex Consumption) allows at most 127.`);
+    expect(r.code).toBe(2);
+  });
+});
+
 describe('per-target limit errors each say how to fix them', () => {
   it('retries, /tmp size and memory out of range', async () => {
     const dir = setup({

@@ -160,9 +160,9 @@ function checkNames(s: TargetScope): void {
   const { service, stage } = ctx.service;
   // Names that break the neutral rules are reported once by checks/names.ts, not per target.
   if (!service || !NEUTRAL.test(service) || !NEUTRAL.test(stage)) return;
-  const check = (rule: TargetLimits['names']['function'] | undefined, name: string, path: ConfigPath, part: 'key' | 'value') => {
+  const check = (rule: TargetLimits['names']['function'] | undefined, name: string, path: ConfigPath, part: 'key' | 'value', fn?: FunctionSpec) => {
     if (!rule) return;
-    const physical = rule.physical(service, stage, name);
+    const physical = rule.physical(service, stage, name, fn);
     if (physical.length > rule.max || physical.length < (rule.min ?? 1)) {
       s.error('limit-name', `${rule.label} \`${physical}\` is ${physical.length} characters; ${t.label} allows ${rule.min ? `${rule.min}-` : 'at most '}${rule.max}.`, path, 'Shorten the service, stage or resource name.', part);
     } else if (!rule.pattern.test(physical)) {
@@ -170,7 +170,7 @@ function checkNames(s: TargetScope): void {
     }
   };
   check(t.names.service, '', ['service'], 'value');
-  for (const fn of ctx.service.functions) if (/^[A-Za-z][A-Za-z0-9_-]*$/.test(fn.name)) check(t.names.function, fn.name, pathOf(ctx, fn), 'key');
+  for (const fn of ctx.service.functions) if (/^[A-Za-z][A-Za-z0-9_-]*$/.test(fn.name)) check(t.names.function, fn.name, pathOf(ctx, fn), 'key', fn);
   for (const q of ctx.service.queues) if (NEUTRAL.test(q.name)) check(t.names.queue, q.name, pathOf(ctx, q), 'key');
   for (const b of ctx.service.buckets) if (!b.existing && NEUTRAL.test(b.name)) check(t.names.bucket, b.name, pathOf(ctx, b), 'key');
 }
