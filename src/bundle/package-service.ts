@@ -18,6 +18,7 @@ import { bakedMeta } from './shim-meta.js';
 import { rewriteSourceMap } from './source-map-paths.js';
 import { AZURE_APP_NAME, esbuildTarget, oldestRuntime, TARGET_PROFILES } from './target-profile.js';
 import { buildDir, writeBuild, type Manifest, type PendingArtifact } from './write-build.js';
+import { precompress } from './zip-writer.js';
 import { saveKeptExports } from '../config/exports-cache.js';
 import { PackageCache } from './package-cache.js';
 import { esbuildVersion, slsxVersion } from './versions.js';
@@ -221,8 +222,13 @@ export async function packageService(service: Service, target: TargetName, opts:
   // The incremental cache: a group whose settings (build settings included) and input files are
   // unchanged is not bundled again.
   const cache = opts.cache === false ? undefined : new PackageCache(service.root, target);
-  const keyOf = (group: Group) =>
-    PackageCache.key({ target, runtime: group.runtime, entries: group.entries, shared: group.shared, esbuild: esbuildVersion(), slsx: slsxVersion(slsxRoot), build: group.build, shim, runtimeFile: rtFile });
+  // Each group's key is asked for up to three times (fast path, lookup, store): made once.
+  const keys = new Map<Group, string>();
+  const keyOf = (group: Group): string => {
+    let key = keys.get(group);
+    if (key === undefined) keys.set(group, (key = PackageCache.key({ target, runtime: group.runtime, entries: group.entries, shared: group.shared, esbuild: esbuildVersion(), slsx: slsxVersion(slsxRoot), build: group.build, shim, runtimeFile: rtFile })));
+    return key;
+  };
   // Nothing changed, zips included (aws and local write nothing beside the bundles): the build
   // folder already holds exactly these artifacts; nothing is read, built or written.
   if (cache && (target === 'aws' || target === 'local') && groups.every((g) => cache.unchanged(keyOf(g), service.root, outdir))) {
@@ -272,7 +278,13 @@ export async function packageService(service: Service, target: TargetName, opts:
     // The functions' own bundles, and beside them (in parallel, or from the user cache) the shared runtime module.
     const [{ result, warnings }, runtime] = await Promise.all([
       build(own),
-      group.shared ? sharedRuntimeModule(group.shared, () => build({ virtualEntries: [group.shared!] }), { target, options, root: service.root, slsxRoot, shim, rtFile, events, useCache: opts.cache !== false }) : undefined,
+      group.shared
+        ? sharedRuntimeModule(group.shared, () => build({ virtualEntries: [group.shared!] }), { target, options, root: service.root, slsxRoot, shim, rtFile, events, useCache: opts.cache !== false }).then((m) => {
+            // Compressed for the zips now, while esbuild is still busy with the functions (a map is rewritten later: not that).
+            for (const [rel, bytes] of m.files) if (!rel.endsWith('.map')) precompress(bytes);
+            return m;
+          })
+        : undefined,
     ]).catch(async (err: unknown) => {
       // A failed package leaves the project as it was: a `.sls-x` made while loading the config goes.
       if (fresh) rmSync(join(service.root, '.sls-x'), { recursive: true, force: true });

@@ -27,6 +27,11 @@ const memo = new WeakMap<Buffer, { crc: number; deflated?: Buffer }>();
  */
 const STORE_BELOW = 1024;
 
+/** Compress a Buffer that several zips will hold ahead of them (writeZip then finds it done). */
+export function precompress(data: Buffer): void {
+  compressed(data);
+}
+
 function compressed(data: Buffer): { crc: number; deflated?: Buffer } {
   let c = memo.get(data);
   if (!c) memo.set(data, (c = { crc: crc32(data) >>> 0, ...(data.length < STORE_BELOW ? {} : { deflated: deflateRawSync(data, { level: 9 }) }) }));

@@ -20,6 +20,14 @@ const FOUND = { found: true } as const;
  */
 export async function findConfig(cwd: string, configPath?: string): Promise<ConfigLocation> {
   if (configPath !== undefined) return explicit(cwd, configPath);
+  // The usual case, answered without loading cosmiconfig (some 25 ms of start-up): the first
+  // search place in the working folder, which is what its search returns first too.
+  const first = resolve(cwd, SEARCH_PLACES[0]!);
+  try {
+    if ((await stat(first)).isFile()) return { file: first };
+  } catch {
+    // not there: search
+  }
   const { cosmiconfig } = await import('cosmiconfig');
   const explorer = cosmiconfig('faas', {
     searchPlaces: SEARCH_PLACES,
