@@ -7,6 +7,8 @@
  * (it needs the gcloud SDK's Java component), so elsewhere this suite says why it is skipped.
  */
 import { randomUUID } from 'node:crypto';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AdapterContext } from '../../src/core/adapter.js';
 import type { Change } from '../../src/core/resources.js';
@@ -33,7 +35,9 @@ describe.skipIf(!host)('gcp Pub/Sub against the Pub/Sub emulator (issue 13.9)', 
 
   it('creates the topics and the DLQ subscription, patches a trigger subscription, lists and redrives dead letters', async () => {
     const { createClients } = await import('../../providers/gcp/real-clients.js');
-    const env = { PUBSUB_EMULATOR_HOST: host };
+    const proxy = await tagsProxy(host!);
+    cleanups.unshift(() => proxy.close());
+    const env = { PUBSUB_EMULATOR_HOST: proxy.host };
     const clients = await createClients(env, 'shop-prod');
     const ctx: AdapterContext = { env, cwd: '/project', events: () => {}, now: () => new Date(), clients };
     const sess = await session(s, ctx);
@@ -71,3 +75,40 @@ describe.skipIf(!host)('gcp Pub/Sub against the Pub/Sub emulator (issue 13.9)', 
     expect(await adapter.deadLetters!(s, 'orders', ctx)).toEqual([]);
   }, 60_000);
 });
+
+/**
+ * A loopback proxy in front of the emulator that drops one field: the client libraries' HTTP/JSON
+ * transport writes the Topic and Subscription `tags` map (input-only resource-manager tags, newer
+ * than the emulator) even when it is empty, and the emulator refuses a payload with a field it does
+ * not know ("Payload isn't valid for request"). Pub/Sub itself takes `tags: {}`; nothing else is
+ * changed on the way.
+ */
+async function tagsProxy(target: string): Promise<{ host: string; close: () => Promise<void> }> {
+  const [hostname, port] = [target.slice(0, target.lastIndexOf(':')), Number(target.slice(target.lastIndexOf(':') + 1))];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      let body = Buffer.concat(chunks);
+      if (body.length > 0 && String(req.headers['content-type'] ?? '').includes('json')) {
+        const json = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+        const strip = (o: unknown) => {
+          if (o && typeof o === 'object' && 'tags' in o && JSON.stringify((o as { tags: unknown }).tags) === '{}') delete (o as { tags?: unknown }).tags;
+        };
+        strip(json);
+        strip(json.subscription);
+        strip(json.topic);
+        body = Buffer.from(JSON.stringify(json));
+      }
+      const headers = { ...req.headers, 'content-length': String(body.length) };
+      const out = request({ hostname, port, path: req.url, method: req.method, headers }, (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      });
+      out.on('error', (err) => res.writeHead(502).end(String(err)));
+      out.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { host: `127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
