@@ -1,5 +1,5 @@
-import { mkdtempSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { testTmp } from '../support/tmp.js';
+import { writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { applyPlan, hashObserved } from '../../src/apply/deploy.js';
@@ -78,7 +78,7 @@ describe('the deploy lock (issue 8.7)', () => {
 
 describe('sls-x unlock on the local target (issue 8.7)', () => {
   const project = () => {
-    const root = mkdtempSync(join(tmpdir(), 'slsx-unlock-'));
+    const root = testTmp('slsx-unlock-');
     mkdirSync(join(root, 'src'));
     writeFileSync(join(root, 'src/api.mjs'), 'export const handler = async () => ({});\n');
     writeFileSync(join(root, 'faas.yaml'), 'service: locky\nruntime: node20\nfunctions:\n  api:\n    handler: src/api.handler\n');

@@ -5,8 +5,8 @@
  * changes something. moto does not run Lambda code and writes no CloudWatch logs (see its
  * README): nothing here invokes a function or reads logs.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { testTmp } from '../support/tmp.js';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClients, type AwsClients } from '../../providers/aws/clients.js';
@@ -17,7 +17,7 @@ const READ = /^(Get|List|Describe|Head)/;
 
 describe.skipIf(!url)('sls-x on aws through the CLI, against moto', () => {
   const env = { AWS_ENDPOINT_URL: url!, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'eu-west-1' };
-  const root = mkdtempSync(join(tmpdir(), 'slsx-moto-cli-'));
+  const root = testTmp('slsx-moto-cli-');
   let clients: AwsClients;
   /** Calls that change something, as `service:Operation`, since the last reset. */
   const writes: string[] = [];
@@ -172,7 +172,7 @@ describe.skipIf(!url)('sls-x on aws through the CLI, against moto', () => {
   }, 300_000);
 
   it.each(['http-api', 'queue-worker', 'cron'])('`sls-x init --template %s` deploys as created, then plans 0 changes', async (template) => {
-    const parent = mkdtempSync(join(tmpdir(), 'slsx-moto-init-'));
+    const parent = testTmp('slsx-moto-init-');
     try {
       const made = await runCli(['init', 'app', '--template', template], parent, { env });
       expect(made.code, made.stderr).toBe(0);

@@ -7,10 +7,10 @@
  * file, then validates every line. Their own pass/fail is their business (their run reports it);
  * this test fails only on a contract violation or when nothing was recorded.
  */
+import { testTmp } from '../../support/tmp.js';
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ArmContract } from './validate.js';
@@ -37,7 +37,7 @@ describe.skipIf(CHILD)('ARM contract sweep over every fake-backed test', () => {
   it('every ARM request the existing fake-backed tests make validates against the published specs', { timeout: 300_000 }, () => {
     const files = fakeBackedTests();
     expect(files.length).toBeGreaterThan(5);
-    const record = join(mkdtempSync(join(tmpdir(), 'slsx-arm-sweep-')), 'requests.jsonl');
+    const record = join(testTmp('slsx-arm-sweep-'), 'requests.jsonl');
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST')));
     const run = spawnSync(process.execPath, [join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', '--config', 'test/contracts/azure/vitest.record.config.ts', ...files], {
       cwd: ROOT,

@@ -4,8 +4,8 @@
  * without it. Everything here talks to moto with plain AWS SDK clients, not the adapter's, so
  * what a suite asserts about moto's state does not depend on the code under test.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { testTmp } from '../../support/tmp.js';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { LambdaClient, ListFunctionsCommand, ListEventSourceMappingsCommand, GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { SQSClient, ListQueuesCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
@@ -163,7 +163,7 @@ export async function objectKeys(c: MotoClients, bucket: string, prefix: string)
 
 /** A temp project folder with the given files; `cleanup` removes it. */
 export function tempProject(files: Record<string, string>): { root: string; write(file: string, text: string): void; cleanup(): void } {
-  const root = mkdtempSync(join(tmpdir(), 'slsx-moto-'));
+  const root = testTmp('slsx-moto-');
   const write = (file: string, text: string): void => {
     mkdirSync(dirname(join(root, file)), { recursive: true });
     writeFileSync(join(root, file), text);
