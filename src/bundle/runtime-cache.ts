@@ -88,13 +88,15 @@ export class RuntimeCache {
     try {
       const meta: Meta = { version: 1, inputs: {}, outputs: {} };
       for (const file of module.inputs) meta.inputs[file] = sha(readFileSync(file));
+      // Private to the user (what is here goes into deployed zips): folders made here are 0700.
+      mkdirSync(this.dir, { recursive: true, mode: 0o700 });
       for (const [rel, bytes] of module.files) {
         const file = join(tmp, 'out', ...rel.split('/'));
-        mkdirSync(dirname(file), { recursive: true });
+        mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
         writeFileSync(file, bytes);
         meta.outputs[rel] = sha(bytes);
       }
-      mkdirSync(tmp, { recursive: true });
+      mkdirSync(tmp, { recursive: true, mode: 0o700 });
       writeFileSync(join(tmp, 'meta.json'), `${JSON.stringify(meta)}\n`);
       rmSync(at, { recursive: true, force: true }); // a stale entry of the same key
       renameSync(tmp, at);

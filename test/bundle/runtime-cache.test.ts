@@ -48,6 +48,7 @@ describe('the user cache of the shared runtime module', () => {
     const b = project();
     const [y] = await packageService(b.svc, 'aws', { shimDir: b.shimDir });
     expect(statSync(entry).ino).toBe(ino); // not put again (a put replaces the folder)
+    if (process.platform !== 'win32') expect(statSync(entry).mode & 0o077).toBe(0); // the user's alone: it goes into deployed zips
     expect(entries()).toHaveLength(1);
     // The same bytes as a build that never saw the cache.
     const c = project();
