@@ -11,6 +11,7 @@ import { validateAws } from './validate.js';
 import { acquireLock, awsBreakLock, awsLockInfo } from './lock.js';
 import { call } from './errors.js';
 import { awsForceColdStart, awsInvocations, awsInvoke, awsLogs } from './operations.js';
+import { awsDeadLetters, awsRedrive } from './dead-letters.js';
 
 function regionOf(scope: Scope): Scope & { region: string } {
   if (!scope.region) throw new SlsxError('INTERNAL', 'aws scope without a region.');
@@ -63,4 +64,6 @@ export const adapter: Adapter = {
   logs: awsLogs,
   invocations: awsInvocations,
   forceColdStart: awsForceColdStart,
+  deadLetters: awsDeadLetters,
+  redrive: awsRedrive,
 };

@@ -15,7 +15,7 @@ export const FOLLOW_INTERVAL_MS = 2000;
 /** Pages read per query, so a huge log group cannot keep a command busy forever. */
 const MAX_PAGES = 50;
 
-async function session(service: Service, ctx: AdapterContext): Promise<Session> {
+export async function session(service: Service, ctx: AdapterContext): Promise<Session> {
   const region = resolveRegion(service, ctx.env);
   const profile = service.targets.aws?.profile;
   return openSession(ctx, { target: 'aws', service: service.service, stage: service.stage, region }, undefined, typeof profile === 'string' ? profile : undefined);

@@ -1,6 +1,7 @@
 import type { AdapterContext, DeadLetterView } from '../../src/core/adapter.js';
 import type { Service } from '../../src/model/service.js';
 import { SlsxError } from '../../src/errors/slsx-error.js';
+import { deadLetterQueueOf } from '../../src/core/dead-letter-queue.js';
 import type { PulledMessage } from './clients.js';
 import { call, callOrMissing } from './errors.js';
 import { session } from './operations.js';
@@ -12,12 +13,6 @@ export const MAX_PULLS = 10;
 
 /** Attributes Pub/Sub adds when it dead-letters a message (not the sender's: dropped on redrive). */
 const DEAD_LETTER_ATTRS = /^CloudPubSubDeadLetter/;
-
-function checkQueue(service: Service, queue: string): void {
-  const q = service.queues.find((x) => x.name === queue);
-  if (!q) throw new SlsxError('USAGE', `There is no queue '${queue}' in ${service.configFile}.`, { hint: `Queues: ${service.queues.map((x) => x.name).join(', ') || '(none)'}.` });
-  if (!q.deadLetter) throw new SlsxError('USAGE', `Queue '${queue}' has no dead-letter queue (deadLetter: false).`, { hint: 'Set `deadLetter: true` on the queue and deploy.' });
-}
 
 async function pullAll(s: Session, subscription: string): Promise<PulledMessage[]> {
   const got = await callOrMissing(`pubsub.subscriptions.get ${subscription}`, () => s.clients.subscriber.getSubscription({ subscription }));
@@ -47,7 +42,7 @@ function view(m: PulledMessage): DeadLetterView {
  * handed straight back (ack deadline 0), so listing removes nothing.
  */
 export async function gcpDeadLetters(service: Service, queue: string, ctx: AdapterContext): Promise<DeadLetterView[]> {
-  checkQueue(service, queue);
+  deadLetterQueueOf(service, queue);
   const s = await session(service, ctx);
   const subscription = `projects/${s.project}/subscriptions/${s.names.topicName(queue, true)}`;
   const pulled = await pullAll(s, subscription);
@@ -61,7 +56,7 @@ export async function gcpDeadLetters(service: Service, queue: string, ctx: Adapt
  * the two repeats a message rather than losing it.
  */
 export async function gcpRedrive(service: Service, queue: string, ctx: AdapterContext): Promise<number> {
-  checkQueue(service, queue);
+  deadLetterQueueOf(service, queue);
   const s = await session(service, ctx);
   const subscription = `projects/${s.project}/subscriptions/${s.names.topicName(queue, true)}`;
   const pulled = await pullAll(s, subscription);
