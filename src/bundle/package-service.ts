@@ -19,7 +19,7 @@ import { rewriteSourceMap } from './source-map-paths.js';
 import { AZURE_APP_NAME, esbuildTarget, oldestRuntime, TARGET_PROFILES } from './target-profile.js';
 import { buildDir, writeBuild, type Manifest, type PendingArtifact } from './write-build.js';
 import { precompress } from './zip-writer.js';
-import { saveKeptExports } from '../config/exports-cache.js';
+import { knownExports, saveKeptExports } from '../config/exports-cache.js';
 import { PackageCache } from './package-cache.js';
 import { esbuildVersion, slsxVersion } from './versions.js';
 
@@ -94,6 +94,9 @@ function folderOutputs(result: BuildOutput, outdir: string, root: string, slsxRo
   }
   return files;
 }
+
+/** A virtual entry that is the handler file's one export (resolved from the project root). */
+const reexportSource = (h: EntryHandler): string => `export { ${h.exportName} } from ${JSON.stringify(`./${h.file}`)};\n`;
 
 /**
  * What each bundle of a build exports, by esbuild's metafile, and whether its entry (a handler
@@ -188,7 +191,7 @@ export async function packageService(service: Service, target: TargetName, opts:
      * function's handler file as it is (`handler`: project-relative file, export, baked meta),
      * bundled to `<fn>/handler.mjs` beside the `index.mjs` that wraps it (functionWrapperSource).
      */
-    entries: Array<{ id: string; out: string; functions: string[]; source?: string; handler?: EntryHandler }>;
+    entries: Array<{ id: string; out: string; functions: string[]; source?: string; handler?: EntryHandler; reexport?: boolean }>;
     /** Per-function targets: the shared runtime module the bundles import. */
     shared?: { id: string; source: string; out: string };
   };
@@ -212,7 +215,11 @@ export async function packageService(service: Service, target: TargetName, opts:
         byKey.set(key, (group = { runtime: h.fn.runtime, build, handlers: [], entries: [] }));
       }
       group.handlers.push(h);
-      group.entries.push({ id: h.fn.name, handler: entryOf(h), out: `${h.fn.name}/${HANDLER_BUNDLE.id}`, functions: [h.fn.name] });
+      // A file the config check saw export more than this handler is entered as a re-export of
+      // that one export (a virtual module), so the bundle is tree-shaken to it in this same build.
+      const exports = knownExports(h.file);
+      const reexport = exports !== undefined && exports.some((e) => e !== h.exportName);
+      group.entries.push({ id: h.fn.name, handler: entryOf(h), out: `${h.fn.name}/${HANDLER_BUNDLE.id}`, functions: [h.fn.name], ...(reexport ? { reexport } : {}) });
     }
     // The shared runtime module the bundles import (sharedRuntimeSource): from the user cache, or built beside them.
     for (const g of byKey.values()) g.shared = { id: SHARED_RUNTIME.id, source: sharedRuntimeSource(target), out: SHARED_RUNTIME.id };
@@ -273,7 +280,10 @@ export async function packageService(service: Service, target: TargetName, opts:
     const build = (input: Pick<BuildInput, 'virtualEntries' | 'fileEntries'>) =>
       runEsbuild({ ...input, ...(group.shared ? { sharedRuntime: SHARED_RUNTIME.file } : {}), runtimeFile: rtFile, shimFile: shim, shimTarget: target, paths, options });
     const own = group.shared
-      ? { fileEntries: group.entries.map((e) => ({ file: join(service.root, e.handler!.file), out: e.out })) }
+      ? {
+          fileEntries: group.entries.filter((e) => !e.reexport).map((e) => ({ file: join(service.root, e.handler!.file), out: e.out })),
+          virtualEntries: group.entries.filter((e) => e.reexport).map((e) => ({ id: e.id, source: reexportSource(e.handler!), out: e.out })),
+        }
       : { virtualEntries: group.entries.map((e) => ({ id: e.id, source: e.source!, out: e.out })) };
     // The functions' own bundles, and beside them (in parallel, or from the user cache) the shared runtime module.
     const [{ result, warnings }, runtime] = await Promise.all([
@@ -312,11 +322,11 @@ export async function packageService(service: Service, target: TargetName, opts:
         throw await missingExportsError(missing, { paths, configFile: service.configFile });
       }
       // A handler file that exports more than the function's handler (several functions' handlers
-      // in one file, helpers exported for tests) is bundled again as a re-export of that one
-      // export alone, so each zip holds only what its handler reaches. One more (small) build,
-      // only when there are such files.
+      // in one file, helpers exported for tests) that the config check did not report (a Service
+      // built by hand, a file changed since) is bundled again as a re-export of that one export
+      // alone, so each zip holds only what its handler reaches: one more small build, only then.
       if (wide.length > 0) {
-        const narrow = await build({ virtualEntries: wide.map((e) => ({ id: e.id, source: `export { ${e.handler!.exportName} } from ${JSON.stringify(`./${e.handler!.file}`)};\n`, out: e.out })) });
+        const narrow = await build({ virtualEntries: wide.map((e) => ({ id: e.id, source: reexportSource(e.handler!), out: e.out })) });
         for (const [id, f] of folderOutputs(narrow.result, outdir, service.root, slsxRoot)) files.set(id, f);
         inputs.push(...Object.keys(narrow.result.metafile.inputs));
       }

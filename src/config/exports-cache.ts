@@ -110,3 +110,20 @@ export function saveKeptExports(root: string): void {
   kept.get(root)?.save();
   kept.delete(root);
 }
+
+/** Handler file (absolute) -> what the last config check of this process found it exports. */
+const known = new Map<string, string[]>();
+
+/** Remember what a handler file exports (the config check), for packaging in the same process. */
+export function rememberExports(file: string, exports: string[] | undefined): void {
+  if (exports) known.set(file, exports);
+  else known.delete(file);
+}
+
+/**
+ * What the config check found a handler file exports, if it ran in this process. Only a hint:
+ * packaging reads the real exports from its own build's metafile and is right either way.
+ */
+export function knownExports(file: string): string[] | undefined {
+  return known.get(file);
+}

@@ -1,3 +1,4 @@
+import { rememberExports } from '../exports-cache.js';
 import { readFile, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { didYouMean } from '../did-you-mean.js';
@@ -88,6 +89,7 @@ export async function checkHandlers(ctx: CheckContext): Promise<void> {
         results.set(f, r);
         ctx.exportsCache?.set(cacheKey(key, f), r);
       }
+      for (const [f, r] of results) rememberExports(f, r.exports);
       detected.set(key, results);
     }),
   );
