@@ -32,12 +32,30 @@ export interface CreatedProject {
 const RENAMES: Record<string, string> = { gitignore: '.gitignore' };
 
 /**
- * What the new project's package.json asks npm for. Installed from a registry (sls-x lives under
- * a node_modules folder): the version range. Run from a checkout or a link: that folder, as
- * `file:` (a range would send `npm install` to the registry for a package it may not have).
+ * What the new project's package.json asks npm for. Run from a checkout or a link: that folder,
+ * as `file:` (a range would send `npm install` to the registry for a package it may not have).
+ * Installed under a node_modules folder: the way the project that installed it asked for it, when
+ * that is not a version range (a git URL, a tarball: sls-x is not on the npm registry; a relative
+ * `file:` made absolute), else the version range.
  */
 export function slsxDependency(root = packageRoot(), version = packageVersion()): string {
-  return root.split(/[\\/]/).includes('node_modules') ? `^${version}` : `file:${root}`;
+  const parts = root.split(/[\\/]/);
+  const at = parts.lastIndexOf('node_modules');
+  if (at < 0) return `file:${root}`;
+  const owner = parts.slice(0, at).join(sep) || sep;
+  try {
+    const pkg = JSON.parse(readFileSync(join(owner, 'package.json'), 'utf8')) as Record<string, Record<string, unknown> | undefined>;
+    const spec = pkg.dependencies?.['sls-x'] ?? pkg.devDependencies?.['sls-x'] ?? pkg.optionalDependencies?.['sls-x'];
+    if (typeof spec === 'string' && spec && !/^[\^~<>=]*\s*v?\d/.test(spec) && spec !== '*' && spec !== 'latest') {
+      if (spec.startsWith('file:')) return `file:${resolve(owner, spec.slice('file:'.length))}`;
+      // npm's shorthand for a local tarball or folder: a path
+      if (/^(\.{1,2}[\\/]|[\\/])/.test(spec) || /\.(tgz|tar\.gz)$/.test(spec)) return `file:${resolve(owner, spec)}`;
+      return spec;
+    }
+  } catch {
+    // a global install (no package.json above it), or an unreadable one: the range
+  }
+  return `^${version}`;
 }
 
 export function defaultTemplatesDir(): string {

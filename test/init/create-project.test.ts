@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createProject, listTemplates, slsxDependency } from '../../src/init/create-project.js';
 import { nameFromFolder } from '../../src/init/project-name.js';
@@ -40,12 +40,23 @@ describe('sls-x init', () => {
     expect(existsSync(join(dir, 'gitignore'))).toBe(false);
   });
 
-  it('the sls-x dependency: a version range when installed from a registry, the folder otherwise', async () => {
+  it('the sls-x dependency: the checkout as file:, or the way the installing project asked for sls-x (git URL, tarball), else a version range', async () => {
     expect(slsxDependency('/home/me/app/node_modules/sls-x', '1.2.3')).toBe('^1.2.3');
     expect(slsxDependency('C:\\Users\\me\\AppData\\npm\\node_modules\\sls-x', '1.2.3')).toBe('^1.2.3');
     expect(slsxDependency('/work/sls-x', '1.2.3')).toBe('file:/work/sls-x');
     const s = scratch();
     cleanup = s.cleanup;
+    // Installed into a project: the way that project asked for sls-x (it is not on the registry).
+    const owner = (spec: string): string => {
+      const app = join(s.dir, `app-${Math.random().toString(36).slice(2, 8)}`);
+      mkdirSync(join(app, 'node_modules', 'sls-x'), { recursive: true });
+      writeFileSync(join(app, 'package.json'), JSON.stringify({ devDependencies: { 'sls-x': spec } }));
+      return slsxDependency(join(app, 'node_modules', 'sls-x'), '1.2.3');
+    };
+    expect(owner('git+https://github.com/sls-x/sls-x.git#v0.1.0')).toBe('git+https://github.com/sls-x/sls-x.git#v0.1.0');
+    expect(owner('file:../sls-x/sls-x-0.1.0.tgz')).toBe(`file:${resolve(s.dir, 'sls-x/sls-x-0.1.0.tgz')}`);
+    expect(owner('../vendor/sls-x-0.1.0.tgz')).toBe(`file:${resolve(s.dir, 'vendor/sls-x-0.1.0.tgz')}`);
+    expect(owner('^1.0.0')).toBe('^1.2.3');
     await createProject({ dir: 'w', cwd: s.dir, template: 'cron', slsxDependency: 'file:C:\\src\\sls-x' });
     expect(JSON.parse(readFileSync(join(s.dir, 'w', 'package.json'), 'utf8')).devDependencies['sls-x']).toBe('file:C:\\src\\sls-x');
     await createProject({ dir: 'r', cwd: s.dir, template: 'cron', slsxDependency: slsxDependency('/x/node_modules/sls-x', packageVersion()) });
