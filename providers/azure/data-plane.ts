@@ -25,7 +25,7 @@ export interface DataPlaneResponse {
 export async function dataPlaneRequest(
   clients: AzureClients,
   doing: string,
-  req: { method: 'GET' | 'POST' | 'PUT'; url: string; body?: Uint8Array | string; contentType?: string; headers?: Record<string, string>; scope?: string; anonymous?: boolean },
+  req: { method: 'GET' | 'POST' | 'PUT' | 'DELETE'; url: string; body?: Uint8Array | string; contentType?: string; headers?: Record<string, string>; scope?: string; anonymous?: boolean },
 ): Promise<DataPlaneResponse> {
   const p = await import('@azure/core-rest-pipeline');
   const http = clients.httpClient ?? p.createDefaultHttpClient();

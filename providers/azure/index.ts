@@ -11,6 +11,7 @@ import { azureInvoke } from './operations.js';
 import { azureForceColdStart } from './coldstart.js';
 import { acquireLock, azureBreakLock, azureLockInfo } from './lock.js';
 import { azureLogs } from './logs.js';
+import { azureDeadLetters, azureRedrive } from './dead-letters.js';
 
 async function sessionFor(scope: Scope, ctx: AdapterContext) {
   return openSession(ctx, scope);
@@ -48,4 +49,6 @@ export const adapter: Adapter = {
   invoke: azureInvoke,
   logs: azureLogs,
   forceColdStart: azureForceColdStart,
+  deadLetters: azureDeadLetters,
+  redrive: azureRedrive,
 };

@@ -11,7 +11,7 @@ const preview = (s: string, n: number): string => {
   return one.length > n ? `${one.slice(0, n - 3)}...` : one;
 };
 
-/** `sls-x queue dlq <queue> [--redrive]`: list a queue's dead letters (local, aws, gcp), or move them back. */
+/** `sls-x queue dlq <queue> [--redrive]`: list a queue's dead letters (every target), or move them back. */
 export const run: CommandRun<DlqOptions> = async ({ args, options }, ctx) => {
   const [queue] = args;
   const session = await openSession(options, ctx);

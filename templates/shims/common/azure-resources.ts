@@ -102,7 +102,7 @@ function unescapeXml(s: string): string {
 }
 
 /** The text of the first `<tag>` (attributes allowed) in `xml`, unescaped; undefined when absent or empty-tagged. */
-function xmlValue(xml: string, tag: string): { text: string; attrs: string } | undefined {
+export function xmlValue(xml: string, tag: string): { text: string; attrs: string } | undefined {
   const m = new RegExp(`<${tag}(\\s[^>]*)?>([\\s\\S]*?)</${tag}>`).exec(xml);
   return m ? { text: unescapeXml(m[2]!), attrs: m[1] ?? '' } : undefined;
 }
