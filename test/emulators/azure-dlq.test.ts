@@ -11,6 +11,9 @@ import { adapter } from '../../providers/azure/index.js';
 import { session } from '../../providers/azure/operations.js';
 import { messageBytes, openEnvelope, STORAGE_VERSION } from '../../templates/shims/common/azure-resources.js';
 import { fn, service } from '../azure/support/service.js';
+import { SUB } from '../azure/support/fake-arm.js';
+import { runCli } from '../support/cli.js';
+import { makeProject } from '../bundle/helpers.js';
 import { startAzurite, storageToken, type Azurite } from './support/azurite.js';
 
 let az: Azurite;
@@ -75,6 +78,33 @@ describe('sls-x queue dlq on Azure (Azurite queues, OAuth)', () => {
     expect(texts.sort()).toEqual([...stored].sort());
     const opened = texts.map((t) => openEnvelope(Buffer.from(t, 'base64'))).find((o) => o.opened);
     expect(opened?.attributes).toEqual({ tenant: 'a' });
+  }, 60_000);
+
+  it('through the CLI: the listing, then --redrive --json', async () => {
+    const p = makeProject({
+      'faas.yaml': ['service: shop', 'runtime: node20', 'targets:', `  azure: { region: westeurope, resourceGroup: shop-rg }`, 'queues:', '  jobs: { deadLetter: true, maxRetries: 2 }', 'functions:', '  w:', '    handler: src/w.handler', '    events:', '      - queue: jobs', ''].join('\n'),
+      'src/w.mjs': 'export const handler = async () => {};\n',
+    });
+    try {
+      const c = ctx();
+      const s = await session(service([fn('w')], {}), c);
+      const poison = s.names.queue('jobs', true);
+      for (const q of [s.names.queue('jobs'), poison]) expect((await admin('PUT', `${az.queueUrl}/${q}`)).status).toBe(201);
+      const text = Buffer.from(messageBytes({ body: 'poison pill', attributes: {} })).toString('base64');
+      expect((await admin('POST', `${az.queueUrl}/${poison}/messages`, `<QueueMessage><MessageText>${text}</MessageText></QueueMessage>`)).status).toBe(201);
+      const opts = { env: { AZURE_SUBSCRIPTION_ID: SUB, ...c.env }, clients: { azure: c.clients } };
+      const list = await runCli(['queue', 'dlq', 'jobs', '--target', 'azure'], p.root, opts);
+      expect(list.stderr).toBe('');
+      expect(list.code).toBe(0);
+      expect(list.stdout).toContain('1 dead-lettered message(s) in jobs');
+      expect(list.stdout).toContain('attempts 3');
+      expect(list.stdout).toContain('poison pill');
+      const moved = await runCli(['queue', 'dlq', 'jobs', '--target', 'azure', '--redrive', '--json'], p.root, opts);
+      expect(moved.code).toBe(0);
+      expect(JSON.parse(moved.stdout)).toEqual({ queue: 'jobs', moved: 1 });
+    } finally {
+      p.cleanup();
+    }
   }, 60_000);
 
   it('a queue that is not deployed says so; a plain http endpoint is refused before any token is sent', async () => {

@@ -260,17 +260,4 @@ describe('azure queues and poison queues on Azurite', () => {
     expect([...refusedByAzurite].sort()).toEqual(['ab', long(57)].sort());
     expect([...refusedByValidate].sort()).toEqual([...refusedByAzurite].sort());
   });
-
-  it('`sls-x queue dlq` has no azure implementation yet: it says so (exit 2) and touches nothing', async () => {
-    expect(adapter.deadLetters).toBeUndefined();
-    expect(adapter.redrive).toBeUndefined();
-    const dir = project(['service: shop', 'runtime: node20', 'targets:', '  azure: { region: westeurope, resourceGroup: shop-rg }', 'queues:', '  orders: {}', 'functions:', '  w:', '    handler: src/w.handler', '    events:', '      - queue: orders', ''].join('\n'));
-    const from = bridge.calls.length;
-    for (const flags of [[], ['--redrive']]) {
-      const r = await runCli(['queue', 'dlq', 'orders', '--target', 'azure', ...flags], dir, { env: { AZURE_SUBSCRIPTION_ID: SUB }, clients: bridge.clients });
-      expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(/TARGET_NOT_AVAILABLE.*`sls-x queue dlq` is not available for target 'azure' yet/);
-    }
-    expect(bridge.calls.slice(from)).toEqual([]);
-  });
 });
