@@ -55,7 +55,12 @@ export async function handlerExportErrors(err: SlsxError, handlers: ResolvedHand
   if (converted === 0) return err;
   const only = diagnostics.every((d) => d.code === 'handler-export-missing');
   if (!only) return new SlsxError('BUNDLE_FAILED', err.message, { hint: err.hint, diagnostics });
-  return new SlsxError('HANDLER_INVALID', diagnostics.length === 1 ? diagnostics[0].message : `${diagnostics.length} handler exports are invalid.`, { diagnostics });
+  return handlerInvalid(diagnostics);
+}
+
+/** Only missing handler exports: HANDLER_INVALID with each of them. */
+function handlerInvalid(diagnostics: Diagnostic[]): SlsxError {
+  return new SlsxError('HANDLER_INVALID', diagnostics.length === 1 ? diagnostics[0]!.message : `${diagnostics.length} handler exports are invalid.`, { diagnostics });
 }
 
 /** `handler-export-missing` at the function's `handler:` line of faas.yaml, with a suggestion from the file's exports. */
@@ -80,7 +85,7 @@ async function missingExport(h: ResolvedHandler, exports: string[], opts: { path
  */
 export async function missingExportsError(missing: Array<{ handler: ResolvedHandler; exports: string[] }>, opts: { paths: PathContext; configFile: string }): Promise<SlsxError> {
   const diagnostics = await Promise.all(missing.map((m) => missingExport(m.handler, m.exports.filter((e) => e !== 'default' || m.handler.exportName === 'default'), opts)));
-  return new SlsxError('HANDLER_INVALID', diagnostics.length === 1 ? diagnostics[0]!.message : `${diagnostics.length} handler exports are invalid.`, { diagnostics });
+  return handlerInvalid(diagnostics);
 }
 
 /**

@@ -17,7 +17,8 @@ const q = (s: string): string => JSON.stringify(s);
  * about the build machine, and the entries' text does end up in source maps.
  */
 export const shimSpecifier = (target: TargetName): string => `sls-x/shims/${target}`;
-const userSpecifier = (file: string, base: string): string => q(`${base}${file}`);
+/** A handler file as a generated virtual module imports it: resolved from the project root. */
+const userSpecifier = (file: string): string => q(`./${file}`);
 
 // JSON is a valid JS expression; U+2028/2029 are escaped for older parsers' sake.
 const literal = (v: unknown): string => JSON.stringify(v).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
@@ -59,8 +60,6 @@ export function functionWrapperSource(target: TargetName, h: { exportName: strin
   return `${lines.join('\n')}\n`;
 }
 
-/** The specifier handlers import the neutral API by. */
-export const RUNTIME_SPECIFIER = 'sls-x/runtime';
 /** What the shared runtime module bundles `sls-x/runtime` from (an alias; never written by users). */
 export const RUNTIME_IMPL_SPECIFIER = 'sls-x/__runtime-impl';
 /** The shim's factory as the shared runtime module exports it. */
@@ -81,10 +80,15 @@ export { ${TARGET_PROFILES[target].factory} as ${SHIM_EXPORT} } from ${q(shimSpe
 }
 
 /** Source of the azure Function App entry: every handler registered with the v4 programming model. */
-export function azureEntrySource(handlers: EntryHandler[], base = './'): string {
+export function azureEntrySource(handlers: EntryHandler[]): string {
   const factory = TARGET_PROFILES.azure.factory;
   const lines = [`import { ${factory} } from ${q(shimSpecifier('azure'))};`];
-  handlers.forEach((h, i) => lines.push(`import { ${h.exportName} as f${i} } from ${userSpecifier(h.file, base)};`));
+  handlers.forEach((h, i) => lines.push(`import { ${h.exportName} as f${i} } from ${userSpecifier(h.file)};`));
   handlers.forEach((h, i) => lines.push(`${factory}(f${i}, ${literal(h.meta)});`));
   return `${lines.join('\n')}\n`;
+}
+
+/** A virtual entry that is one export of a handler file (several handlers in one file: each bundle tree-shaken to its own). */
+export function reexportSource(h: Pick<EntryHandler, 'file' | 'exportName'>): string {
+  return `export { ${h.exportName} } from ${userSpecifier(h.file)};\n`;
 }

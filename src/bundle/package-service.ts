@@ -9,7 +9,7 @@ import { packageRoot } from '../paths.js';
 import { formatDiagnostic } from '../ui/format-diagnostic.js';
 import { effectiveBuild, type EffectiveBuild } from './build-options.js';
 import { handlerExportErrors, missingExportsError, withMissingExports } from './check-handlers.js';
-import { azureEntrySource, functionWrapperSource, HANDLER_BUNDLE, SHARED_RUNTIME, sharedRuntimeSource, type EntryHandler } from './entries.js';
+import { azureEntrySource, functionWrapperSource, HANDLER_BUNDLE, reexportSource, SHARED_RUNTIME, sharedRuntimeSource, type EntryHandler } from './entries.js';
 import { resolveHandlers, type ResolvedHandler } from './handler-files.js';
 import { azureAppFiles, gcpPackageFiles } from './package-files.js';
 import { CREATE_REQUIRE_BANNER, runEsbuild, type BuildInput, type BuildOutput } from './run-esbuild.js';
@@ -94,9 +94,6 @@ function folderOutputs(result: BuildOutput, outdir: string, root: string, slsxRo
   }
   return files;
 }
-
-/** A virtual entry that is the handler file's one export (resolved from the project root). */
-const reexportSource = (h: EntryHandler): string => `export { ${h.exportName} } from ${JSON.stringify(`./${h.file}`)};\n`;
 
 /**
  * What each bundle of a build exports, by esbuild's metafile, and whether its entry (a handler
@@ -253,7 +250,11 @@ export async function packageService(service: Service, target: TargetName, opts:
     if (hit && group.entries.every((e) => hit.has(e.id))) hits.set(group, hit);
   }
 
+  // A failed package leaves the project as it was: a `.sls-x` made while loading the config goes.
   const fresh = !existsSync(join(service.root, '.sls-x'));
+  const undo = (): void => {
+    if (fresh) rmSync(join(service.root, '.sls-x'), { recursive: true, force: true });
+  };
   for (const group of groups) {
     const hit = hits.get(group);
     if (hit) {
@@ -296,8 +297,7 @@ export async function packageService(service: Service, target: TargetName, opts:
           })
         : undefined,
     ]).catch(async (err: unknown) => {
-      // A failed package leaves the project as it was: a `.sls-x` made while loading the config goes.
-      if (fresh) rmSync(join(service.root, '.sls-x'), { recursive: true, force: true });
+      undo();
       if (!(err instanceof SlsxError && err.code === 'BUNDLE_FAILED')) throw err;
       const where = { paths, configFile: service.configFile };
       throw group.shared ? await withMissingExports(err, group.handlers, { ...where, loader: group.build.loader }) : await handlerExportErrors(err, group.handlers, where);
@@ -318,7 +318,7 @@ export async function packageService(service: Service, target: TargetName, opts:
         else if (x.exports.length > 1) wide.push(e);
       }
       if (missing.length > 0) {
-        if (fresh) rmSync(join(service.root, '.sls-x'), { recursive: true, force: true });
+        undo();
         throw await missingExportsError(missing, { paths, configFile: service.configFile });
       }
       // A handler file that exports more than the function's handler (several functions' handlers
